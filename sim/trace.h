@@ -1,0 +1,128 @@
+// The trace: a typed record of everything that happens in a run, a running 64-bit fingerprint
+// over a canonical encoding of each record, and observers (the checks, the JSON Lines sink)
+// that see records as they happen, so nothing keeps the whole history (DESIGN.md, "Trace").
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "sim/time.h"
+
+namespace electsim::sim {
+
+using NodeId = uint32_t;
+inline constexpr NodeId kNoNode = UINT32_MAX;
+
+enum class RecordKind : uint8_t {
+  kSend,           // node -> peer; a = message type tag, b = message id
+  kDeliver,        // peer -> node (node receives); a = tag, b = message id
+  kDrop,           // message lost; node = receiver, peer = sender, a = DropReason, b = message id
+  kDuplicate,      // the network made a second copy; b = message id of the copy
+  kTimer,          // node's timer a fired; b = local time of firing (ns)
+  kCrash,          // node crashed
+  kRestart,        // node restarted; a = 1 if it restarted with nothing (amnesia)
+  kPause,          // node paused
+  kResume,         // node resumed
+  kClockChange,    // node's clock changed; a = ClockChange, b = value (ppm or ns as signed)
+  kLinkChange,     // link node -> peer changed; a = 1 up / 0 down
+  kBecameLeader,   // node leads; a = epoch, b = fencing token
+  kFollows,        // node follows peer; a = epoch
+  kSteppedDown,    // node no longer leads or follows; a = StepDownReason
+  kFaultStart,     // a fault began; a = fault index in the schedule, b = fault kind code
+  kFaultEnd,       // a fault ended (healed); a = fault index, b = fault kind code
+  kResourceWrite,  // the fenced resource: node wrote with token a; b = 1 accepted, 0 rejected
+  kPersist,        // node persisted its durable state; a = number of words
+  kCount,
+};
+std::string_view record_kind_name(RecordKind kind);
+
+enum class DropReason : uint8_t { kLoss, kLinkDown, kNodeDown, kEndOfRun };
+std::string_view drop_reason_name(DropReason reason);
+
+enum class ClockChange : uint8_t { kDriftPpm, kOffset, kJump };
+
+// Why a node stopped leading or following (DESIGN.md, "Algorithms").
+enum class StepDownReason : uint8_t {
+  kStartup,
+  kElectionWon,
+  kHigherEpochSeen,
+  kQuorumLost,
+  kLeaseExpired,
+  kRenewDeadlineExceeded,
+  kSessionExpired,
+  kResigned,
+  kCrashed,
+  kElectionStarted,
+};
+std::string_view step_down_reason_name(StepDownReason reason);
+
+struct TraceRecord {
+  Instant time;  // true time
+  RecordKind kind;
+  NodeId node = kNoNode;
+  NodeId peer = kNoNode;
+  uint64_t a = 0;
+  uint64_t b = 0;
+};
+
+class TraceObserver {
+ public:
+  virtual ~TraceObserver() = default;
+  virtual void on_record(const TraceRecord& record) = 0;
+  // The end of the run, at true time `end`.
+  virtual void on_end(Instant /*end*/) {}
+};
+
+// Which kinds an observer wants; messages are most of the volume and most observers skip them.
+using KindMask = uint32_t;
+constexpr KindMask mask_of(RecordKind kind) { return KindMask{1} << static_cast<unsigned>(kind); }
+inline constexpr KindMask kAllKinds = (KindMask{1} << static_cast<unsigned>(RecordKind::kCount)) - 1;
+inline constexpr KindMask kMessageKinds = mask_of(RecordKind::kSend) | mask_of(RecordKind::kDeliver) |
+                                          mask_of(RecordKind::kDrop) | mask_of(RecordKind::kDuplicate);
+
+class Trace {
+ public:
+  void add_observer(TraceObserver* observer, KindMask kinds = kAllKinds) {
+    observers_.push_back({observer, kinds});
+    any_mask_ |= kinds;
+  }
+
+  void record(const TraceRecord& r) {
+    // A cheap running hash over the canonical fields (not a cryptographic one): each record
+    // is folded in field by field with a 64-bit multiply-xorshift mix.
+    fingerprint_ = mix(fingerprint_ ^ static_cast<uint64_t>(r.time.ns()));
+    fingerprint_ = mix(fingerprint_ ^ (static_cast<uint64_t>(r.kind) |
+                                        (static_cast<uint64_t>(r.node) << 8) |
+                                        (static_cast<uint64_t>(r.peer) << 36)));
+    fingerprint_ = mix(fingerprint_ ^ r.a);
+    fingerprint_ = mix(fingerprint_ ^ r.b);
+    ++count_;
+    if ((any_mask_ & mask_of(r.kind)) == 0) return;
+    for (const auto& entry : observers_) {
+      if (entry.kinds & mask_of(r.kind)) entry.observer->on_record(r);
+    }
+  }
+  void end(Instant at) {
+    for (const auto& entry : observers_) entry.observer->on_end(at);
+  }
+
+  uint64_t fingerprint() const { return fingerprint_; }
+  uint64_t records() const { return count_; }
+
+ private:
+  static uint64_t mix(uint64_t x) {
+    x *= 0x9fb21c651e98df25ULL;
+    return x ^ (x >> 29);
+  }
+  struct Entry {
+    TraceObserver* observer;
+    KindMask kinds;
+  };
+  std::vector<Entry> observers_;
+  KindMask any_mask_ = 0;
+  uint64_t fingerprint_ = 0x6a09e667f3bcc908ULL;
+  uint64_t count_ = 0;
+};
+
+}  // namespace electsim::sim
