@@ -1,0 +1,57 @@
+// Raft's parameters (names from DESIGN.md's contract) and how they resolve.
+#include "absl/strings/str_cat.h"
+#include "algorithms/raft/raft_factory.h"
+
+namespace electsim::algorithms::raft {
+namespace {
+
+constexpr int64_t kNanosPerHour = 3'600'000'000'000;
+
+}  // namespace
+
+std::unique_ptr<sim::AlgorithmFactory> make_factory(const Params& params, uint32_t nodes);
+
+AlgorithmInfo raft_info() {
+  AlgorithmInfo info;
+  info.name = "raft";
+  info.summary =
+      "Raft leader election (Ongaro & Ousterhout 2014, sections 5.2 and 5.4.1; Ongaro's thesis "
+      "chapter 9), with optional PreVote, CheckQuorum and leader stickiness";
+  info.params = {
+      {"election_timeout", ParamType::kDurationRange, "150ms..300ms",
+       "follower election timeout, drawn uniformly from the range at every reset (paper 5.2)", 1,
+       kNanosPerHour},
+      {"heartbeat_interval", ParamType::kDuration, "",
+       "leader's AppendEntries interval; defaults to half the minimum election timeout", 1,
+       kNanosPerHour},
+      {"pre_vote", ParamType::kBool, "false",
+       "a candidate first asks whether it could win, without raising terms (thesis 9.6)"},
+      {"check_quorum", ParamType::kBool, "false",
+       "a leader steps down when it has not heard from a majority for an election timeout "
+       "(thesis 6.2)"},
+      {"leader_stickiness", ParamType::kBool, "false",
+       "a follower that heard from a leader within the minimum election timeout ignores "
+       "RequestVote (thesis 4.2.3)"},
+      {"lagging_nodes", ParamType::kNodeList, "[]",
+       "nodes whose logs start one entry behind the others, so they cannot win an election "
+       "against an up-to-date majority (paper 5.4.1; Figure 16's setup)"},
+  };
+  info.resolve = [](Params& params, uint32_t /*nodes*/) -> absl::Status {
+    const auto& timeout = get<sim::DurationRange>(params, "election_timeout");
+    if (!params.contains("heartbeat_interval")) {
+      params.emplace("heartbeat_interval", ParamValue{timeout.lo / 2});
+    }
+    const auto heartbeat = get<sim::Duration>(params, "heartbeat_interval");
+    if (heartbeat >= timeout.lo) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "parameter 'heartbeat_interval' (", sim::format_duration(heartbeat),
+          ") must be below the minimum election timeout (", sim::format_duration(timeout.lo),
+          ")"));
+    }
+    return absl::OkStatus();
+  };
+  info.make_factory = make_factory;
+  return info;
+}
+
+}  // namespace electsim::algorithms::raft

@@ -1,0 +1,87 @@
+// The registry of election algorithms by name (DESIGN.md, "The outside contract"), each with its
+// parameters typed, defaulted and documented so that `electsim list` can print them and the
+// scenario loader can check them.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "sim/algorithm.h"
+#include "sim/prng.h"
+#include "sim/time.h"
+
+namespace electsim::algorithms {
+
+enum class ParamType : uint8_t {
+  kBool,           // true / false
+  kInt,            // a non-negative integer
+  kDuration,       // 150ms
+  kDurationRange,  // 150ms..300ms (a single duration means lo == hi)
+  kRatio,          // 0.01, 1%, 1/100
+  kNodeList,       // node names: [n1, n3] (n1 is node id 0); "" or [] is the empty list
+};
+std::string_view param_type_name(ParamType type);
+
+using NodeList = std::vector<sim::NodeId>;
+using ParamValue =
+    std::variant<bool, int64_t, sim::Duration, sim::DurationRange, sim::Ratio, NodeList>;
+
+struct ParamSpec {
+  std::string name;
+  ParamType type;
+  // The default as the user would write it; empty means "derived from other parameters" and
+  // the algorithm's resolve step fills it in (for example Raft's heartbeat_interval).
+  std::string default_text;
+  std::string doc;
+  // Inclusive bounds for kInt (and for the nanoseconds of durations), checked by the loader.
+  int64_t min = 0;
+  int64_t max = INT64_MAX;
+};
+
+// Parameter values by name, after defaults are applied: every spec has a value.
+using Params = std::map<std::string, ParamValue, std::less<>>;
+
+// Parses one value written as text (a YAML scalar, or a --set value). Node lists accept
+// "[n1, n3]", "n1,n3", "1,3" (1-based) and "" for none; `nodes` bounds the node ids.
+absl::StatusOr<ParamValue> parse_param(const ParamSpec& spec, std::string_view text,
+                                       uint32_t nodes);
+std::string format_param(const ParamValue& value);
+
+struct AlgorithmInfo {
+  std::string name;
+  std::string summary;
+  std::vector<ParamSpec> params;
+  // Fills derived defaults and checks relations between parameters (for example that the
+  // heartbeat interval is below the minimum election timeout). Errors name the parameter.
+  std::function<absl::Status(Params& params, uint32_t nodes)> resolve;
+  // Builds the factory for a world of `nodes` nodes from resolved parameters.
+  std::function<std::unique_ptr<sim::AlgorithmFactory>(const Params& params, uint32_t nodes)>
+      make_factory;
+};
+
+// Every algorithm that is built in, in the order `electsim list` prints them.
+const std::vector<AlgorithmInfo>& registry();
+// nullptr if unknown.
+const AlgorithmInfo* find_algorithm(std::string_view name);
+// The names of algorithms in DESIGN.md's contract that are not implemented yet.
+std::vector<std::string> planned_algorithms();
+
+// Applies defaults for every parameter not in `given` (which holds already-parsed values), then
+// runs the algorithm's resolve step.
+absl::StatusOr<Params> resolve_params(const AlgorithmInfo& info, Params given, uint32_t nodes);
+
+template <class T>
+const T& get(const Params& params, std::string_view name) {
+  auto it = params.find(name);
+  SIM_CHECK(it != params.end(), "missing parameter");
+  return std::get<T>(it->second);
+}
+
+}  // namespace electsim::algorithms

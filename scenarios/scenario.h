@@ -1,0 +1,84 @@
+// A scenario: the cluster, the algorithm and its parameters, the network, clocks, faults and
+// checks of a run, as loaded from a versioned YAML file (DESIGN.md, "The outside contract").
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "algorithms/registry.h"
+#include "faults/plan.h"
+#include "sim/network.h"
+#include "sim/time.h"
+
+namespace electsim::scenarios {
+
+struct NetworkSpec {
+  sim::LatencyModel latency = sim::LatencyModel::constant(sim::Duration::milliseconds(1));
+  sim::Ratio loss;
+  sim::Ratio duplication;
+  bool reorder = false;
+};
+
+struct ClockSpec {
+  // Each node's drift rate is drawn uniformly from this range (ppm), its initial offset from
+  // [-max_offset, +max_offset].
+  int64_t drift_ppm_min = 0;
+  int64_t drift_ppm_max = 0;
+  sim::Duration max_offset;
+};
+
+// Which nodes must follow a leader before the cluster counts as recovered.
+enum class RecoveryQuorum : uint8_t {
+  kMajority,  // a majority of all nodes (the leader included) - the default
+  kAllUp,     // every node that is not down (Raft paper Figure 16's measure)
+};
+
+struct ChecksSpec {
+  std::optional<sim::Duration> recovery_within;  // none: the recovery check is off
+  RecoveryQuorum recovery_quorum = RecoveryQuorum::kMajority;
+  // How soon a leader is due while a partial partition lasts (issue 4's livelock detection).
+  std::optional<sim::Duration> stable_leader_within;
+  std::vector<std::string> sometimes;  // goal names, see checks
+};
+
+struct Scenario {
+  std::string path;  // as given by the user
+  int version = 1;
+  std::string name;
+  std::string description;
+  uint32_t nodes = 5;
+  std::string algorithm = "raft";
+  algorithms::Params params;  // resolved: every parameter has a value
+  NetworkSpec network;
+  ClockSpec clocks;
+  bool fencing = true;
+  sim::Duration duration = sim::Duration::seconds(60);
+  std::vector<faults::Fault> faults;
+  std::optional<faults::NemesisSpec> nemesis;
+  ChecksSpec checks;
+  uint64_t seed_first = 1;
+  uint64_t seed_last = 1;
+  // The --set overrides and --algorithm that were applied, for the reproduce command.
+  std::vector<std::string> overrides;
+  std::optional<std::string> algorithm_override;
+};
+
+struct LoadOptions {
+  std::vector<std::string> overrides;             // "path=value", as given to --set
+  std::optional<std::string> algorithm_override;  // --algorithm NAME
+};
+
+// Loads and validates a scenario file. Errors are InvalidArgument with one line:
+// "FILE:LINE:COLUMN: what was wrong and what was expected" (exit 65).
+absl::StatusOr<Scenario> load_scenario_file(const std::string& path, const LoadOptions& options);
+// The same from text in memory (tests, fuzzing); `path` is used in messages.
+absl::StatusOr<Scenario> load_scenario_text(const std::string& text, const std::string& path,
+                                            const LoadOptions& options);
+
+// Node names in scenarios and reports: n1 is node id 0.
+std::string node_name(sim::NodeId node);
+
+}  // namespace electsim::scenarios

@@ -1,0 +1,87 @@
+// The invariant checkers: incremental observers of the trace, judged in true time (DESIGN.md,
+// "Checks"; STYLE.md 9). Each check is named in plain words and is one of:
+//   always      - safety: must hold at every instant;
+//   eventually  - liveness within a bound, judged only while a quorum could make progress;
+//   sometimes   - the run really reached the situation it was meant to test.
+// They keep what they need (current leaders, open windows), never the whole history.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/time.h"
+#include "sim/trace.h"
+
+namespace electsim::sim::checks {
+
+enum class CheckKind : uint8_t { kAlways, kEventually, kSometimes };
+
+struct CheckInfo {
+  std::string name;  // e.g. "one_leader_per_epoch"
+  CheckKind kind;
+  std::string description;
+};
+// Every check, in the order reports print them (for `electsim list`).
+const std::vector<CheckInfo>& check_catalogue();
+
+struct GoalInfo {
+  std::string name;  // e.g. "leader_crashed"
+  std::string description;
+};
+// Every *sometimes* goal a scenario may declare.
+const std::vector<GoalInfo>& goal_catalogue();
+
+struct Violation {
+  std::string check;
+  CheckKind kind;
+  Instant time;                // true time
+  std::vector<NodeId> nodes;
+  uint64_t epoch = 0;
+  std::string detail;          // one sentence, with node names n1.. and human durations
+};
+
+struct Overlap {               // two nodes believed they led at the same true time
+  std::vector<NodeId> nodes;
+  Instant start;
+  Duration duration;
+};
+
+struct CheckConfig {
+  uint32_t nodes = 0;
+  std::optional<Duration> recovery_within;  // none: the recovery check is off
+  bool recovery_counts_all_up = false;      // all up nodes must follow, not just a majority
+  std::vector<std::string> sometimes;       // goal names from goal_catalogue()
+};
+
+struct CheckResults {
+  std::vector<Violation> violations;   // in time order
+  std::vector<Overlap> overlaps;       // in time order
+  std::vector<Duration> recovery;      // one per disruption window, in time order
+  uint64_t leader_changes = 0;         // became_leader records
+  std::vector<std::string> goals_reached;
+  std::vector<std::string> goals_missed;
+  bool safety_violated() const;
+  bool liveness_violated() const;      // eventually checks and missed sometimes goals
+};
+
+class CheckSuite {
+ public:
+  explicit CheckSuite(const CheckConfig& config);
+  ~CheckSuite();
+  CheckSuite(const CheckSuite&) = delete;
+  CheckSuite& operator=(const CheckSuite&) = delete;
+
+  // Registers every check as an observer of `trace` (only for the kinds each one needs).
+  void attach(Trace& trace);
+  // Valid after trace.end() was called.
+  CheckResults results() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace electsim::sim::checks
