@@ -1,0 +1,51 @@
+// Turns a fault plan into actions on a running world, at their times, and records what each
+// fault really did (coverage): which nodes and links it hit, for how long.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "faults/plan.h"
+#include "sim/world.h"
+
+namespace electsim::faults {
+
+struct FiredFault {
+  size_t index = 0;            // position in the plan
+  std::string label;           // the plan's label
+  sim::Instant start;
+  std::optional<sim::Instant> end;  // when it healed / the node restarted / the pause ended
+  bool skipped = false;        // its target did not exist when it fired (e.g. no leader)
+  // One sentence on what it hit: "partition cut the leader n3 off from 3 of 4 nodes for 12.3s".
+  std::string effect;
+  std::vector<sim::NodeId> nodes;  // the nodes it hit
+};
+
+class Injector {
+ public:
+  // `seed` feeds the injector's own stream ("faults"), used for `at` ranges and random targets.
+  Injector(sim::World& world, std::vector<Fault> plan, uint64_t seed);
+  // Schedules every fault with World::at. Call once, before running the world.
+  void schedule();
+  // Valid after the run; faults that never fired (past the end of the run) are absent.
+  const std::vector<FiredFault>& fired() const { return fired_; }
+  const std::vector<Fault>& plan() const { return plan_; }
+
+ private:
+  sim::World& world_;
+  std::vector<Fault> plan_;
+  sim::Rng rng_;
+  std::vector<FiredFault> fired_;
+};
+
+// Draws a random fault plan from the seed (the nemesis). Faults are spread over
+// [start_after, duration - quiet_period); everything is healed before the quiet period begins.
+// With `swarm`, the seed also decides which kinds are enabled (each with probability 1/2, at
+// least one). `enabled` receives the names of the kinds that were enabled for this seed.
+std::vector<Fault> draw_nemesis_plan(const NemesisSpec& nemesis, uint32_t nodes,
+                                     sim::Duration run_duration, uint64_t seed,
+                                     std::vector<std::string>* enabled);
+
+}  // namespace electsim::faults
