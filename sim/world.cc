@@ -277,6 +277,12 @@ void World::jump_clock(NodeId node, Duration amount) {
   reaim_timers(node);
 }
 
+void World::set_initial_clock(NodeId node, Duration offset, int64_t drift_ppm) {
+  SIM_CHECK(stats_.events == 0 && now_ == Instant::zero(), "initial clock set after the start");
+  nodes_[node].clock.set_offset(now_, offset);
+  nodes_[node].clock.set_drift_ppm(now_, drift_ppm);
+}
+
 // ---- Links ----
 
 void World::set_link_up(NodeId from, NodeId to, bool up) {

@@ -70,6 +70,9 @@ class World {
   void heal_all_links();
   Link& mutable_link(NodeId from, NodeId to) { return network_.link(from, to); }
 
+  // Sets a node's clock before the run starts (the scenario's initial skew and drift), without
+  // a trace record: it is configuration, not a fault.
+  void set_initial_clock(NodeId node, Duration offset, int64_t drift_ppm);
   // Clocks. Pending timers are re-aimed at the true instant their local deadline now falls on.
   void set_clock_drift(NodeId node, int64_t drift_ppm);
   void set_clock_offset(NodeId node, Duration offset);

@@ -1,0 +1,124 @@
+#include "reports/json_report.h"
+
+#include <cstdio>
+#include <fstream>
+
+#include "absl/strings/str_cat.h"
+
+namespace electsim::reports {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+Json node_names(const std::vector<sim::NodeId>& nodes) {
+  Json names = Json::array();
+  for (sim::NodeId node : nodes) names.push_back(absl::StrCat("n", node + 1));
+  return names;
+}
+
+Json percentiles_json(const Percentiles& p) {
+  return Json{{"p50", p.p50.ns()}, {"p90", p.p90.ns()}, {"p99", p.p99.ns()},
+              {"max", p.max.ns()}, {"count", p.count}};
+}
+
+}  // namespace
+
+Json run_to_json(const RunResult& run) {
+  Json json;
+  json["scenario"] = run.scenario;
+  json["scenario_path"] = run.scenario_path;
+  json["seed"] = run.seed;
+  json["algorithm"] = run.algorithm;
+  Json params = Json::object();
+  for (const auto& [name, value] : run.params) params[name] = value;
+  json["params"] = params;
+  json["fingerprint"] = format_fingerprint(run.fingerprint);
+  json["verdict"] = std::string(verdict_name(run.verdict));
+  Json violations = Json::array();
+  for (const auto& v : run.checks.violations) {
+    violations.push_back(Json{{"check", v.check},
+                              {"time_ns", v.time.ns()},
+                              {"nodes", node_names(v.nodes)},
+                              {"epoch", v.epoch},
+                              {"detail", v.detail},
+                              {"replay", run.reproduce}});
+  }
+  json["violations"] = violations;
+  json["leader_changes"] = run.checks.leader_changes;
+  Json recovery = Json::array();
+  for (sim::Duration d : run.checks.recovery) recovery.push_back(d.ns());
+  json["recovery_ns"] = recovery;
+  Json overlaps = Json::array();
+  for (const auto& o : run.checks.overlaps) {
+    overlaps.push_back(Json{{"nodes", node_names(o.nodes)},
+                            {"start_ns", o.start.ns()},
+                            {"duration_ns", o.duration.ns()}});
+  }
+  json["overlaps"] = overlaps;
+  json["stale_writes_accepted"] = run.stale_writes_accepted;
+  Json faults = Json::array();
+  for (const auto& f : run.faults) {
+    Json fault{{"label", f.label},
+               {"start_ns", f.start.ns()},
+               {"end_ns", f.end ? Json(f.end->ns()) : Json(nullptr)},
+               {"skipped", f.skipped},
+               {"effect", f.effect},
+               {"nodes", node_names(f.nodes)}};
+    faults.push_back(fault);
+  }
+  json["faults_fired"] = faults;
+  json["nemesis_kinds"] = run.nemesis_kinds;
+  json["goals_reached"] = run.checks.goals_reached;
+  json["goals_missed"] = run.checks.goals_missed;
+  json["messages"] = run.messages_delivered;
+  json["messages_sent"] = run.messages_sent;
+  json["messages_dropped"] = run.messages_dropped;
+  json["events"] = run.events;
+  json["sim_time_ns"] = run.sim_time.ns();
+  json["replay"] = run.reproduce;
+  return json;
+}
+
+Json sweep_to_json(const SweepSummary& summary, const std::vector<RunResult>& runs) {
+  Json json;
+  json["scenario"] = summary.scenario;
+  json["algorithm"] = summary.algorithm;
+  json["seeds"] = summary.seed_last - summary.seed_first + 1;
+  json["seed_first"] = summary.seed_first;
+  json["seed_last"] = summary.seed_last;
+  json["passed"] = summary.passed;
+  json["failed"] = summary.failed;
+  json["safety_failures"] = summary.safety_failures;
+  json["liveness_failures"] = summary.liveness_failures;
+  json["failing_seeds"] = summary.failing_seeds;
+  json["verdict"] = std::string(verdict_name(sweep_verdict(summary)));
+  json["recovery_ns"] = percentiles_json(summary.recovery);
+  json["leader_changes"] = summary.leader_changes;
+  json["messages"] = summary.messages_delivered;
+  json["events"] = summary.events;
+  Json list = Json::array();
+  for (const RunResult& run : runs) list.push_back(run_to_json(run));
+  json["runs"] = list;
+  return json;
+}
+
+absl::Status write_file_atomically(const std::string& path, const std::string& text) {
+  const std::string temporary = path + ".tmp";
+  {
+    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+    if (!out) return absl::UnavailableError(absl::StrCat(path, ": cannot open for writing"));
+    out << text;
+    out.flush();
+    if (!out) {
+      std::remove(temporary.c_str());
+      return absl::UnavailableError(absl::StrCat(path, ": write failed"));
+    }
+  }
+  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
+    std::remove(temporary.c_str());
+    return absl::UnavailableError(absl::StrCat(path, ": cannot rename the temporary file"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace electsim::reports

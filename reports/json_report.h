@@ -1,0 +1,23 @@
+// Machine-readable results: the JSON of a run and of a sweep, with the keys of DESIGN.md's
+// contract (snake_case, times as integer nanoseconds with the unit in the key).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "absl/status/status.h"
+#include "reports/run_result.h"
+#include "reports/sweep_summary.h"
+
+namespace electsim::reports {
+
+nlohmann::ordered_json run_to_json(const RunResult& run);
+nlohmann::ordered_json sweep_to_json(const SweepSummary& summary, const std::vector<RunResult>& runs);
+
+// Writes `text` to `path` through a temporary file and a rename, so a reader never sees a
+// half-written file.
+absl::Status write_file_atomically(const std::string& path, const std::string& text);
+
+}  // namespace electsim::reports

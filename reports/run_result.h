@@ -1,0 +1,60 @@
+// What one run produced, in the terms reports need: plain values built from sim/ types, so that
+// reports/ depends on nothing but sim/ (DESIGN.md, "which folder may use which").
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "sim/checks/checks.h"
+#include "sim/time.h"
+#include "sim/trace.h"
+
+namespace electsim::reports {
+
+enum class Verdict : uint8_t { kPass, kSafetyViolation, kLivenessViolation };
+const char* verdict_name(Verdict verdict);
+// Exit codes from DESIGN.md's contract: 0 pass, 1 safety violation, 2 liveness violation.
+int verdict_exit_code(Verdict verdict);
+
+struct FaultRecord {
+  std::string label;
+  sim::Instant start;
+  std::optional<sim::Instant> end;
+  bool skipped = false;
+  std::string effect;
+  std::vector<sim::NodeId> nodes;
+};
+
+struct TimelineEntry {
+  sim::Instant time;
+  std::string text;  // "n3 became leader of epoch 4"
+};
+
+struct RunResult {
+  std::string scenario;       // the scenario's name
+  std::string scenario_path;  // as given
+  std::string algorithm;
+  std::vector<std::pair<std::string, std::string>> params;  // resolved, formatted
+  uint64_t seed = 0;
+  uint64_t fingerprint = 0;
+  Verdict verdict = Verdict::kPass;
+  sim::checks::CheckResults checks;
+  std::vector<FaultRecord> faults;
+  std::vector<std::string> nemesis_kinds;  // enabled for this seed (swarm), empty without nemesis
+  std::vector<TimelineEntry> timeline;     // brief
+  uint64_t timeline_omitted = 0;
+  uint64_t messages_sent = 0;
+  uint64_t messages_delivered = 0;
+  uint64_t messages_dropped = 0;
+  uint64_t events = 0;
+  sim::Duration sim_time;
+  uint64_t stale_writes_accepted = 0;
+  std::string reproduce;  // the command that replays this run
+};
+
+std::string format_fingerprint(uint64_t fingerprint);  // 16 hex digits
+
+}  // namespace electsim::reports
