@@ -28,10 +28,10 @@ AlgorithmInfo raft_info() {
        "a candidate first asks whether it could win, without raising terms (thesis 9.6)"},
       {"check_quorum", ParamType::kBool, "false",
        "a leader steps down when it has not heard from a majority for an election timeout "
-       "(thesis 6.2)"},
+       "(thesis 6.2); as in etcd-raft, it also turns on leader stickiness"},
       {"leader_stickiness", ParamType::kBool, "false",
-       "a follower that heard from a leader within the minimum election timeout ignores "
-       "RequestVote (thesis 4.2.3)"},
+       "a server that heard from a leader within the minimum election timeout ignores "
+       "RequestVote: it neither adopts the term nor grants the vote (thesis 4.2.3)"},
       {"lagging_nodes", ParamType::kNodeList, "[]",
        "nodes whose logs start one entry behind the others, so they cannot win an election "
        "against an up-to-date majority (paper 5.4.1; Figure 16's setup)"},

@@ -1,0 +1,394 @@
+#include "algorithms/raft/raft.h"
+
+#include <algorithm>
+#include <span>
+#include <utility>
+
+namespace electsim::algorithms::raft {
+
+using sim::Context;
+using sim::NodeId;
+using sim::StepDownReason;
+
+// ---- Inputs ----
+
+void Raft::on_start(Context& context, const sim::DurableState* restored) {
+  self_ = context.self();
+  const std::span<const NodeId> members = context.members();
+  SIM_CHECK(!members.empty() && std::is_sorted(members.begin(), members.end()),
+            "members are listed in id order");
+  peers_.clear();
+  for (NodeId member : members) {
+    if (member != self_) peers_.push_back(member);
+  }
+  SIM_CHECK(peers_.size() + 1 == members.size(), "a server is one of its group's members");
+  quorum_ = static_cast<uint32_t>(members.size() / 2 + 1);
+
+  // Per-peer state is indexed by node id, sized once here so the hot path never allocates.
+  const size_t slots = static_cast<size_t>(members.back()) + 1;
+  votes_.assign(slots, 0);
+  next_index_.assign(slots, 0);
+  match_index_.assign(slots, 0);
+  recently_active_.assign(slots, 0);
+
+  if (restored != nullptr && !restored->empty()) {
+    restore(*restored);
+  } else {
+    // A first start (or an amnesia restart): term 0, no vote, and the initial log. Nothing has
+    // changed yet, so there is nothing to persist.
+    current_term_ = 0;
+    voted_for_ = sim::kNoNode;
+    log_ = RaftLog(options_.starts_lagging ? 0 : 1);
+  }
+  role_ = RaftRole::kFollower;
+  leader_ = sim::kNoNode;
+  reset_election_timer(context);
+}
+
+void Raft::on_message(Context& context, NodeId from, const sim::Payload& message) {
+  SIM_CHECK(from < votes_.size() && from != self_, "a message from outside the group");
+  const auto body = message.as<RaftMessage>();
+  std::visit([&](const auto& typed) { handle_message(context, from, typed); }, body);
+  maybe_persist(context);
+}
+
+void Raft::on_timer(Context& context, sim::TimerId timer) {
+  switch (timer) {
+    case kElectionTimer:
+      // Paper 5.2: a follower (or a candidate whose election went nowhere) that hears from no
+      // leader for an election timeout starts an election; with PreVote it first asks whether it
+      // could win (thesis 9.6), as etcd-raft does after a failed election too.
+      if (role_ == RaftRole::kLeader) break;
+      if (options_.pre_vote) {
+        become_pre_candidate(context);
+      } else {
+        become_candidate(context);
+      }
+      break;
+    case kHeartbeatTimer:
+      if (role_ != RaftRole::kLeader) break;
+      broadcast_append(context);
+      context.set_timer(kHeartbeatTimer, options_.heartbeat_interval);
+      break;
+    case kCheckQuorumTimer:
+      if (role_ == RaftRole::kLeader) handle_check_quorum(context);
+      break;
+    default:
+      SIM_CHECK(false, "unknown Raft timer");
+  }
+  maybe_persist(context);
+}
+
+// ---- Role changes ----
+
+void Raft::become_follower(Context& context, uint64_t term, NodeId leader,
+                           StepDownReason reason) {
+  SIM_CHECK(term >= current_term_, "terms never go backwards");
+  const bool was_leader = role_ == RaftRole::kLeader;
+  if (was_leader) {
+    context.stepped_down(reason);
+    context.cancel_timer(kHeartbeatTimer);
+    context.cancel_timer(kCheckQuorumTimer);
+  } else if (leader_ != sim::kNoNode && leader == sim::kNoNode) {
+    context.stepped_down(reason);  // it no longer knows a leader to follow
+  }
+  if (term > current_term_) {
+    current_term_ = term;
+    voted_for_ = sim::kNoNode;
+    mark_dirty();
+  }
+  role_ = RaftRole::kFollower;
+  leader_ = leader;
+  // A candidate's or follower's election timer keeps running (paper Figure 2 resets it only on
+  // hearing from the leader or granting a vote); a former leader needs one again.
+  if (was_leader) reset_election_timer(context);
+}
+
+void Raft::become_pre_candidate(Context& context) {
+  SIM_CHECK(options_.pre_vote && role_ != RaftRole::kLeader, "only PreVote servers pre-campaign");
+  if (leader_ != sim::kNoNode) context.stepped_down(StepDownReason::kElectionStarted);
+  // Thesis 9.6: the pre-candidate keeps its term and its vote; it asks about term + 1.
+  role_ = RaftRole::kPreCandidate;
+  leader_ = sim::kNoNode;
+  reset_votes();
+  reset_election_timer(context);
+  if (record_vote(self_)) {
+    become_candidate(context);  // a group of one
+    return;
+  }
+  const PreVote request{current_term_ + 1, log_.last_index(), log_.last_term()};
+  for (NodeId peer : peers_) send(context, peer, request);
+}
+
+void Raft::become_candidate(Context& context) {
+  SIM_CHECK(role_ != RaftRole::kLeader, "a leader does not campaign");
+  if (leader_ != sim::kNoNode) context.stepped_down(StepDownReason::kElectionStarted);
+  // Paper 5.2: increment the term, vote for itself, reset the election timer, and ask every
+  // other server for its vote. send() persists the new term and vote before the first request.
+  ++current_term_;
+  voted_for_ = self_;
+  mark_dirty();
+  role_ = RaftRole::kCandidate;
+  leader_ = sim::kNoNode;
+  reset_votes();
+  reset_election_timer(context);
+  if (record_vote(self_)) {
+    become_leader(context);  // a group of one
+    return;
+  }
+  const RequestVote request{current_term_, log_.last_index(), log_.last_term()};
+  for (NodeId peer : peers_) send(context, peer, request);
+}
+
+void Raft::become_leader(Context& context) {
+  SIM_CHECK(role_ == RaftRole::kCandidate && voted_for_ == self_, "only a candidate can win");
+  role_ = RaftRole::kLeader;
+  leader_ = self_;
+  context.cancel_timer(kElectionTimer);
+  // Thesis 6.4: a new leader appends a no-op entry of its own term; once it is replicated, the
+  // servers that hold it are the only ones that can win the next election (paper 5.4.1).
+  // nextIndex starts just after the leader's log as it was before the no-op (paper Figure 2),
+  // so the first AppendEntries carries the no-op.
+  const uint64_t first_new = log_.last_index() + 1;
+  log_.append(current_term_);
+  mark_dirty();
+  for (NodeId peer : peers_) {
+    next_index_[peer] = first_new;
+    match_index_[peer] = 0;
+    recently_active_[peer] = 0;
+  }
+  maybe_persist(context);
+  context.became_leader(current_term_, current_term_);
+  // Paper 5.2: the leader sends heartbeats at once to establish its authority, then regularly.
+  broadcast_append(context);
+  context.set_timer(kHeartbeatTimer, options_.heartbeat_interval);
+  if (options_.check_quorum) {
+    context.set_timer(kCheckQuorumTimer, options_.election_timeout.lo);
+  }
+}
+
+// Thesis 6.2: a leader steps down if an election timeout passes without a successful round of
+// heartbeats to a majority (etcd-raft checks every minimum election timeout, as here). Followers
+// that hear nothing wait at least that long before campaigning, so a leader cut off from the
+// majority usually gives up before the majority elects another.
+void Raft::handle_check_quorum(Context& context) {
+  uint32_t active = 1;  // itself
+  for (NodeId peer : peers_) {
+    active += recently_active_[peer];
+    recently_active_[peer] = 0;
+  }
+  if (active < quorum_) {
+    become_follower(context, current_term_, sim::kNoNode, StepDownReason::kQuorumLost);
+    return;
+  }
+  context.set_timer(kCheckQuorumTimer, options_.election_timeout.lo);
+}
+
+// ---- Votes ----
+
+void Raft::handle_message(Context& context, NodeId from, const RequestVote& message) {
+  if (message.term > current_term_) {
+    // Thesis 4.2.3: a server that heard from a current leader within the minimum election timeout
+    // neither updates its term nor grants its vote, so a server that cannot hear the leader does
+    // not depose it. (check_quorum implies this, as etcd-raft's "in lease" rule does.)
+    if (sticky() && heard_from_leader_recently(context)) return;
+    become_follower(context, message.term, sim::kNoNode, StepDownReason::kHigherEpochSeen);
+  }
+  // Paper 5.2 and 5.4.1: one vote per term, first come first served, and only for a candidate
+  // whose log is at least as up-to-date as the voter's.
+  const bool granted = message.term == current_term_ &&
+                       (voted_for_ == sim::kNoNode || voted_for_ == from) &&
+                       log_.other_is_up_to_date(message.last_log_term, message.last_log_index);
+  if (granted) {
+    if (voted_for_ != from) {
+      voted_for_ = from;
+      mark_dirty();
+    }
+    reset_election_timer(context);
+  }
+  send(context, from, RequestVoteResponse{current_term_, granted});
+}
+
+void Raft::handle_message(Context& context, NodeId from, const RequestVoteResponse& message) {
+  if (message.term > current_term_) {
+    become_follower(context, message.term, sim::kNoNode, StepDownReason::kHigherEpochSeen);
+    return;
+  }
+  if (role_ != RaftRole::kCandidate || message.term != current_term_ || !message.granted) return;
+  if (record_vote(from)) become_leader(context);
+}
+
+// Thesis 9.6: a server grants a pre-vote if the candidate's log is up-to-date and it has not
+// heard from a leader within the minimum election timeout; it never changes its own term or vote.
+void Raft::handle_message(Context& context, NodeId from, const PreVote& message) {
+  // The vote the server could give in the asked-for term (etcd-raft's canVote): any vote in a
+  // later term, or in its current term only if it has not voted for someone else or followed a
+  // leader.
+  const bool could_vote =
+      message.term > current_term_ ||
+      (message.term == current_term_ && leader_ == sim::kNoNode &&
+       (voted_for_ == sim::kNoNode || voted_for_ == from));
+  const bool granted = could_vote && !heard_from_leader_recently(context) &&
+                       log_.other_is_up_to_date(message.last_log_term, message.last_log_index);
+  send(context, from, PreVoteResponse{granted ? message.term : current_term_, granted});
+}
+
+void Raft::handle_message(Context& context, NodeId from, const PreVoteResponse& message) {
+  // A grant carries the term asked about (current_term_ + 1), which is not a term anyone holds;
+  // only a refusal with a higher term is news about the cluster's term (paper 5.1).
+  if (!message.granted && message.term > current_term_) {
+    become_follower(context, message.term, sim::kNoNode, StepDownReason::kHigherEpochSeen);
+    return;
+  }
+  if (role_ != RaftRole::kPreCandidate || !message.granted ||
+      message.term != current_term_ + 1) {
+    return;
+  }
+  if (record_vote(from)) become_candidate(context);
+}
+
+bool Raft::record_vote(NodeId from) {
+  if (votes_[from] == 0) {
+    votes_[from] = 1;
+    ++votes_granted_;
+  }
+  return votes_granted_ >= quorum_;
+}
+
+void Raft::reset_votes() {
+  std::fill(votes_.begin(), votes_.end(), 0);
+  votes_granted_ = 0;
+}
+
+bool Raft::heard_from_leader_recently(const Context& context) const {
+  if (role_ == RaftRole::kLeader) return true;
+  return leader_ != sim::kNoNode &&
+         context.local_now() - last_leader_contact_ < options_.election_timeout.lo;
+}
+
+void Raft::reset_election_timer(Context& context) {
+  context.set_timer(kElectionTimer, options_.election_timeout.lo, options_.election_timeout.hi);
+}
+
+// ---- Replication ----
+
+void Raft::handle_message(Context& context, NodeId from, const AppendEntries& message) {
+  // Paper Figure 2, receiver step 1: a stale leader gets this server's term and steps down.
+  // Two leaders of one term can exist only if election safety broke (an amnesia restart lost a
+  // vote); a leader refuses the other one and the checks report the violation.
+  if (message.term < current_term_ ||
+      (message.term == current_term_ && role_ == RaftRole::kLeader)) {
+    send(context, from,
+         AppendEntriesResponse{current_term_, message.prev_log_index, log_.last_index(), false});
+    return;
+  }
+  if (message.term > current_term_ || role_ != RaftRole::kFollower || leader_ != from) {
+    become_follower(context, message.term, from, StepDownReason::kHigherEpochSeen);
+  }
+  last_leader_contact_ = context.local_now();
+  reset_election_timer(context);
+  context.follows(from, current_term_);
+
+  // Paper 5.3: the log must hold the entry before the new ones, with the leader's term for it.
+  const bool consistent = message.prev_log_index <= log_.last_index() &&
+                          log_.term_at(message.prev_log_index) == message.prev_log_term;
+  if (!consistent) {
+    send(context, from,
+         AppendEntriesResponse{current_term_, message.prev_log_index, log_.last_index(), false});
+    return;
+  }
+  if (log_.merge(message.prev_log_index, message.entries_term, message.entries_count)) {
+    mark_dirty();
+  }
+  const uint64_t match = message.prev_log_index + message.entries_count;
+  send(context, from, AppendEntriesResponse{current_term_, match, log_.last_index(), true});
+}
+
+void Raft::handle_message(Context& context, NodeId from, const AppendEntriesResponse& message) {
+  if (message.term > current_term_) {
+    become_follower(context, message.term, sim::kNoNode, StepDownReason::kHigherEpochSeen);
+    return;
+  }
+  if (role_ != RaftRole::kLeader || message.term != current_term_) return;
+  recently_active_[from] = 1;
+  if (message.success) {
+    // Clamped to the leader's own log, which a follower's answer exceeds only if election safety
+    // broke (two leaders in this term).
+    const uint64_t match = std::min(message.index, log_.last_index());
+    match_index_[from] = std::max(match_index_[from], match);
+    next_index_[from] = std::max(next_index_[from], match_index_[from] + 1);
+    if (next_index_[from] <= log_.last_index()) send_append(context, from);
+    return;
+  }
+  // Paper 5.3: after a rejection, retry one entry earlier, or just past the follower's last
+  // entry if its log is shorter. A rejection of an older probe is ignored, so duplicated or
+  // delayed answers do not move nextIndex back twice.
+  if (message.index + 1 != next_index_[from]) return;
+  next_index_[from] = std::max<uint64_t>(1, std::min(message.index, message.last_log_index + 1));
+  send_append(context, from);
+}
+
+void Raft::broadcast_append(Context& context) {
+  for (NodeId peer : peers_) send_append(context, peer);
+}
+
+void Raft::send_append(Context& context, NodeId to) {
+  const uint64_t next = next_index_[to];
+  SIM_CHECK(next >= 1 && next <= log_.last_index() + 1, "nextIndex outside the leader's log");
+  AppendEntries message{current_term_, next - 1, log_.term_at(next - 1), 0, 0};
+  if (next <= log_.last_index()) {
+    message.entries_term = log_.term_at(next);
+    message.entries_count = static_cast<uint32_t>(log_.run_length(next, kMaxEntriesPerAppend));
+  }
+  send(context, to, message);
+}
+
+// ---- Durable state ----
+
+void Raft::maybe_persist(Context& context) {
+  if (!durable_dirty_) return;
+  const std::span<const uint64_t> entries = log_.entry_terms();
+  durable_buffer_.clear();
+  durable_buffer_.push_back(kDurableFormat);
+  durable_buffer_.push_back(current_term_);
+  durable_buffer_.push_back(voted_for_ == sim::kNoNode ? 0 : uint64_t{voted_for_} + 1);
+  durable_buffer_.push_back(entries.size());
+  durable_buffer_.insert(durable_buffer_.end(), entries.begin(), entries.end());
+  context.persist(durable_buffer_);
+  durable_dirty_ = false;
+}
+
+void Raft::restore(const sim::DurableState& state) {
+  SIM_CHECK(state.size() >= kDurableHeaderWords && state[0] == kDurableFormat &&
+                state.size() == kDurableHeaderWords + state[3],
+            "Raft durable state is malformed");
+  current_term_ = state[1];
+  voted_for_ = state[2] == 0 ? sim::kNoNode : static_cast<NodeId>(state[2] - 1);
+  log_.assign(std::span<const uint64_t>(state).subspan(kDurableHeaderWords));
+}
+
+// ---- Factory ----
+
+std::unique_ptr<sim::Algorithm> RaftFactory::create(NodeId node) const {
+  RaftOptions options = options_;
+  options.starts_lagging =
+      std::find(lagging_nodes_.begin(), lagging_nodes_.end(), node) != lagging_nodes_.end();
+  return std::make_unique<Raft>(options);
+}
+
+std::unique_ptr<sim::AlgorithmFactory> make_factory(const Params& params, uint32_t nodes) {
+  RaftOptions options;
+  options.election_timeout = get<sim::DurationRange>(params, "election_timeout");
+  options.heartbeat_interval = get<sim::Duration>(params, "heartbeat_interval");
+  options.pre_vote = get<bool>(params, "pre_vote");
+  options.check_quorum = get<bool>(params, "check_quorum");
+  options.leader_stickiness = get<bool>(params, "leader_stickiness");
+  SIM_CHECK(options.heartbeat_interval < options.election_timeout.lo &&
+                options.election_timeout.lo <= options.election_timeout.hi,
+            "Raft parameters were not resolved");
+  NodeList lagging = get<NodeList>(params, "lagging_nodes");
+  for (NodeId node : lagging) SIM_CHECK(node < nodes, "lagging node outside the cluster");
+  return std::make_unique<RaftFactory>(options, std::move(lagging));
+}
+
+}  // namespace electsim::algorithms::raft

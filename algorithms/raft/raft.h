@@ -1,0 +1,145 @@
+// Raft leader election (Ongaro & Ousterhout 2014, "In Search of an Understandable Consensus
+// Algorithm", sections 5.1-5.4; Ongaro's thesis "Consensus: Bridging Theory and Practice", 2014,
+// for the options). One Raft object is one server: a state machine driven by on_start,
+// on_message and on_timer, shaped like etcd-raft's raft.go: the role changes only in the
+// become_*() functions, handle_*() process one message type each, broadcast_*() send to every
+// peer, maybe_*() act only when a condition holds.
+//
+// Entries are no-ops (the simulator elects leaders, it does not replicate commands), but the log
+// is real: it decides who may win an election (paper 5.4.1), a new leader appends a no-op of its
+// term (thesis 6.4), and AppendEntries replicates it with the paper's consistency check.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "algorithms/raft/raft_log.h"
+#include "algorithms/raft/raft_messages.h"
+#include "algorithms/registry.h"
+#include "sim/algorithm.h"
+
+namespace electsim::algorithms::raft {
+
+struct RaftOptions {
+  // Paper 5.2: each election timeout is drawn uniformly from this range at every reset.
+  sim::DurationRange election_timeout{sim::Duration::milliseconds(150),
+                                      sim::Duration::milliseconds(300)};
+  sim::Duration heartbeat_interval = sim::Duration::milliseconds(75);
+  bool pre_vote = false;           // thesis 9.6
+  bool check_quorum = false;       // thesis 6.2
+  bool leader_stickiness = false;  // thesis 4.2.3
+  // This server's log starts one entry behind the others' (empty instead of one entry of term
+  // 0), so by paper 5.4.1 it cannot win against an up-to-date majority.
+  bool starts_lagging = false;
+};
+
+enum class RaftRole : uint8_t { kFollower, kPreCandidate, kCandidate, kLeader };
+
+class Raft final : public sim::Algorithm {
+ public:
+  static constexpr sim::TimerId kElectionTimer = 0;
+  static constexpr sim::TimerId kHeartbeatTimer = 1;
+  static constexpr sim::TimerId kCheckQuorumTimer = 2;
+  // The most entries one AppendEntries carries (a run of one term, see raft_messages.h).
+  static constexpr uint64_t kMaxEntriesPerAppend = 64;
+
+  explicit Raft(const RaftOptions& options) : options_(options) {}
+
+  void on_start(sim::Context& context, const sim::DurableState* restored) override;
+  void on_message(sim::Context& context, sim::NodeId from, const sim::Payload& message) override;
+  void on_timer(sim::Context& context, sim::TimerId timer) override;
+
+  // Read-only views for tests and debugging.
+  RaftRole role() const { return role_; }
+  uint64_t current_term() const { return current_term_; }
+  sim::NodeId voted_for() const { return voted_for_; }
+  sim::NodeId leader() const { return leader_; }
+  const RaftLog& log() const { return log_; }
+
+  // The durable state's layout: a format word, then current_term, voted_for + 1 (0 for none),
+  // the number of log entries, and each entry's term.
+  static constexpr uint64_t kDurableFormat = 1;
+  static constexpr size_t kDurableHeaderWords = 4;
+
+ private:
+  // Role changes (etcd-raft's becomeFollower / becomePreCandidate / becomeCandidate /
+  // becomeLeader). `reason` is reported if the server stops leading or following.
+  void become_follower(sim::Context& context, uint64_t term, sim::NodeId leader,
+                       sim::StepDownReason reason);
+  void become_pre_candidate(sim::Context& context);
+  void become_candidate(sim::Context& context);
+  void become_leader(sim::Context& context);
+
+  void handle_message(sim::Context& context, sim::NodeId from, const RequestVote& message);
+  void handle_message(sim::Context& context, sim::NodeId from, const RequestVoteResponse& message);
+  void handle_message(sim::Context& context, sim::NodeId from, const AppendEntries& message);
+  void handle_message(sim::Context& context, sim::NodeId from,
+                      const AppendEntriesResponse& message);
+  void handle_message(sim::Context& context, sim::NodeId from, const PreVote& message);
+  void handle_message(sim::Context& context, sim::NodeId from, const PreVoteResponse& message);
+  void handle_check_quorum(sim::Context& context);
+
+  void broadcast_append(sim::Context& context);
+  void send_append(sim::Context& context, sim::NodeId to);
+  // Counts a vote (or pre-vote) from `from` once; true when a majority has granted.
+  bool record_vote(sim::NodeId from);
+  void reset_votes();
+
+  // Thesis 4.2.3: true if this server heard from a current leader within the minimum election
+  // timeout (a leader counts itself).
+  bool heard_from_leader_recently(const sim::Context& context) const;
+  bool sticky() const { return options_.leader_stickiness || options_.check_quorum; }
+  void reset_election_timer(sim::Context& context);
+
+  // Every message goes out through here, so durable state that changed is saved first (paper
+  // Figure 2: "updated on stable storage before responding to RPCs").
+  void send(sim::Context& context, sim::NodeId to, const RaftMessage& message) {
+    maybe_persist(context);
+    context.send(to, message);
+  }
+  void mark_dirty() { durable_dirty_ = true; }
+  void maybe_persist(sim::Context& context);
+  void restore(const sim::DurableState& state);
+
+  RaftOptions options_;
+  sim::NodeId self_ = sim::kNoNode;
+  std::vector<sim::NodeId> peers_;  // every member but this server, in id order
+  uint32_t quorum_ = 1;             // a majority of the members
+
+  // Persistent state on all servers (paper Figure 2).
+  uint64_t current_term_ = 0;
+  sim::NodeId voted_for_ = sim::kNoNode;
+  RaftLog log_;
+
+  // Volatile state.
+  RaftRole role_ = RaftRole::kFollower;
+  sim::NodeId leader_ = sim::kNoNode;
+  sim::Instant last_leader_contact_;  // local time of the last accepted AppendEntries
+  std::vector<uint8_t> votes_;        // by node id: granted this election (or pre-election)
+  uint32_t votes_granted_ = 0;
+
+  // Volatile state on leaders (paper Figure 2), by node id.
+  std::vector<uint64_t> next_index_;
+  std::vector<uint64_t> match_index_;
+  std::vector<uint8_t> recently_active_;  // thesis 6.2: responded since the last quorum check
+
+  bool durable_dirty_ = false;
+  sim::DurableState durable_buffer_;  // reused, so persisting allocates only when the log grows
+};
+
+class RaftFactory final : public sim::AlgorithmFactory {
+ public:
+  RaftFactory(const RaftOptions& options, NodeList lagging_nodes)
+      : options_(options), lagging_nodes_(std::move(lagging_nodes)) {}
+  std::unique_ptr<sim::Algorithm> create(sim::NodeId node) const override;
+
+ private:
+  RaftOptions options_;
+  NodeList lagging_nodes_;
+};
+
+// Builds the factory from parameters resolved by raft_info().resolve.
+std::unique_ptr<sim::AlgorithmFactory> make_factory(const Params& params, uint32_t nodes);
+
+}  // namespace electsim::algorithms::raft
