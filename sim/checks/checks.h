@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sim/time.h"
@@ -33,6 +34,26 @@ struct GoalInfo {
 };
 // Every *sometimes* goal a scenario may declare.
 const std::vector<GoalInfo>& goal_catalogue();
+// True if `name` is in goal_catalogue() (the scenario loader validates `checks.sometimes`).
+bool is_known_goal(std::string_view name);
+
+// The fault kind codes carried in the `b` field of kFaultStart / kFaultEnd records. sim/ cannot
+// depend on faults/, so the codes are mirrored here: faults/plan.h's FaultKind must keep exactly
+// this order (the injector records static_cast<uint64_t>(FaultKind)).
+enum class FaultCode : uint64_t {
+  kCrash = 0,
+  kAmnesiaCrash = 1,
+  kRestart = 2,
+  kPause = 3,
+  kPartition = 4,
+  kLinkFault = 5,
+  kHeal = 6,
+  kClockOffset = 7,
+  kClockDrift = 8,
+  kClockJump = 9,
+};
+// "crash", "partition", ...; "fault kind <code>" for a code outside the list.
+std::string fault_code_name(uint64_t code);
 
 struct Violation {
   std::string check;
@@ -54,6 +75,10 @@ struct CheckConfig {
   std::optional<Duration> recovery_within;  // none: the recovery check is off
   bool recovery_counts_all_up = false;      // all up nodes must follow, not just a majority
   std::vector<std::string> sometimes;       // goal names from goal_catalogue()
+  // Strict exclusive leadership (for lease algorithms, whose whole point is that leaderships
+  // never overlap in true time): every overlap is also an *always* violation. Off for Raft-like
+  // algorithms, where a deposed leader that has not heard of its successor yet is normal.
+  bool overlaps_are_violations = false;
 };
 
 struct CheckResults {
@@ -63,6 +88,10 @@ struct CheckResults {
   uint64_t leader_changes = 0;         // became_leader records
   std::vector<std::string> goals_reached;
   std::vector<std::string> goals_missed;
+  // Lists are bounded so memory stays flat in long runs: each check keeps its first 100
+  // violations, and the first 1000 overlaps are kept; these count what was found beyond that.
+  uint64_t violations_dropped = 0;
+  uint64_t overlaps_dropped = 0;
   bool safety_violated() const;
   bool liveness_violated() const;      // eventually checks and missed sometimes goals
 };

@@ -1,0 +1,61 @@
+// The names and descriptions of every check and goal, as `electsim list` and reports print them.
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "sim/checks/checks.h"
+
+namespace electsim::sim::checks {
+
+const std::vector<CheckInfo>& check_catalogue() {
+  static const std::vector<CheckInfo> catalogue = {
+      {"one_leader_per_epoch", CheckKind::kAlways,
+       "no two nodes ever become leader of the same epoch"},
+      {"exclusive_leadership", CheckKind::kAlways,
+       "reports every interval of true time in which two nodes both believe they lead; a "
+       "violation only in strict mode (lease algorithms)"},
+      {"epochs_never_go_backwards", CheckKind::kAlways,
+       "the epoch a node reports never decreases, across crashes and restarts, amnesia ones "
+       "included"},
+      {"recovery", CheckKind::kEventually,
+       "while a quorum is available, a leader that a majority (or every up node) follows within "
+       "`recovery_within` of the latest fault, lasting until the next fault"},
+      {"sometimes", CheckKind::kSometimes,
+       "every goal the scenario declares in `checks.sometimes` is reached at least once"},
+  };
+  return catalogue;
+}
+
+// The order matches the Goal enum in goals.h.
+const std::vector<GoalInfo>& goal_catalogue() {
+  static const std::vector<GoalInfo> catalogue = {
+      {"leader_crashed", "a node crashed while it was leading"},
+      {"new_leader_elected",
+       "after a fault, a node became leader of an epoch higher than any before the first fault"},
+      {"leader_isolated",
+       "a link cut left a leader without two-way links to a majority of the cluster"},
+      {"leader_paused", "a node was paused while it was leading"},
+      {"node_restarted", "a crashed node restarted"},
+      {"amnesia_restart", "a crashed node restarted without its durable state"},
+      {"clock_changed", "a node's clock was skewed, drifted or jumped after the start"},
+      {"partition_healed", "a partition fault ended, or a heal followed a partition"},
+      {"fault_fired", "at least one scheduled or nemesis fault started"},
+  };
+  return catalogue;
+}
+
+bool is_known_goal(std::string_view name) {
+  const auto& catalogue = goal_catalogue();
+  return std::any_of(catalogue.begin(), catalogue.end(),
+                     [&](const GoalInfo& info) { return info.name == name; });
+}
+
+std::string fault_code_name(uint64_t code) {
+  static constexpr const char* kNames[] = {"crash",     "amnesia_crash", "restart",
+                                           "pause",     "partition",     "link_fault",
+                                           "heal",      "clock_offset",  "clock_drift",
+                                           "clock_jump"};
+  if (code < std::size(kNames)) return kNames[code];
+  return absl::StrCat("fault kind ", code);
+}
+
+}  // namespace electsim::sim::checks

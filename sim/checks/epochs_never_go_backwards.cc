@@ -1,0 +1,53 @@
+#include "absl/strings/str_cat.h"
+#include "sim/checks/leadership_checks.h"
+
+namespace electsim::sim::checks {
+
+KindMask EpochsNeverGoBackwards::kinds() const {
+  return mask_of(RecordKind::kBecameLeader) | mask_of(RecordKind::kFollows) |
+         mask_of(RecordKind::kRestart);
+}
+
+void EpochsNeverGoBackwards::on_record(const TraceRecord& record) {
+  SIM_CHECK(record.node < nodes_.size(), "trace record for a node outside the cluster");
+  NodeEpochs& node = nodes_[record.node];
+  if (record.kind == RecordKind::kRestart) {
+    if (record.a == 1 && !node.amnesia_since_highest) {
+      node.amnesia_since_highest = true;
+      node.amnesia_at = record.time;
+    }
+    return;
+  }
+  const uint64_t epoch = record.a;
+  if (!node.seen || epoch >= node.highest) {
+    if (!node.seen || epoch > node.highest) node.highest_at = record.time;
+    node.seen = true;
+    node.highest = epoch;
+    node.behind = false;
+    node.amnesia_since_highest = false;
+    return;
+  }
+  if (node.behind) return;  // this fall was reported already
+  node.behind = true;
+  const std::string what =
+      record.kind == RecordKind::kBecameLeader
+          ? absl::StrCat("became leader of epoch ", epoch)
+          : absl::StrCat("followed ", node_name(record.peer), " in epoch ", epoch);
+  const std::string why =
+      node.amnesia_since_highest
+          ? absl::StrCat("; it lost its durable state in an amnesia restart at ",
+                         format_instant(node.amnesia_at))
+          : "";
+  violations_.add(Violation{"epochs_never_go_backwards", CheckKind::kAlways, record.time,
+                            {record.node}, epoch,
+                            absl::StrCat(node_name(record.node), " ", what, " at ",
+                                         format_instant(record.time), " after epoch ",
+                                         node.highest, " at ", format_instant(node.highest_at),
+                                         why)});
+}
+
+void EpochsNeverGoBackwards::collect(CheckResults& results) const {
+  violations_.append_to(results);
+}
+
+}  // namespace electsim::sim::checks

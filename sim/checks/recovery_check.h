@@ -1,0 +1,80 @@
+// recovery (eventually, internal to sim/checks): after a disruption, a stable leader within the
+// bound, and no further leadership change while nothing fails (DESIGN.md, "Checks").
+//
+// A *stable leader* is a node L, up and not paused, leading at epoch e, that enough up nodes
+// follow at (L, e) over two-way up links: L plus those followers are a majority of the cluster,
+// or, with `count_all_up`, every up node. (A follower that L cannot reach does not count, so a
+// leader cut off by a partition stops being stable at the cut, whatever its followers believe.) Judging is fair only while a quorum could make progress
+// (LinkModel::quorum_available). Whenever a quorum is available and no stable leader exists, a
+// disruption *window* is open. Its reference time is the latest fault event (see
+// is_fault_event), or the time the quorum became available if that is later, or the start of
+// the run before any fault. One stable leader replaced directly by another also opens a window
+// (and it is pending at once). The window closes when a stable leader appears and lasts, unchanged,
+// until the next fault event or the end of the run; a leader deposed before that does not count
+// and the window stays judged from the same reference, which is how livelock is caught. More
+// than the bound from the reference without a lasting stable leader, while a quorum is
+// available, is a violation. Every closed window after the first fault adds one recovery time
+// (leader appeared - reference); the initial election is judged but not reported as one.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/checks/check_base.h"
+#include "sim/checks/cluster_view.h"
+#include "sim/checks/link_model.h"
+
+namespace electsim::sim::checks {
+
+class RecoveryCheck final : public Check {
+ public:
+  RecoveryCheck(uint32_t nodes, Duration bound, bool count_all_up);
+
+  KindMask kinds() const override;
+  void on_record(const TraceRecord& record) override;
+  void on_end(Instant end) override;
+  void collect(CheckResults& results) const override;
+
+ private:
+  struct StableLeader {
+    NodeId leader;
+    uint64_t epoch;
+    friend bool operator==(const StableLeader&, const StableLeader&) = default;
+  };
+
+  void apply(const TraceRecord& record);
+  std::optional<StableLeader> find_stable_leader() const;
+  void note_fault(const TraceRecord& record);
+  void update_window(Instant now);
+  void open_window(Instant now);
+  void confirm_pending();
+  void judge(Instant now);
+
+  ClusterView view_;
+  LinkModel links_;
+  Duration bound_;
+  bool count_all_up_;
+
+  bool any_fault_ = false;
+  TraceRecord last_fault_{};
+  bool quorum_ = true;
+  Instant quorum_since_;
+  std::optional<StableLeader> stable_;
+  mutable std::vector<uint32_t> followers_;  // scratch for find_stable_leader
+
+  // The open window, if any.
+  bool open_ = false;
+  Instant reference_;
+  std::string reference_text_;   // "the crash of n1 at 10s"
+  bool after_fault_ = false;     // a recovery time is recorded when it closes
+  Instant opened_at_;
+  bool reported_ = false;
+  std::optional<Instant> pending_since_;  // a stable leader appeared then; does it last?
+  uint32_t deposed_ = 0;                  // stable leaders in this window that did not last
+
+  std::vector<Duration> recovery_;
+  ViolationList violations_;
+};
+
+}  // namespace electsim::sim::checks

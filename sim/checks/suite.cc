@@ -1,0 +1,61 @@
+#include <algorithm>
+#include <memory>
+#include <vector>
+
+#include "sim/checks/check_base.h"
+#include "sim/checks/checks.h"
+#include "sim/checks/goals.h"
+#include "sim/checks/leadership_checks.h"
+#include "sim/checks/recovery_check.h"
+
+namespace electsim::sim::checks {
+
+struct CheckSuite::Impl {
+  std::vector<std::unique_ptr<Check>> checks;
+};
+
+CheckSuite::CheckSuite(const CheckConfig& config) : impl_(std::make_unique<Impl>()) {
+  SIM_CHECK(config.nodes > 0, "the checks need the cluster size");
+  auto& checks = impl_->checks;
+  checks.push_back(std::make_unique<OneLeaderPerEpoch>());
+  checks.push_back(
+      std::make_unique<ExclusiveLeadership>(config.nodes, config.overlaps_are_violations));
+  checks.push_back(std::make_unique<EpochsNeverGoBackwards>(config.nodes));
+  if (config.recovery_within) {
+    checks.push_back(std::make_unique<RecoveryCheck>(config.nodes, *config.recovery_within,
+                                                     config.recovery_counts_all_up));
+  }
+  if (!config.sometimes.empty()) {
+    checks.push_back(std::make_unique<SometimesGoals>(config.nodes, config.sometimes));
+  }
+}
+
+CheckSuite::~CheckSuite() = default;
+
+void CheckSuite::attach(Trace& trace) {
+  for (const auto& check : impl_->checks) trace.add_observer(check.get(), check->kinds());
+}
+
+CheckResults CheckSuite::results() const {
+  CheckResults results;
+  for (const auto& check : impl_->checks) check->collect(results);
+  // Stable sorts: checks add their findings in time order, ties keep the catalogue's order.
+  std::stable_sort(results.violations.begin(), results.violations.end(),
+                   [](const Violation& a, const Violation& b) { return a.time < b.time; });
+  std::stable_sort(results.overlaps.begin(), results.overlaps.end(),
+                   [](const Overlap& a, const Overlap& b) { return a.start < b.start; });
+  return results;
+}
+
+bool CheckResults::safety_violated() const {
+  return std::any_of(violations.begin(), violations.end(),
+                     [](const Violation& v) { return v.kind == CheckKind::kAlways; });
+}
+
+bool CheckResults::liveness_violated() const {
+  return !goals_missed.empty() ||
+         std::any_of(violations.begin(), violations.end(),
+                     [](const Violation& v) { return v.kind != CheckKind::kAlways; });
+}
+
+}  // namespace electsim::sim::checks
