@@ -8,6 +8,7 @@
 #include "electsim_commit.h"
 #include "faults/injector.h"
 #include "sim/checks/checks.h"
+#include "sim/checks/timeline.h"
 #include "sim/world.h"
 
 namespace electsim::scenarios {
@@ -107,7 +108,9 @@ absl::StatusOr<reports::RunResult> run_scenario(const Scenario& scenario, uint64
   faults::Injector injector(world, std::move(plan), seed);
   injector.schedule();
 
-  (void)options;  // trace sink and timeline wired below once they land
+  sim::checks::LeadershipTimeline timeline;
+  if (options.keep_timeline) timeline.attach(world.trace());
+
   world.start();
   world.run_until(sim::Instant::zero() + scenario.duration);
 
@@ -127,6 +130,11 @@ absl::StatusOr<reports::RunResult> run_scenario(const Scenario& scenario, uint64
                                                  fired.skipped, fired.effect, fired.nodes});
   }
   result.nemesis_kinds = nemesis_kinds;
+  for (const auto& entry : timeline.entries()) {
+    result.timeline.push_back(reports::TimelineEntry{
+        entry.time, sim::checks::LeadershipTimeline::describe_event(entry)});
+  }
+  result.timeline_omitted = timeline.more();
   result.messages_sent = world.stats().messages_sent;
   result.messages_delivered = world.stats().messages_delivered;
   result.messages_dropped = world.stats().messages_dropped;

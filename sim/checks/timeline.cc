@@ -39,8 +39,11 @@ void LeadershipTimeline::on_record(const TraceRecord& record) {
 }
 
 std::string LeadershipTimeline::describe(const Entry& entry) {
-  std::string text = absl::StrCat(format_instant(entry.time), "  n",
-                                  static_cast<uint64_t>(entry.node) + 1, " ");
+  return absl::StrCat(format_instant(entry.time), "  ", describe_event(entry));
+}
+
+std::string LeadershipTimeline::describe_event(const Entry& entry) {
+  std::string text = absl::StrCat("n", static_cast<uint64_t>(entry.node) + 1, " ");
   switch (entry.event) {
     case Event::kBecameLeader:
       absl::StrAppend(&text, "became leader of epoch ", entry.epoch);

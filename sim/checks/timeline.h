@@ -41,6 +41,8 @@ class LeadershipTimeline final : public TraceObserver {
 
   // "1.5s  n2 became leader of epoch 3", "2s  n2 stepped down (higher_epoch_seen)".
   static std::string describe(const Entry& entry);
+  // The same without the time: "n2 became leader of epoch 3".
+  static std::string describe_event(const Entry& entry);
   // One line per entry, then "... and N more" if some were not kept.
   std::string to_text() const;
 
