@@ -21,7 +21,32 @@ namespace {
 // A bound on every kind's loop (STYLE.md 11): a mean interval of a nanosecond must not hang.
 constexpr int kMaxFaultsPerKind = 10'000;
 
-Duration draw(const DurationRange& range, sim::Rng& rng) { return rng.uniform(range.lo, range.hi); }
+// Drawn times are rounded to a unit that keeps them readable in reports ("260ms" rather than
+// "259886.914us") and still leaves a range a thousand or more distinct values.
+Duration unit_for(Duration spread) {
+  if (spread >= Duration::milliseconds(10)) return Duration::milliseconds(1);
+  if (spread >= Duration::microseconds(10)) return Duration::microseconds(1);
+  return Duration::nanoseconds(1);
+}
+
+int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && (a < 0) ? 1 : 0); }
+int64_t ceil_div(int64_t a, int64_t b) { return a / b + ((a % b != 0) && (a > 0) ? 1 : 0); }
+
+// A uniform draw from the range, in whole units of unit_for(its width).
+Duration draw(const DurationRange& range, sim::Rng& rng) {
+  SIM_CHECK(range.lo <= range.hi, "a nemesis range runs backwards");
+  if (range.lo == range.hi) return range.lo;
+  const int64_t unit = unit_for(range.hi - range.lo).ns();
+  const int64_t units = rng.uniform_int(ceil_div(range.lo.ns(), unit), floor_div(range.hi.ns(), unit));
+  return Duration::nanoseconds(units * unit);
+}
+
+// An exponential gap with the given mean, rounded to the nearest unit_for(mean).
+Duration draw_gap(Duration mean, sim::Rng& rng) {
+  const int64_t unit = unit_for(mean).ns();
+  const int64_t gap = rng.exponential(mean).ns();
+  return Duration::nanoseconds((gap + unit / 2) / unit * unit);
+}
 
 // Half of the process faults hit the leader (the case an election exists for), half any node
 // that is not down; both resolve when the fault fires.
@@ -184,7 +209,7 @@ void draw_kind(const NemesisKindSpec& spec, uint32_t nodes, Duration start_after
   SIM_CHECK(spec.mean_interval > Duration::zero(), "a nemesis kind needs a positive interval");
   Duration at = start_after;
   for (int count = 0; count < kMaxFaultsPerKind; ++count) {
-    at += rng.exponential(spec.mean_interval);
+    at += draw_gap(spec.mean_interval, rng);
     if (at >= window_end) return;
     std::optional<Fault> fault = draw_fault(spec, nodes, at, rng);
     if (!fault) continue;
@@ -223,8 +248,10 @@ void keep_crashes_within(int limit, std::vector<Fault>* plan) {
 
 std::string kind_name(const NemesisKindSpec& spec) {
   if (spec.kind != FaultKind::kPartition) return fault_kind_name(spec.kind);
-  return absl::StrCat(fault_kind_name(spec.kind), " ",
-                      spec.shape.empty() ? "majority_minority" : spec.shape);
+  const std::optional<PartitionShape::Kind> shape =
+      spec.shape.empty() ? PartitionShape::Kind::kMajorityMinority : parse_shape_name(spec.shape);
+  SIM_CHECK(shape.has_value(), "unknown partition shape in a nemesis spec");
+  return absl::StrCat(fault_kind_name(spec.kind), " ", shape_name(*shape));
 }
 
 }  // namespace
