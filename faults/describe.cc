@@ -112,10 +112,13 @@ std::optional<PartitionShape::Kind> parse_shape_name(std::string_view name) {
   for (char& c : normalized) {
     if (c == '-') c = '_';
   }
-  constexpr PartitionShape::Kind kShapes[] = {
-      PartitionShape::Kind::kGroups, PartitionShape::Kind::kIsolate,
-      PartitionShape::Kind::kMajorityMinority, PartitionShape::Kind::kBridge,
-      PartitionShape::Kind::kOneWay, PartitionShape::Kind::kRing, PartitionShape::Kind::kLinks};
+  constexpr PartitionShape::Kind kShapes[] = {PartitionShape::Kind::kGroups,
+                                              PartitionShape::Kind::kIsolate,
+                                              PartitionShape::Kind::kMajorityMinority,
+                                              PartitionShape::Kind::kBridge,
+                                              PartitionShape::Kind::kOneWay,
+                                              PartitionShape::Kind::kRing,
+                                              PartitionShape::Kind::kLinks};
   for (PartitionShape::Kind shape : kShapes) {
     if (normalized == shape_name(shape)) return shape;
   }

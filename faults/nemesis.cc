@@ -37,7 +37,8 @@ Duration draw(const DurationRange& range, sim::Rng& rng) {
   SIM_CHECK(range.lo <= range.hi, "a nemesis range runs backwards");
   if (range.lo == range.hi) return range.lo;
   const int64_t unit = unit_for(range.hi - range.lo).ns();
-  const int64_t units = rng.uniform_int(ceil_div(range.lo.ns(), unit), floor_div(range.hi.ns(), unit));
+  const int64_t units =
+      rng.uniform_int(ceil_div(range.lo.ns(), unit), floor_div(range.hi.ns(), unit));
   return Duration::nanoseconds(units * unit);
 }
 
@@ -220,8 +221,7 @@ void draw_kind(const NemesisKindSpec& spec, uint32_t nodes, Duration start_after
 }
 
 bool takes_a_node_out(FaultKind kind) {
-  return kind == FaultKind::kCrash || kind == FaultKind::kAmnesiaCrash ||
-         kind == FaultKind::kPause;
+  return kind == FaultKind::kCrash || kind == FaultKind::kAmnesiaCrash || kind == FaultKind::kPause;
 }
 
 // Leaves out the process faults that would take more than `limit` nodes out at once. The plan

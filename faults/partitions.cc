@@ -106,9 +106,9 @@ std::optional<PartitionCut> plan_isolate(const PartitionShape& shape, const sim:
   std::sort(cut.links.begin(), cut.links.end());
   const size_t everyone_else = world.size() - 1;
   if (cut.nodes.size() == 1) {
-    cut.picture = absl::StrCat("isolate ", node_with_role(world, cut.nodes[0]),
-                               ": cut it off from ", peers_lost(world, cut.links, cut.nodes[0]),
-                               " of ", everyone_else, " nodes");
+    cut.picture =
+        absl::StrCat("isolate ", node_with_role(world, cut.nodes[0]), ": cut it off from ",
+                     peers_lost(world, cut.links, cut.nodes[0]), " of ", everyone_else, " nodes");
   } else {
     std::vector<std::string> parts;
     for (NodeId node : cut.nodes) {
@@ -116,8 +116,8 @@ std::optional<PartitionCut> plan_isolate(const PartitionShape& shape, const sim:
                                    peers_lost(world, cut.links, node), " of ", everyone_else,
                                    " nodes"));
     }
-    cut.picture = absl::StrCat("isolate ", node_names(cut.nodes), ": cut ",
-                               absl::StrJoin(parts, ", "));
+    cut.picture =
+        absl::StrCat("isolate ", node_names(cut.nodes), ": cut ", absl::StrJoin(parts, ", "));
   }
   cut.nodes = sorted(std::move(cut.nodes));
   return cut;
@@ -187,9 +187,9 @@ std::optional<PartitionCut> plan_one_way(const PartitionShape& shape, TargetReso
   for (NodeId from : senders) {
     for (NodeId to : receivers) add_link(&cut.links, from, to);
   }
-  cut.picture = absl::StrCat("one_way ", node_names(sorted(senders)), " -> ",
-                             node_names(sorted(receivers)), ": ", cut.links.size(),
-                             " links cut in one direction only");
+  cut.picture =
+      absl::StrCat("one_way ", node_names(sorted(senders)), " -> ", node_names(sorted(receivers)),
+                   ": ", cut.links.size(), " links cut in one direction only");
   cut.nodes = senders;
   for (NodeId node : receivers) append_unique(&cut.nodes, node);
   cut.nodes = sorted(std::move(cut.nodes));

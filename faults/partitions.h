@@ -40,7 +40,8 @@ struct PartitionCut {
 //                      to their two ring neighbours; nodes not in `members` keep all their links.
 //                      A ring of 3 or fewer members is fully connected, so it cuts nothing: a
 //                      chain of 3 is written with `links`.
-//   links              exactly `links` (both directions if `both_ways`); kAll expands to every node.
+//   links              exactly `links` (both directions if `both_ways`); kAll expands to every
+//   node.
 std::optional<PartitionCut> plan_partition(const PartitionShape& shape, const sim::World& world,
                                            TargetResolver& resolver);
 

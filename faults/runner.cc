@@ -82,9 +82,8 @@ void FaultRunner::end(size_t index) {
 void FaultRunner::begin(size_t index, const std::vector<NodeId>& nodes) {
   in_force_[index].active = true;
   world_.trace().record(sim::TraceRecord{world_.now(), sim::RecordKind::kFaultStart,
-                                         nodes.empty() ? sim::kNoNode : nodes.front(),
-                                         sim::kNoNode, index,
-                                         static_cast<uint64_t>(plan_[index].kind)});
+                                         nodes.empty() ? sim::kNoNode : nodes.front(), sim::kNoNode,
+                                         index, static_cast<uint64_t>(plan_[index].kind)});
 }
 
 void FaultRunner::finish(size_t index, const std::string& suffix) {
@@ -102,8 +101,7 @@ void FaultRunner::finish(size_t index, const std::string& suffix) {
 void FaultRunner::schedule_end(size_t index) {
   const std::optional<Duration>& duration = durations_[index];
   if (!duration) return;
-  world_.at(world_.now() + *duration,
-            [self = shared_from_this(), index] { self->end(index); });
+  world_.at(world_.now() + *duration, [self = shared_from_this(), index] { self->end(index); });
 }
 
 std::string FaultRunner::lasted(size_t index) const {

@@ -38,9 +38,9 @@ class FaultRunner : public std::enable_shared_from_this<FaultRunner> {
  private:
   struct InForce {
     bool active = false;
-    size_t fired_slot = 0;                 // its entry in fired_
-    std::vector<NodeId> nodes;             // processes or clocks it changed
-    std::vector<DirectedLink> links;       // links it cut or degraded
+    size_t fired_slot = 0;            // its entry in fired_
+    std::vector<NodeId> nodes;        // processes or clocks it changed
+    std::vector<DirectedLink> links;  // links it cut or degraded
     std::vector<Duration> previous_offsets;
     std::vector<int64_t> previous_drifts;
   };

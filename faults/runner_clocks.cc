@@ -48,7 +48,8 @@ bool FaultRunner::fire_clock(size_t index, TargetResolver& resolver, FiredFault&
   const std::string who = node_names(nodes);
   switch (fault.kind) {
     case FaultKind::kClockOffset:
-      fired.effect = absl::StrCat("clock ", who, " offset ", signed_duration(fault.clock_amount), was);
+      fired.effect =
+          absl::StrCat("clock ", who, " offset ", signed_duration(fault.clock_amount), was);
       break;
     case FaultKind::kClockDrift:
       fired.effect = absl::StrCat("clock ", who, " drift ", signed_ppm(fault.drift_ppm), was);

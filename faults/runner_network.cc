@@ -66,10 +66,10 @@ bool FaultRunner::fire_link_fault(size_t index, TargetResolver& resolver, FiredF
   if (links.empty()) return resolver.fail("no link runs from the senders to the receivers");
   std::sort(touched.begin(), touched.end());
   fired.nodes = touched;
-  fired.effect = absl::StrCat("link fault ", nodes_or_all(senders, world_.size()), " -> ",
-                              nodes_or_all(receivers, world_.size()), ": ",
-                              degradation_settings(degradation), " on ", links.size(),
-                              links.size() == 1 ? " link" : " links");
+  fired.effect =
+      absl::StrCat("link fault ", nodes_or_all(senders, world_.size()), " -> ",
+                   nodes_or_all(receivers, world_.size()), ": ", degradation_settings(degradation),
+                   " on ", links.size(), links.size() == 1 ? " link" : " links");
   begin(index, touched);
   degradations_.apply(world_, index, links, degradation);
   in_force_[index].links = std::move(links);

@@ -63,8 +63,8 @@ bool FaultRunner::fire_process(size_t index, TargetResolver& resolver, FiredFaul
     who.push_back(node_with_role(world_, node));
   }
   if (hit.empty()) {
-    return resolver.fail(absl::StrCat(node_names(named), " ", named.size() == 1 ? "is" : "are",
-                                      " ", unchanged_because(fault.kind)));
+    return resolver.fail(absl::StrCat(node_names(named), " ", named.size() == 1 ? "is" : "are", " ",
+                                      unchanged_because(fault.kind)));
   }
   in_force_[index].nodes = hit;
   fired.nodes = hit;

@@ -35,8 +35,8 @@ bool TargetResolver::resolve(const Target& target, std::vector<NodeId>* nodes) {
     case Target::Kind::kNode:
       // The loader checks names against the cluster size; a plan built by hand may not.
       if (target.node >= world_.size()) {
-        return fail(absl::StrCat(node_name(target.node), " is not in a cluster of ",
-                                 world_.size(), " nodes"));
+        return fail(absl::StrCat(node_name(target.node), " is not in a cluster of ", world_.size(),
+                                 " nodes"));
       }
       append_unique(nodes, target.node);
       return true;

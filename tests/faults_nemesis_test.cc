@@ -65,8 +65,7 @@ std::string dump(const std::vector<Fault>& plan) {
 }
 
 bool takes_a_node_out(FaultKind kind) {
-  return kind == FaultKind::kCrash || kind == FaultKind::kAmnesiaCrash ||
-         kind == FaultKind::kPause;
+  return kind == FaultKind::kCrash || kind == FaultKind::kAmnesiaCrash || kind == FaultKind::kPause;
 }
 
 // The most process faults whose [start, end] intervals share an instant.
@@ -113,8 +112,8 @@ TEST(Nemesis, PlansAreSortedLabelledAndInsideTheirWindow) {
         EXPECT_LE(plan[i - 1].at.lo, fault.at.lo);
       }
       // Clock skew stays through the quiet period; everything else has an end.
-      const bool clock = fault.kind == FaultKind::kClockDrift ||
-                         fault.kind == FaultKind::kClockOffset;
+      const bool clock =
+          fault.kind == FaultKind::kClockDrift || fault.kind == FaultKind::kClockOffset;
       EXPECT_EQ(fault.duration.has_value(), !clock) << fault.label;
     }
   }

@@ -136,8 +136,7 @@ TEST(Partition, BridgeAloneSeesBothSides) {
   EXPECT_FALSE(network.directly_connected(across));
   EXPECT_EQ(links_down(network), 8);
   expect_healed(cluster);
-  EXPECT_EQ(cluster.fired()[0].effect,
-            "partition bridge n3 between n1 n2 | n4 n5 for 50ms");
+  EXPECT_EQ(cluster.fired()[0].effect, "partition bridge n3 between n1 n2 | n4 n5 for 50ms");
 }
 
 TEST(Partition, OneWayCutsOnlyOneDirection) {

@@ -182,9 +182,9 @@ TEST(Targets, RandomNodeIsNeverADownNode) {
 
 TEST(Targets, AllHitsEveryNodeOnceEvenWhenNamedTwice) {
   Cluster cluster(4);
-  cluster.inject({fault_at(FaultKind::kPause, 10,
-                           {role(Target::Kind::kAll), node_target(2), role(Target::Kind::kLeader)},
-                           10)});
+  cluster.inject(
+      {fault_at(FaultKind::kPause, 10,
+                {role(Target::Kind::kAll), node_target(2), role(Target::Kind::kLeader)}, 10)});
   cluster.run_to_ms(15);
   EXPECT_EQ(cluster.recorder().of(RecordKind::kPause).size(), 4u);
   EXPECT_EQ(cluster.fired()[0].nodes, (std::vector<sim::NodeId>{0, 1, 2, 3}));
@@ -219,9 +219,9 @@ TEST(LinkFault, LossDropsMessagesUntilItHeals) {
   EXPECT_TRUE(cluster.network().link(0, 1).loss.is_zero());
   EXPECT_TRUE(cluster.network().link(0, 2).loss.is_zero());
   EXPECT_EQ(cluster.recorder().of(RecordKind::kDrop).size(), 6u);  // pings flow again
-  EXPECT_EQ(cluster.fired()[0].effect, "link fault n1 -> all: loss " +
-                                           sim::format_ratio(sim::Ratio{1, 1}) +
-                                           " on 2 links for 30ms");
+  EXPECT_EQ(
+      cluster.fired()[0].effect,
+      "link fault n1 -> all: loss " + sim::format_ratio(sim::Ratio{1, 1}) + " on 2 links for 30ms");
 }
 
 TEST(LinkFault, DuplicationCopiesMessages) {
@@ -384,7 +384,8 @@ TEST(ClockFault, DriftSpeedsTimersUpInTrueTimeUntilReverted) {
   ASSERT_EQ(changes.size(), 2u);
   EXPECT_EQ(changes[0].b, 100'000u);
   EXPECT_EQ(changes[1].b, 0u);
-  EXPECT_EQ(cluster.fired()[0].effect, "clock n2 drift +100000ppm (was +0ppm), reverted after 100ms");
+  EXPECT_EQ(cluster.fired()[0].effect,
+            "clock n2 drift +100000ppm (was +0ppm), reverted after 100ms");
 }
 
 TEST(ClockFault, OffsetFiresAPendingTimerEarlierUntilReverted) {
