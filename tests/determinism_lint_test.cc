@@ -3,7 +3,8 @@
 // clock, <random>'s distributions or engines seeded from the machine, rand(), absl::BitGen, or
 // hash containers whose iteration order could reach the simulation.
 //
-// It is a line-based heuristic over the source with comments and literals blanked out:
+// It is a line-based heuristic over the tokens of the source, with comments and literals
+// blanked out first:
 //   - banned calls and types are flagged wherever they appear in code;
 //   - any use of a hash container type is flagged unless its line says `// lint: lookup-only`
 //     (a promise that it is only looked up, never iterated);
@@ -14,7 +15,7 @@
 #include <cctype>
 #include <filesystem>
 #include <fstream>
-#include <regex>
+#include <initializer_list>
 #include <set>
 #include <sstream>
 #include <string>
@@ -133,120 +134,152 @@ std::vector<std::string> code_lines(std::string_view text) {
   return lines;
 }
 
+// A line of code as words (identifiers, keywords, numbers) and punctuation, with "::" and "->"
+// kept whole, so rules can ask "is this `rand` called, and not as a member?".
+struct Token {
+  std::string text;
+  bool word = false;
+};
+using Tokens = std::vector<Token>;
+
+Tokens tokenize(const std::string& line) {
+  Tokens tokens;
+  for (size_t i = 0; i < line.size();) {
+    if (std::isspace(static_cast<unsigned char>(line[i])) != 0) {
+      ++i;
+    } else if (is_identifier_char(line[i])) {
+      size_t end = i;
+      while (end < line.size() && is_identifier_char(line[end])) ++end;
+      tokens.push_back({line.substr(i, end - i), true});
+      i = end;
+    } else if (line.compare(i, 2, "::") == 0 || line.compare(i, 2, "->") == 0) {
+      tokens.push_back({line.substr(i, 2), false});
+      i += 2;
+    } else {
+      tokens.push_back({line.substr(i, 1), false});
+      ++i;
+    }
+  }
+  return tokens;
+}
+
+bool is(const Tokens& t, size_t i, std::string_view text) { return i < t.size() && t[i].text == text; }
+bool qualified_by(const Tokens& t, size_t i, std::string_view scope) {
+  return i >= 2 && t[i - 1].text == "::" && t[i - 2].text == scope;
+}
+bool member(const Tokens& t, size_t i) { return i >= 1 && (is(t, i - 1, ".") || is(t, i - 1, "->")); }
+bool called(const Tokens& t, size_t i) { return is(t, i + 1, "("); }
+bool one_of(std::string_view word, std::initializer_list<std::string_view> words) {
+  return std::find(words.begin(), words.end(), word) != words.end();
+}
+
 struct Rule {
   const char* name;
-  std::vector<std::string_view> needles;  // the regex runs only on lines holding one of these
-  std::regex pattern;
+  bool (*matches)(const Tokens& t, size_t i);  // does the word at i break the rule?
 };
 
 const std::vector<Rule>& banned_rules() {
   static const std::vector<Rule> rules = {
-      {"std-distribution", {"_distribution"}, std::regex(R"(\bstd\s*::\s*\w*_distribution\b)")},
-      {"random-device", {"random_device"}, std::regex(R"(\brandom_device\b)")},
-      {"rand-call", {"rand"}, std::regex(R"((^|[^\w.>])s?rand\s*\()")},
-      {"absl-bitgen", {"BitGen"}, std::regex(R"(\babsl\s*::\s*\w*BitGen\w*)")},
-      {"wall-clock", {"_clock"},
-       std::regex(R"(\b(system_clock|steady_clock|high_resolution_clock)\b)")},
-      {"wall-clock", {"gettimeofday", "clock_gettime", "Now"},
-       std::regex(R"(\b(gettimeofday|clock_gettime)\s*\(|\babsl\s*::\s*Now\s*\()")},
-      {"wall-clock", {"time"}, std::regex(R"((^|[^\w.>])time\s*\(\s*(nullptr|NULL|0)\s*\))")},
-      {"std-shuffle", {"shuffle", "sample"},
-       std::regex(R"(\bstd\s*::\s*(random_shuffle|shuffle|sample)\b)")},
+      {"std-distribution",
+       [](const Tokens& t, size_t i) {
+         return t[i].text.ends_with("_distribution") && qualified_by(t, i, "std");
+       }},
+      {"random-device", [](const Tokens& t, size_t i) { return t[i].text == "random_device"; }},
+      {"rand-call",
+       [](const Tokens& t, size_t i) {
+         return one_of(t[i].text, {"rand", "srand"}) && called(t, i) && !member(t, i);
+       }},
+      {"absl-bitgen",
+       [](const Tokens& t, size_t i) {
+         return t[i].text.find("BitGen") != std::string::npos && qualified_by(t, i, "absl");
+       }},
+      {"wall-clock",
+       [](const Tokens& t, size_t i) {
+         const std::string& w = t[i].text;
+         if (one_of(w, {"system_clock", "steady_clock", "high_resolution_clock"})) return true;
+         if (one_of(w, {"gettimeofday", "clock_gettime"}) && called(t, i)) return true;
+         if (w == "Now" && qualified_by(t, i, "absl") && called(t, i)) return true;
+         return w == "time" && called(t, i) && !member(t, i) &&
+                (is(t, i + 2, "nullptr") || is(t, i + 2, "NULL") || is(t, i + 2, "0")) &&
+                is(t, i + 3, ")");
+       }},
+      {"std-shuffle",
+       [](const Tokens& t, size_t i) {
+         return one_of(t[i].text, {"shuffle", "sample", "random_shuffle"}) &&
+                qualified_by(t, i, "std");
+       }},
   };
   return rules;
 }
 
-bool has_any(const std::string& line, const std::vector<std::string_view>& needles) {
-  for (std::string_view needle : needles)
-    if (line.find(needle) != std::string::npos) return true;
-  return false;
-}
-
-const std::vector<std::string_view> kHashNeedles = {"unordered_", "hash_map", "hash_set"};
-
-const std::regex& hash_container() {
-  static const std::regex pattern(
-      R"(\b(unordered_map|unordered_set|unordered_multimap|unordered_multiset|flat_hash_map|flat_hash_set|node_hash_map|node_hash_set)\b)");
-  return pattern;
+bool is_hash_container(std::string_view word) {
+  return one_of(word, {"unordered_map", "unordered_set", "unordered_multimap",
+                       "unordered_multiset", "flat_hash_map", "flat_hash_set", "node_hash_map",
+                       "node_hash_set"});
 }
 
 constexpr std::string_view kLookupOnly = "// lint: lookup-only";
 
-// Names the code declares with a hash container type: the identifier after the type's closing
-// '>' (skipping const, references and pointers), e.g. `absl::flat_hash_map<K, V> index_;`.
-std::set<std::string> hash_container_names(const std::vector<std::string>& lines) {
+// Names the code declares with a hash container type: the word after the type's closing '>'
+// (skipping const, references and pointers), e.g. `absl::flat_hash_map<K, V> index_;`.
+std::set<std::string> hash_container_names(const std::vector<Tokens>& lines) {
   std::set<std::string> names;
-  for (const std::string& line : lines) {
-    if (!has_any(line, kHashNeedles)) continue;
-    for (auto it = std::sregex_iterator(line.begin(), line.end(), hash_container());
-         it != std::sregex_iterator(); ++it) {
-      size_t i = static_cast<size_t>(it->position() + it->length());
-      while (i < line.size() && line[i] == ' ') ++i;
-      if (i >= line.size() || line[i] != '<') continue;
-      int depth = 0;
-      for (; i < line.size(); ++i) {
-        if (line[i] == '<') ++depth;
-        if (line[i] == '>' && --depth == 0) break;
+  for (const Tokens& t : lines) {
+    for (size_t i = 0; i < t.size(); ++i) {
+      if (!t[i].word || !is_hash_container(t[i].text) || !is(t, i + 1, "<")) continue;
+      size_t j = i + 1;
+      for (int depth = 0; j < t.size(); ++j) {
+        if (t[j].text == "<") ++depth;
+        if (t[j].text == ">" && --depth == 0) break;
       }
-      ++i;
-      std::string rest = line.substr(std::min(i, line.size()));
-      static const std::regex declared(R"(^(\s|&|\*|\bconst\b)*([A-Za-z_]\w*))");
-      std::smatch match;
-      if (std::regex_search(rest, match, declared) && match[2] != "operator") names.insert(match[2]);
+      for (++j; j < t.size() && (is(t, j, "&") || is(t, j, "*") || is(t, j, "const")); ++j) {
+      }
+      if (j < t.size() && t[j].word && t[j].text != "operator") names.insert(t[j].text);
     }
   }
   return names;
 }
 
-bool mentions_identifier(const std::string& text, const std::string& name) {
-  size_t pos = text.find(name);
-  while (pos != std::string::npos) {
-    const bool starts = pos == 0 || !is_identifier_char(text[pos - 1]);
-    const size_t end = pos + name.size();
-    const bool ends = end >= text.size() || !is_identifier_char(text[end]);
-    if (starts && ends) return true;
-    pos = text.find(name, pos + 1);
+// The tokens a range-for iterates (after its single ':'), or none if there is no range-for.
+Tokens range_for_expression(const Tokens& t) {
+  for (size_t i = 0; i + 1 < t.size(); ++i) {
+    if (t[i].text != "for" || t[i + 1].text != "(") continue;
+    int depth = 1;
+    for (size_t j = i + 2; j < t.size(); ++j) {
+      const std::string& x = t[j].text;
+      if (x == "(" || x == "[" || x == "{") ++depth;
+      if ((x == ")" || x == "]" || x == "}") && --depth == 0) break;
+      if (x == ":" && depth == 1) {
+        Tokens expression;
+        for (size_t k = j + 1, d = 1; k < t.size(); ++k) {
+          if (t[k].text == "(") ++d;
+          if (t[k].text == ")" && --d == 0) break;
+          expression.push_back(t[k]);
+        }
+        return expression;
+      }
+    }
+  }
+  return {};
+}
+
+// A range-for over `name`, or an iterator taken from it: name.begin(), begin(name), ...
+bool iterates(const Tokens& t, const std::string& name) {
+  for (const Token& token : range_for_expression(t))
+    if (token.text == name) return true;
+  for (size_t i = 0; i < t.size(); ++i) {
+    if (!one_of(t[i].text, {"begin", "cbegin", "rbegin", "crbegin"}) || !called(t, i)) continue;
+    if (member(t, i) && i >= 2 && t[i - 2].text == name) return true;
+    const size_t argument = is(t, i + 2, "*") ? i + 3 : i + 2;
+    if (is(t, argument, name) && is(t, argument + 1, ")")) return true;
   }
   return false;
 }
 
-// The expression a range-for iterates, or "" if `line` has no range-for.
-std::string range_for_expression(const std::string& line) {
-  static const std::regex for_open(R"(\bfor\s*\()");
-  std::smatch match;
-  if (!std::regex_search(line, match, for_open)) return "";
-  int depth = 1;
-  const size_t start = static_cast<size_t>(match.position() + match.length());
-  for (size_t i = start; i < line.size(); ++i) {
-    const char c = line[i];
-    if (c == '(' || c == '[' || c == '{') ++depth;
-    if (c == ')' || c == ']' || c == '}') {
-      if (--depth == 0) return "";
-    }
-    const bool scope = (c == ':' && i + 1 < line.size() && line[i + 1] == ':') ||
-                       (c == ':' && i > 0 && line[i - 1] == ':');
-    if (c == ':' && !scope && depth == 1) {
-      size_t end = i + 1;
-      for (int d = 1; end < line.size(); ++end) {
-        if (line[end] == '(') ++d;
-        if (line[end] == ')' && --d == 0) break;
-      }
-      return line.substr(i + 1, end - i - 1);
-    }
-  }
-  return "";
-}
-
-bool iterates(const std::string& line, const std::string& name) {
-  if (mentions_identifier(range_for_expression(line), name)) return true;
-  const std::regex begin_call("\\b" + name + R"(\s*(\.|->)\s*c?r?begin\s*\(|\bc?r?begin\s*\(\s*\*?\s*)" +
-                              name + R"(\s*\))");
-  return std::regex_search(line, begin_call);
-}
-
 std::vector<Finding> scan_source(std::string_view file, std::string_view text) {
   std::vector<Finding> findings;
-  const std::vector<std::string> code = code_lines(text);
+  std::vector<Tokens> code;
+  for (const std::string& line : code_lines(text)) code.push_back(tokenize(line));
   std::vector<std::string> raw;
   {
     std::istringstream stream{std::string(text)};
@@ -260,20 +293,24 @@ std::vector<Finding> scan_source(std::string_view file, std::string_view text) {
     findings.push_back({std::string(file), static_cast<int>(index + 1), rule, shown});
   };
   for (size_t index = 0; index < code.size(); ++index) {
-    const std::string& line = code[index];
-    if (line.find_first_not_of(" \t") != std::string::npos &&
-        line[line.find_first_not_of(" \t")] == '#')
-      continue;  // preprocessor lines (#include <unordered_map>) are not uses
+    const Tokens& t = code[index];
+    if (is(t, 0, "#")) continue;  // preprocessor lines (#include <unordered_map>) are not uses
     for (const Rule& rule : banned_rules()) {
-      if (has_any(line, rule.needles) && std::regex_search(line, rule.pattern))
-        add(index, rule.name);
+      for (size_t i = 0; i < t.size(); ++i) {
+        if (t[i].word && rule.matches(t, i)) {
+          add(index, rule.name);
+          break;
+        }
+      }
     }
-    if (has_any(line, kHashNeedles) && std::regex_search(line, hash_container()) &&
-        raw[index].find(kLookupOnly) == std::string::npos) {
+    const bool uses_hash = std::any_of(t.begin(), t.end(), [](const Token& token) {
+      return token.word && is_hash_container(token.text);
+    });
+    if (uses_hash && raw[index].find(kLookupOnly) == std::string::npos) {
       add(index, "hash-container (mark `// lint: lookup-only` if it is never iterated)");
     }
     for (const std::string& name : hashed) {
-      if (line.find(name) != std::string::npos && iterates(line, name)) {
+      if (iterates(t, name)) {
         add(index, "iterates hash container '" + name + "' (order differs between runs)");
         break;
       }
