@@ -60,7 +60,11 @@ absl::StatusOr<Duration> parse_duration(std::string_view text, bool allow_negati
   int64_t scale = unit->ns;
   for (char c : fraction) {
     if (c < '0' || c > '9') return error("not a number");
-    if (scale % 10 != 0) return error("finer than a nanosecond");
+    if (scale % 10 != 0) {
+      // Past the nanosecond digit only zeros keep the value exact ("1.0ns", "2.5000us").
+      if (c != '0') return error("finer than a nanosecond");
+      continue;
+    }
     scale /= 10;
     if (__builtin_add_overflow(total, (c - '0') * scale, &total)) return error("too large");
   }
@@ -69,29 +73,30 @@ absl::StatusOr<Duration> parse_duration(std::string_view text, bool allow_negati
 }
 
 std::string format_duration(Duration d) {
-  int64_t ns = d.ns();
-  std::string sign;
-  if (ns < 0) {
-    sign = "-";
-    ns = -ns;
-  }
+  // The magnitude as unsigned, so that the most negative duration does not overflow on negation.
+  const bool negative = d.ns() < 0;
+  const uint64_t ns = negative ? 0 - static_cast<uint64_t>(d.ns()) : static_cast<uint64_t>(d.ns());
+  const std::string sign = negative ? "-" : "";
   if (ns == 0) return "0s";
   // Pick the largest unit in which the value has at most 3 decimals.
-  constexpr Unit kPrintUnits[] = {{"s", 1'000'000'000}, {"ms", 1'000'000}, {"us", 1'000}};
-  for (const Unit& unit : kPrintUnits) {
-    if (ns >= unit.ns && (ns % (unit.ns / 1000 == 0 ? 1 : unit.ns / 1000)) == 0) {
-      const int64_t whole = ns / unit.ns;
-      int64_t rest = ns % unit.ns;
-      if (rest == 0) return absl::StrCat(sign, whole, std::string(unit.suffix));
-      std::string digits;
-      int64_t step = unit.ns / 10;
-      while (rest != 0) {
-        digits.push_back(static_cast<char>('0' + rest / step));
-        rest %= step;
-        step /= 10;
-      }
-      return absl::StrCat(sign, whole, ".", digits, std::string(unit.suffix));
+  struct PrintUnit {
+    std::string_view suffix;
+    uint64_t ns;
+  };
+  constexpr PrintUnit kPrintUnits[] = {{"s", 1'000'000'000}, {"ms", 1'000'000}, {"us", 1'000}};
+  for (const PrintUnit& unit : kPrintUnits) {
+    if (ns < unit.ns || ns % (unit.ns / 1000) != 0) continue;
+    const uint64_t whole = ns / unit.ns;
+    uint64_t rest = ns % unit.ns;
+    if (rest == 0) return absl::StrCat(sign, whole, std::string(unit.suffix));
+    std::string digits;
+    uint64_t step = unit.ns / 10;
+    while (rest != 0) {
+      digits.push_back(static_cast<char>('0' + rest / step));
+      rest %= step;
+      step /= 10;
     }
+    return absl::StrCat(sign, whole, ".", digits, std::string(unit.suffix));
   }
   return absl::StrCat(sign, ns, "ns");
 }

@@ -16,17 +16,18 @@
 namespace electsim::sim {
 
 // Overflow-checked helpers: a simulated time that overflows 292 years is a bug in our code.
-inline int64_t checked_add(int64_t a, int64_t b) {
+// They are constexpr so that a constant that overflows fails to compile.
+constexpr int64_t checked_add(int64_t a, int64_t b) {
   int64_t result = 0;
   SIM_CHECK(!__builtin_add_overflow(a, b, &result), "time arithmetic overflow");
   return result;
 }
-inline int64_t checked_sub(int64_t a, int64_t b) {
+constexpr int64_t checked_sub(int64_t a, int64_t b) {
   int64_t result = 0;
   SIM_CHECK(!__builtin_sub_overflow(a, b, &result), "time arithmetic overflow");
   return result;
 }
-inline int64_t checked_mul(int64_t a, int64_t b) {
+constexpr int64_t checked_mul(int64_t a, int64_t b) {
   int64_t result = 0;
   SIM_CHECK(!__builtin_mul_overflow(a, b, &result), "time arithmetic overflow");
   return result;
@@ -36,9 +37,9 @@ class Duration {
  public:
   constexpr Duration() = default;
   static constexpr Duration nanoseconds(int64_t n) { return Duration(n); }
-  static constexpr Duration microseconds(int64_t n) { return Duration(n * 1'000); }
-  static constexpr Duration milliseconds(int64_t n) { return Duration(n * 1'000'000); }
-  static constexpr Duration seconds(int64_t n) { return Duration(n * 1'000'000'000); }
+  static constexpr Duration microseconds(int64_t n) { return Duration(checked_mul(n, 1'000)); }
+  static constexpr Duration milliseconds(int64_t n) { return Duration(checked_mul(n, 1'000'000)); }
+  static constexpr Duration seconds(int64_t n) { return Duration(checked_mul(n, 1'000'000'000)); }
   static constexpr Duration zero() { return Duration(0); }
   static constexpr Duration max() { return Duration(std::numeric_limits<int64_t>::max()); }
 
@@ -88,8 +89,9 @@ class Instant {
 // Negative durations are accepted only when `allow_negative` (clock jumps backwards).
 absl::StatusOr<Duration> parse_duration(std::string_view text, bool allow_negative = false);
 
-// Prints the shortest exact form in the largest unit that keeps it exact to 3 decimals:
-// 150ms, 2.5s, 300us, 1.234567ms becomes "1234567ns"... see time_test for the pinned forms.
+// Prints an exact form that parse_duration reads back: the largest of s, ms, us in which the
+// value needs at most 3 decimals, else ns. 150ms, 2.5s, 300us, 1.234567ms is "1234.567us", zero
+// is "0s"; tests/sim_time_test.cc pins the forms.
 std::string format_duration(Duration d);
 inline std::string format_instant(Instant t) { return format_duration(t - Instant::zero()); }
 

@@ -87,6 +87,8 @@ void World::dispatch(const Event& event) {
     case kControl: {
       // Move the action out first: it may schedule more controls and grow the vector.
       std::function<void()> action = std::move(controls_[event.data]);
+      controls_[event.data] = nullptr;
+      free_controls_.push_back(event.data);
       action();
       return;
     }
@@ -96,8 +98,16 @@ void World::dispatch(const Event& event) {
 
 void World::at(Instant when, std::function<void()> action) {
   SIM_CHECK(when >= now_, "control action scheduled in the past");
-  controls_.push_back(std::move(action));
-  queue_.push(static_cast<uint64_t>(when.ns()), kControl, 0, controls_.size() - 1);
+  // Slots of actions that ran are reused, so a long run's memory stays flat.
+  uint64_t slot = controls_.size();
+  if (free_controls_.empty()) {
+    controls_.push_back(std::move(action));
+  } else {
+    slot = free_controls_.back();
+    free_controls_.pop_back();
+    controls_[slot] = std::move(action);
+  }
+  queue_.push(static_cast<uint64_t>(when.ns()), kControl, 0, slot);
 }
 
 // ---- Messages ----
@@ -248,7 +258,9 @@ void World::reaim_timers(NodeId node) {
   NodeRuntime& runtime = nodes_[node];
   for (TimerId timer = 0; timer < kMaxTimers; ++timer) {
     TimerSlot& slot = runtime.timers[timer];
-    if (!slot.armed) continue;
+    // Armed but not queued means it already came due while the node was paused and waits in
+    // the inbox: it has fired, and a later clock change must not move it or reorder it.
+    if (!slot.armed || !slot.queued) continue;
     slot.true_deadline = runtime.clock.true_when_local_reaches(slot.local_deadline, now_);
     arm(node, timer);
   }

@@ -170,6 +170,7 @@ class World {
   std::vector<InFlight> slab_;
   std::vector<uint32_t> free_slots_;
   std::vector<std::function<void()>> controls_;
+  std::vector<uint64_t> free_controls_;
   uint64_t next_message_id_ = 0;
 };
 
