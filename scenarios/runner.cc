@@ -9,6 +9,7 @@
 #include "faults/injector.h"
 #include "sim/checks/checks.h"
 #include "sim/checks/timeline.h"
+#include "sim/jsonl_sink.h"
 #include "sim/world.h"
 
 namespace electsim::scenarios {
@@ -110,9 +111,19 @@ absl::StatusOr<reports::RunResult> run_scenario(const Scenario& scenario, uint64
 
   sim::checks::LeadershipTimeline timeline;
   if (options.keep_timeline) timeline.attach(world.trace());
+  std::unique_ptr<sim::JsonlSink> sink;
+  if (options.trace_path) {
+    auto opened = sim::JsonlSink::open(*options.trace_path);
+    if (!opened.ok()) return opened.status();
+    sink = *std::move(opened);
+    world.trace().add_observer(sink.get());
+  }
 
   world.start();
   world.run_until(sim::Instant::zero() + scenario.duration);
+  if (sink) {
+    if (absl::Status status = sink->finish(); !status.ok()) return status;
+  }
 
   reports::RunResult result;
   result.scenario = scenario.name;
