@@ -209,8 +209,7 @@ void read_goals(const Reader& reader, const Cursor& list, ChecksSpec& checks) {
   for (const Cursor& item : reader.items(list, "a list of goal names")) {
     const std::string name = reader.scalar(item, "a goal name");
     if (std::find(known.begin(), known.end(), name) == known.end()) {
-      reader.fail_value(item, absl::StrCat("unknown goal '", name, "'", did_you_mean(name, known),
-                                           "; goals are ", absl::StrJoin(known, ", ")));
+      reader.fail_value(item, unknown_name("goal", name, known));
     }
     if (std::find(checks.sometimes.begin(), checks.sometimes.end(), name) !=
         checks.sometimes.end()) {

@@ -56,8 +56,7 @@ std::pair<Cursor, Cursor> find_action(const Reader& reader, const Cursor& item) 
     const std::string& name = key.node.Scalar();
     if (name == "at" || is_action(name)) continue;
     if (!action) {
-      reader.fail(key, absl::StrCat("unknown fault action '", name, "'",
-                                    did_you_mean(name, actions()), "; actions are ", list));
+      reader.fail(key, unknown_name("fault action", name, actions()));
     }
     const std::string& kind = action->first.node.Scalar();
     const std::vector<std::string> takes = modifiers_of(kind);
@@ -157,7 +156,7 @@ constexpr char kShapes[] =
 Target read_one(const Reader& reader, const Cursor& at, uint32_t nodes, NodeTracker& tracker) {
   const Target target = read_target(reader, at, nodes);
   if (target.kind == Target::Kind::kAll) reader.fail_value(at, "expected one node here, not all");
-  tracker.add(reader, at, target, "the partition");
+  tracker.add(reader, at, target);
   return target;
 }
 
@@ -197,7 +196,7 @@ void read_links(const Reader& reader, const Cursor& at, uint32_t nodes, Partitio
       reader.fail_value(pair, absl::StrCat("expected a pair [from, to], got ", ends.size(),
                                            " nodes"));
     }
-    NodeTracker pair_tracker;  // a link joins two different nodes
+    NodeTracker pair_tracker("the link");  // a link joins two different nodes
     const Target from = read_one(reader, ends[0], nodes, pair_tracker);
     const Target to = read_one(reader, ends[1], nodes, pair_tracker);
     const auto link = std::make_pair(from, to);
@@ -240,7 +239,7 @@ Cursor find_shape(const Reader& reader, const Cursor& map) {
 std::string read_shape(const Reader& reader, const Cursor& map, const std::string& name,
                        uint32_t nodes, PartitionShape& shape) {
   using Kind = PartitionShape::Kind;
-  NodeTracker tracker;
+  NodeTracker tracker("the partition");
   const Cursor value = reader.require(map, name);
   if (name == "isolate") {
     shape.kind = Kind::kIsolate;

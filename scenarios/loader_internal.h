@@ -113,10 +113,12 @@ int64_t max_drift_ppm();
 // sides of a partition).
 class NodeTracker {
  public:
-  void add(const Reader& reader, const Cursor& at, const faults::Target& target,
-           std::string_view what);
+  // `within` names the scope in messages: "the partition".
+  explicit NodeTracker(std::string within) : within_(std::move(within)) {}
+  void add(const Reader& reader, const Cursor& at, const faults::Target& target);
 
  private:
+  std::string within_;
   std::vector<std::pair<faults::Target, std::string>> seen_;  // target, path first named at
 };
 faults::Target read_target(const Reader& reader, const Cursor& at, uint32_t nodes);

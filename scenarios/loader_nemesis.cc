@@ -40,9 +40,7 @@ std::vector<std::string> read_shapes(const Reader& reader, const Cursor& kind) {
     const std::string shape = reader.scalar(item, "a partition shape");
     const auto& known = shape_names();
     if (std::find(known.begin(), known.end(), shape) == known.end()) {
-      reader.fail_value(item, absl::StrCat("unknown partition shape '", shape, "'",
-                                           did_you_mean(shape, known), "; shapes are ",
-                                           absl::StrJoin(known, ", ")));
+      reader.fail_value(item, unknown_name("partition shape", shape, known));
     }
     if (std::find(shapes.begin(), shapes.end(), shape) != shapes.end()) {
       reader.fail_value(item, absl::StrCat("shape '", shape, "' is listed twice"));

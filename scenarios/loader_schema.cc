@@ -51,7 +51,7 @@ void add_top_keys(std::vector<KeyDoc>& keys) {
       {"clocks", "mapping", "{}", "the nodes' local clocks at the start"},
       {"clocks.drift_ppm", "integer range", "0",
        "each node's drift in parts per million, drawn uniformly from lo..hi (or one integer); "
-       "|value| < 500000"},
+       "each end within -499999..499999"},
       {"clocks.max_offset", "duration", "0",
        "each node's initial offset is drawn from -max_offset..max_offset"},
       {"resource", "mapping", "{}", "the fenced resource that leaders write to"},
@@ -69,7 +69,7 @@ void add_fault_keys(std::vector<KeyDoc>& keys) {
       {"faults[].crash", "targets", "none",
        "action: crash the targets (crash-stop unless restart_after is given)"},
       {"faults[].restart_after", "duration or duration range", "none (stays down)",
-       "crash: restart the node this long after the crash"},
+       "crash: restart the targets this long after the crash"},
       {"faults[].amnesia", "bool", "false",
        "crash or restart: the node restarts with nothing, its durable state lost"},
       {"faults[].restart", "targets", "none",
@@ -125,7 +125,7 @@ void add_fault_keys(std::vector<KeyDoc>& keys) {
       {"faults[].clock.offset", "duration", "none",
        "set local minus true time to this (may be negative)"},
       {"faults[].clock.drift_ppm", "integer", "none",
-       "set the drift rate in parts per million; |value| < 500000"},
+       "set the drift rate in parts per million, within -499999..499999"},
       {"faults[].clock.jump", "duration", "none",
        "jump the clock by this amount (may be negative)"},
   });
@@ -171,12 +171,14 @@ void add_nemesis_keys(std::vector<KeyDoc>& keys) {
       {"nemesis.kinds.link.delay", "duration range", "0",
        "extra delay of a degraded link, drawn uniformly from lo..hi"},
   });
-  add_nemesis_kind(keys, "clock_offset", "set a random node's clock offset", false);
+  add_nemesis_kind(keys, "clock_offset",
+                   "set a random node's clock offset; it stays until the next change", false);
   keys.push_back({"nemesis.kinds.clock_offset.offset", "duration range", "required",
                   "the offset, drawn from lo..hi (may be negative)"});
-  add_nemesis_kind(keys, "clock_drift", "set a random node's drift rate", false);
+  add_nemesis_kind(keys, "clock_drift",
+                   "set a random node's drift rate; it stays until the next change", false);
   keys.push_back({"nemesis.kinds.clock_drift.drift_ppm", "integer range", "required",
-                  "the drift in parts per million, drawn from lo..hi; |value| < 500000"});
+                  "the drift in parts per million, drawn from lo..hi within -499999..499999"});
   add_nemesis_kind(keys, "clock_jump", "jump a random node's clock", false);
   keys.push_back({"nemesis.kinds.clock_jump.jump", "duration range", "required",
                   "the jump, drawn from lo..hi (may be negative)"});

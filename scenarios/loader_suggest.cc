@@ -2,6 +2,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "scenarios/suggest.h"
 
 namespace electsim::scenarios {
@@ -43,6 +44,14 @@ std::string closest_match(std::string_view word, const std::vector<std::string>&
 std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates) {
   const std::string match = closest_match(word, candidates);
   return match.empty() ? "" : absl::StrCat("; did you mean '", match, "'?");
+}
+
+std::string unknown_name(std::string_view what, std::string_view word,
+                         const std::vector<std::string>& known) {
+  const std::string head = absl::StrCat("unknown ", std::string(what), " '", std::string(word), "'");
+  const std::string hint = did_you_mean(word, known);
+  if (!hint.empty() || known.empty()) return head + hint;
+  return absl::StrCat(head, "; expected one of ", absl::StrJoin(known, ", "));
 }
 
 }  // namespace electsim::scenarios

@@ -169,13 +169,12 @@ Target read_target(const Reader& reader, const Cursor& at, uint32_t nodes) {
   return Target{Target::Kind::kNode, static_cast<sim::NodeId>(number - 1)};
 }
 
-void NodeTracker::add(const Reader& reader, const Cursor& at, const Target& target,
-                      std::string_view what) {
+void NodeTracker::add(const Reader& reader, const Cursor& at, const Target& target) {
   // Roles are resolved when the fault fires, so only names and exact repeats are caught here.
   for (const auto& [earlier, path] : seen_) {
     if (earlier == target) {
       reader.fail_value(at, absl::StrCat(format_target(target), " is named twice in ",
-                                         std::string(what), " (first at ", path, ")"));
+                                         within_, " (first at ", path, ")"));
     }
   }
   seen_.emplace_back(target, at.path);
@@ -183,12 +182,12 @@ void NodeTracker::add(const Reader& reader, const Cursor& at, const Target& targ
 
 faults::Targets read_targets(const Reader& reader, const Cursor& at, uint32_t nodes,
                              NodeTracker* tracker) {
-  NodeTracker local;
+  NodeTracker local("the list");
   NodeTracker& names = tracker != nullptr ? *tracker : local;
   faults::Targets targets;
   if (!at.node.IsSequence()) {
     targets.push_back(read_target(reader, at, nodes));
-    names.add(reader, at, targets.back(), "this fault");
+    names.add(reader, at, targets.back());
     return targets;
   }
   const std::vector<Cursor> items = reader.items(at, "a list of nodes");
@@ -198,7 +197,7 @@ faults::Targets read_targets(const Reader& reader, const Cursor& at, uint32_t no
     if (target.kind == Target::Kind::kAll && items.size() > 1) {
       reader.fail_value(item, "'all' already names every node; write it alone");
     }
-    names.add(reader, item, target, "this fault");
+    names.add(reader, item, target);
     targets.push_back(target);
   }
   return targets;

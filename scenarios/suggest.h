@@ -18,4 +18,9 @@ std::string closest_match(std::string_view word, const std::vector<std::string>&
 // "; did you mean 'x'?" or "" when nothing is close.
 std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates);
 
+// "unknown WHAT 'word'; did you mean 'x'?" when one is close, else
+// "unknown WHAT 'word'; expected one of a, b, c".
+std::string unknown_name(std::string_view what, std::string_view word,
+                         const std::vector<std::string>& known);
+
 }  // namespace electsim::scenarios

@@ -461,8 +461,10 @@ TEST(ScenarioErrors, PartitionNamesANodeTwice) {
 
 TEST(ScenarioErrors, UnknownFaultAction) {
   EXPECT_EQ(error_of(std::string(kHead) + "faults:\n  - {at: 1s, explode: leader}\n"),
-            "s.yaml:5:14: unknown fault action 'explode'; actions are crash, restart, pause, "
+            "s.yaml:5:14: unknown fault action 'explode'; expected one of crash, restart, pause, "
             "partition, link, heal, clock");
+  EXPECT_THAT(error_of(std::string(kHead) + "faults:\n  - {at: 1s, crsh: leader}\n"),
+              HasSubstr("did you mean 'crash'?"));
   EXPECT_THAT(error_of(std::string(kHead) + "faults:\n  - {at: 1s}\n"),
               StartsWith("s.yaml:5:5: a fault needs an action: one of crash"));
 }
@@ -677,6 +679,21 @@ TEST(ScenarioSchema, EveryKeyIsDocumented) {
     EXPECT_FALSE(key.doc.empty()) << key.path;
     EXPECT_FALSE(key.type.empty()) << key.path;
   }
+}
+
+TEST(ScenarioSchema, EveryExampleInTheDocsLoads) {
+  const std::string docs = read_source_file("docs/SCENARIOS.md");
+  int examples = 0;
+  for (size_t start = docs.find("```yaml\n"); start != std::string::npos;
+       start = docs.find("```yaml\n", start + 1)) {
+    const size_t body = start + 8;
+    const std::string block = docs.substr(body, docs.find("```", body) - body);
+    // Fragments (a faults list, a nemesis) are loaded below the usual three lines.
+    const std::string text = block.starts_with("version:") ? block : std::string(kHead) + block;
+    EXPECT_TRUE(load(text).ok()) << load(text).status() << "\n" << block;
+    ++examples;
+  }
+  EXPECT_GE(examples, 3);
 }
 
 TEST(ScenarioSchema, ChildKeysAreDirectChildrenOnly) {
