@@ -1,11 +1,12 @@
 // The scenario loader: YAML text -> a validated Scenario, or one line saying what is wrong where
 // (DESIGN.md, "The outside contract"; the schema is in schema.h and docs/SCENARIOS.md).
-#include <fstream>
-#include <sstream>
-
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <system_error>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -140,6 +141,7 @@ void read_params(const Reader& reader, const Cursor& algorithm, const Cursor* pa
     const auto spec = std::find_if(specs.begin(), specs.end(), [&](const auto& candidate) {
       return candidate.name == key.node.Scalar();
     });
+    SIM_CHECK(spec != specs.end(), "expect_keys let an unknown parameter through");
     auto parsed = algorithms::parse_param(*spec, param_text(reader, value, *spec), scenario.nodes);
     if (!parsed.ok()) reader.fail(value, std::string(parsed.status().message()));
     given.emplace(spec->name, *parsed);
@@ -317,6 +319,11 @@ absl::StatusOr<Scenario> load_scenario_text(const std::string& text, const std::
 }
 
 absl::StatusOr<Scenario> load_scenario_file(const std::string& path, const LoadOptions& options) {
+  // Linux lets a directory be opened for reading; it would then read as an empty scenario.
+  std::error_code ignored;
+  if (std::filesystem::is_directory(path, ignored)) {
+    return absl::InvalidArgumentError(absl::StrCat(path, ": cannot read: ", std::strerror(EISDIR)));
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     return absl::InvalidArgumentError(absl::StrCat(path, ": cannot read: ", std::strerror(errno)));

@@ -150,12 +150,14 @@ Target read_target(const Reader& reader, const Cursor& at, uint32_t nodes) {
   if (text == "random_follower") return Target{Target::Kind::kRandomFollower, 0};
   if (text == "random") return Target{Target::Kind::kRandomNode, 0};
   if (text == "all") return Target{Target::Kind::kAll, 0};
+  // "n3" or a bare "3"; SimpleAtoi alone would also take "+3" or " 3".
   std::string_view digits = text;
   if (digits.starts_with('n')) digits.remove_prefix(1);
+  const bool only_digits = !digits.empty() && std::all_of(digits.begin(), digits.end(), [](char c) {
+    return c >= '0' && c <= '9';
+  });
   int64_t number = 0;
-  if (digits.empty() || !std::all_of(digits.begin(), digits.end(), [](char c) {
-        return c >= '0' && c <= '9';
-      }) || !parse_int(digits, &number)) {
+  if (!only_digits || !parse_int(digits, &number)) {
     reader.fail_value(at, absl::StrCat("expected a node (", node_range(nodes),
                                        ") or a role (leader, follower, random_follower, random, "
                                        "all), got '",

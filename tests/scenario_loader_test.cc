@@ -370,6 +370,11 @@ TEST(ScenarioLoader, HealIsFineWhileSomethingIsInForce) {
                                         "  - {at: 10s, partition: {isolate: n1}}\n"
                                         "  - {at: 20s, heal: all}\n")
                   .ok());
+  // Ranges: the partition may heal as late as 10s + 15s, after the heal at 20s.
+  EXPECT_TRUE(load(std::string(kHead) + "faults:\n"
+                                        "  - {at: 10s, partition: {isolate: n1}, heal_after: 5s..15s}\n"
+                                        "  - {at: 20s, heal: all}\n")
+                  .ok());
   // A nemesis that partitions may leave something in force at any time.
   EXPECT_TRUE(load(std::string(kHead) + "faults: [{at: 20s, heal: all}]\n"
                                         "nemesis: {kinds: {link: {every: 5s, duration: 1s, "
@@ -588,6 +593,9 @@ TEST(ScenarioErrors, FileThatCannotBeRead) {
   ASSERT_FALSE(scenario.ok());
   EXPECT_EQ(scenario.status().message(),
             "/nonexistent/electsim/x.yaml: cannot read: No such file or directory");
+  const std::string directory = std::string(ELECTSIM_SOURCE_DIR) + "/scenarios";
+  EXPECT_EQ(load_scenario_file(directory, {}).status().message(),
+            directory + ": cannot read: Is a directory");
 }
 
 // Overrides ------------------------------------------------------------------------------------
@@ -622,6 +630,21 @@ TEST(ScenarioOverrides, SetCreatesMissingSectionsAndReplacesLists) {
   EXPECT_TRUE(scenario.faults.empty());
   ASSERT_TRUE(scenario.nemesis.has_value());
   EXPECT_EQ(scenario.nemesis->kinds.size(), 1u);
+}
+
+TEST(ScenarioOverrides, EmptyValueRemovesTheKey) {
+  const Scenario scenario = load_ok(
+      std::string(kHead) +
+          "checks: {recovery_within: 3s}\nnemesis: {kinds: {crash: {every: 5s, duration: 1s}}}\n",
+      with_sets({"checks.recovery_within=", "nemesis="}));
+  EXPECT_FALSE(scenario.checks.recovery_within.has_value());
+  EXPECT_FALSE(scenario.nemesis.has_value());
+}
+
+TEST(ScenarioOverrides, ErrorInsideAReplacedListNamesTheFlagAndTheItem) {
+  EXPECT_EQ(error_of(kHead, with_sets({"faults=[{at: 100s, crash: leader}]"})),
+            "--set faults=[{at: 100s, crash: leader}]: faults[0].at: fault at 100s is not before "
+            "the end of the run (duration 60s)");
 }
 
 TEST(ScenarioOverrides, AlgorithmOverrideDropsTheFileParameters) {
