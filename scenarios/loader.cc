@@ -1,0 +1,341 @@
+// The scenario loader: YAML text -> a validated Scenario, or one line saying what is wrong where
+// (DESIGN.md, "The outside contract"; the schema is in schema.h and docs/SCENARIOS.md).
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <system_error>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "scenarios/loader_internal.h"
+#include "scenarios/scenario.h"
+#include "scenarios/schema.h"
+#include "scenarios/suggest.h"
+
+namespace electsim::scenarios {
+namespace {
+
+using loader::Cursor;
+using loader::LoadError;
+using loader::Reader;
+using loader::Sign;
+
+constexpr int64_t kMaxNodes = 1000;
+
+std::string stem_of(const std::string& path) {
+  const std::string stem = std::filesystem::path(path).stem().string();
+  return stem.empty() ? "scenario" : stem;
+}
+
+// Parses the text into its documents; a YAML syntax error becomes a positioned LoadError.
+YAML::Node parse_root(const std::string& text, const std::string& path) {
+  std::vector<YAML::Node> documents;
+  try {
+    documents = YAML::LoadAll(text);
+  } catch (const YAML::ParserException& error) {
+    throw LoadError{absl::StrCat(path, ":", error.mark.line + 1, ":", error.mark.column + 1,
+                                 ": not valid YAML: ", error.msg)};
+  }
+  if (documents.empty() || documents.front().IsNull()) {
+    throw LoadError{absl::StrCat(path, ":1:1: empty scenario; expected a mapping with version: ",
+                                 kSchemaVersion)};
+  }
+  if (documents.size() > 1) {
+    const YAML::Mark mark = documents[1].Mark();
+    throw LoadError{absl::StrCat(path, ":", mark.line + 1, ":", mark.column + 1,
+                                 ": a scenario file holds one YAML document; found another here")};
+  }
+  const YAML::Node& root = documents.front();
+  if (!root.IsMap()) {
+    const YAML::Mark mark = root.Mark();
+    throw LoadError{absl::StrCat(path, ":", mark.line + 1, ":", mark.column + 1,
+                                 ": expected a mapping with version: ", kSchemaVersion,
+                                 " at the top level, got ", loader::describe(root))};
+  }
+  return root;
+}
+
+void read_version(const Reader& reader, const Cursor& top, Scenario& scenario) {
+  const auto version = reader.find(top, "version");
+  if (!version) {
+    reader.fail(top, absl::StrCat("missing required key 'version'; this electsim reads version: ",
+                                  kSchemaVersion));
+  }
+  const std::string text = reader.scalar(*version, "an integer");
+  int64_t number = 0;
+  if (!absl::SimpleAtoi(text, &number) || number != kSchemaVersion) {
+    reader.fail(*version, absl::StrCat("unsupported scenario version '", text,
+                                       "'; this electsim reads version ", kSchemaVersion));
+  }
+  scenario.version = static_cast<int>(number);
+}
+
+void read_cluster(const Reader& reader, const Cursor& top, Scenario& scenario) {
+  const auto cluster = reader.find(top, "cluster");
+  if (!cluster) return;
+  reader.expect_schema_keys(*cluster);
+  if (auto nodes = reader.find(*cluster, "nodes")) {
+    scenario.nodes = static_cast<uint32_t>(loader::read_int(reader, *nodes, 1, kMaxNodes));
+  }
+}
+
+// Points a parameter error at the parameter it names, when the user wrote that parameter.
+Cursor param_error_site(const std::vector<std::pair<Cursor, Cursor>>& given,
+                        std::string_view message, const Cursor& fallback) {
+  for (const auto& [key, value] : given) {
+    if (message.find(absl::StrCat("'", key.node.Scalar(), "'")) != std::string_view::npos) {
+      return value;
+    }
+  }
+  return fallback;
+}
+
+const algorithms::AlgorithmInfo& find_algorithm_or_fail(const Reader& reader, const Cursor& at,
+                                                        const std::string& name) {
+  if (const algorithms::AlgorithmInfo* info = algorithms::find_algorithm(name)) return *info;
+  std::vector<std::string> built;
+  for (const auto& info : algorithms::registry()) built.push_back(info.name);
+  const std::vector<std::string> planned = algorithms::planned_algorithms();
+  if (std::find(planned.begin(), planned.end(), name) != planned.end()) {
+    reader.fail_value(at, absl::StrCat("algorithm '", name, "' is not implemented yet (built in: ",
+                                       absl::StrJoin(built, ", "), ")"));
+  }
+  std::vector<std::string> all = built;
+  all.insert(all.end(), planned.begin(), planned.end());
+  reader.fail_value(at, absl::StrCat("unknown algorithm '", name, "' (built in: ",
+                                     absl::StrJoin(built, ", "), ")", did_you_mean(name, all)));
+}
+
+// A parameter's value as the text parse_param reads; a YAML list becomes "[a, b]".
+std::string param_text(const Reader& reader, const Cursor& value,
+                       const algorithms::ParamSpec& spec) {
+  const std::string expected =
+      absl::StrCat("a ", std::string(algorithms::param_type_name(spec.type)), " for parameter '",
+                   spec.name, "'");
+  if (value.node.IsNull() || !value.node.IsDefined()) return "";
+  if (!value.node.IsSequence()) return reader.scalar(value, expected);
+  std::vector<std::string> items;
+  for (const Cursor& item : reader.items(value, expected)) {
+    items.push_back(reader.scalar(item, expected));
+  }
+  return absl::StrCat("[", absl::StrJoin(items, ", "), "]");
+}
+
+void read_params(const Reader& reader, const Cursor& algorithm, const Cursor* params,
+                 const algorithms::AlgorithmInfo& info, Scenario& scenario) {
+  algorithms::Params given;
+  std::vector<std::pair<Cursor, Cursor>> entries;
+  if (params != nullptr) {
+    reader.expect_map(*params, "a mapping of parameter names to values");
+    std::vector<std::string> names;
+    for (const auto& spec : info.params) names.push_back(spec.name);
+    reader.expect_keys(*params, names, absl::StrCat("the parameters of ", info.name));
+    entries = reader.entries(*params);
+  }
+  for (const auto& [key, value] : entries) {
+    const auto& specs = info.params;
+    const auto spec = std::find_if(specs.begin(), specs.end(), [&](const auto& candidate) {
+      return candidate.name == key.node.Scalar();
+    });
+    SIM_CHECK(spec != specs.end(), "expect_keys let an unknown parameter through");
+    auto parsed = algorithms::parse_param(*spec, param_text(reader, value, *spec), scenario.nodes);
+    if (!parsed.ok()) reader.fail(value, std::string(parsed.status().message()));
+    given.emplace(spec->name, *parsed);
+  }
+  auto resolved = algorithms::resolve_params(info, std::move(given), scenario.nodes);
+  if (!resolved.ok()) {
+    const std::string message(resolved.status().message());
+    reader.fail(param_error_site(entries, message, params != nullptr ? *params : algorithm),
+                message);
+  }
+  scenario.params = std::move(*resolved);
+}
+
+void read_algorithm(const Reader& reader, const Cursor& top, Scenario& scenario) {
+  const auto algorithm = reader.find(top, "algorithm");
+  if (algorithm) reader.expect_schema_keys(*algorithm);
+  const auto name = algorithm ? reader.find(*algorithm, "name") : std::nullopt;
+  if (name) scenario.algorithm = loader::read_string(reader, *name);
+  const Cursor& name_site = name ? *name : algorithm ? *algorithm : top;
+  const algorithms::AlgorithmInfo& info =
+      find_algorithm_or_fail(reader, name_site, scenario.algorithm);
+  const auto params = algorithm ? reader.find(*algorithm, "params") : std::nullopt;
+  read_params(reader, algorithm ? *algorithm : top, params ? &*params : nullptr, info, scenario);
+}
+
+void read_network(const Reader& reader, const Cursor& top, Scenario& scenario) {
+  const auto network = reader.find(top, "network");
+  if (!network) return;
+  reader.expect_schema_keys(*network);
+  NetworkSpec& spec = scenario.network;
+  if (auto at = reader.find(*network, "latency")) spec.latency = loader::read_latency(reader, *at);
+  if (auto at = reader.find(*network, "loss")) spec.loss = loader::read_ratio(reader, *at);
+  if (auto at = reader.find(*network, "duplication")) {
+    spec.duplication = loader::read_ratio(reader, *at);
+  }
+  if (auto at = reader.find(*network, "reorder")) spec.reorder = loader::read_bool(reader, *at);
+}
+
+void read_clocks(const Reader& reader, const Cursor& top, Scenario& scenario) {
+  const auto clocks = reader.find(top, "clocks");
+  if (!clocks) return;
+  reader.expect_schema_keys(*clocks);
+  if (auto at = reader.find(*clocks, "drift_ppm")) {
+    const int64_t bound = loader::max_drift_ppm();
+    std::tie(scenario.clocks.drift_ppm_min, scenario.clocks.drift_ppm_max) =
+        loader::read_int_range(reader, *at, -bound, bound);
+  }
+  if (auto at = reader.find(*clocks, "max_offset")) {
+    scenario.clocks.max_offset = loader::read_duration(reader, *at, Sign::kNonNegative);
+  }
+}
+
+void read_resource_and_duration(const Reader& reader, const Cursor& top, Scenario& scenario) {
+  if (const auto resource = reader.find(top, "resource")) {
+    reader.expect_schema_keys(*resource);
+    if (auto at = reader.find(*resource, "fencing")) {
+      scenario.fencing = loader::read_bool(reader, *at);
+    }
+  }
+  if (auto at = reader.find(top, "duration")) {
+    scenario.duration = loader::read_duration(reader, *at, Sign::kPositive);
+  }
+}
+
+void read_goals(const Reader& reader, const Cursor& list, ChecksSpec& checks) {
+  const std::vector<std::string>& known = known_goal_names();
+  for (const Cursor& item : reader.items(list, "a list of goal names")) {
+    const std::string name = reader.scalar(item, "a goal name");
+    if (std::find(known.begin(), known.end(), name) == known.end()) {
+      reader.fail_value(item, unknown_name("goal", name, known));
+    }
+    if (std::find(checks.sometimes.begin(), checks.sometimes.end(), name) !=
+        checks.sometimes.end()) {
+      reader.fail_value(item, absl::StrCat("goal '", name, "' is listed twice"));
+    }
+    checks.sometimes.push_back(name);
+  }
+}
+
+void read_checks(const Reader& reader, const Cursor& top, Scenario& scenario) {
+  const auto checks = reader.find(top, "checks");
+  if (!checks) return;
+  reader.expect_schema_keys(*checks);
+  ChecksSpec& spec = scenario.checks;
+  if (auto at = reader.find(*checks, "recovery_within")) {
+    spec.recovery_within = loader::read_duration(reader, *at, Sign::kPositive);
+  }
+  if (auto at = reader.find(*checks, "recovery_quorum")) {
+    const std::string quorum = loader::read_string(reader, *at);
+    if (quorum == "majority") {
+      spec.recovery_quorum = RecoveryQuorum::kMajority;
+    } else if (quorum == "all_up") {
+      spec.recovery_quorum = RecoveryQuorum::kAllUp;
+    } else {
+      reader.fail_value(*at, absl::StrCat("expected majority or all_up, got '", quorum, "'",
+                                          did_you_mean(quorum, {"majority", "all_up"})));
+    }
+  }
+  if (auto at = reader.find(*checks, "stable_leader_within")) {
+    spec.stable_leader_within = loader::read_duration(reader, *at, Sign::kPositive);
+  }
+  if (auto at = reader.find(*checks, "sometimes")) read_goals(reader, *at, spec);
+}
+
+void read_seeds(const Reader& reader, const Cursor& top, Scenario& scenario) {
+  const auto seeds = reader.find(top, "seeds");
+  if (!seeds) return;
+  const std::string text = reader.scalar(*seeds, "a seed or a range lo..hi such as 1..100");
+  const size_t dots = text.find("..");
+  const std::string first = text.substr(0, dots);
+  const std::string last = dots == std::string::npos ? first : text.substr(dots + 2);
+  if (!absl::SimpleAtoi(first, &scenario.seed_first) ||
+      !absl::SimpleAtoi(last, &scenario.seed_last) || first.starts_with('-') ||
+      last.starts_with('-')) {
+    reader.fail_value(*seeds,
+                      absl::StrCat("expected a seed or a range lo..hi of non-negative integers "
+                                   "such as 1..100, got '",
+                                   text, "'"));
+  }
+  if (scenario.seed_first > scenario.seed_last) {
+    reader.fail_value(*seeds, absl::StrCat("expected a range lo..hi with lo <= hi, got '", text,
+                                           "'"));
+  }
+}
+
+bool touches_network(const std::optional<faults::NemesisSpec>& nemesis) {
+  if (!nemesis) return false;
+  return std::any_of(nemesis->kinds.begin(), nemesis->kinds.end(), [](const auto& kind) {
+    return kind.kind == faults::FaultKind::kPartition || kind.kind == faults::FaultKind::kLinkFault;
+  });
+}
+
+Scenario load(const std::string& text, const std::string& path, const LoadOptions& options) {
+  YAML::Node root = parse_root(text, path);
+  const Reader reader(path, loader::apply_overrides(root, options));
+  const Cursor top = reader.top(root);
+  Scenario scenario;
+  scenario.path = path;
+  scenario.overrides = options.overrides;
+  scenario.algorithm_override = options.algorithm_override;
+  read_version(reader, top, scenario);  // first: a newer file should say so, not list its keys
+  reader.expect_schema_keys(top);
+  scenario.name = stem_of(path);
+  if (auto at = reader.find(top, "name")) scenario.name = loader::read_string(reader, *at);
+  if (auto at = reader.find(top, "description")) {
+    scenario.description = loader::read_string(reader, *at);
+  }
+  read_cluster(reader, top, scenario);
+  read_algorithm(reader, top, scenario);
+  read_network(reader, top, scenario);
+  read_clocks(reader, top, scenario);
+  read_resource_and_duration(reader, top, scenario);
+  scenario.nemesis = loader::read_nemesis(reader, top, scenario.nodes, scenario.duration);
+  if (auto at = reader.find(top, "faults")) {
+    scenario.faults = loader::read_faults(
+        reader, *at, {scenario.nodes, scenario.duration, touches_network(scenario.nemesis)});
+  }
+  read_checks(reader, top, scenario);
+  read_seeds(reader, top, scenario);
+  return scenario;
+}
+
+}  // namespace
+
+absl::StatusOr<Scenario> load_scenario_text(const std::string& text, const std::string& path,
+                                            const LoadOptions& options) {
+  try {
+    return load(text, path, options);
+  } catch (const LoadError& error) {
+    return absl::InvalidArgumentError(error.line);
+  } catch (const YAML::Exception& error) {
+    // The readers check types before they look inside a node, so this is our bug, not the file.
+    return absl::InternalError(absl::StrCat(path, ": ", error.what()));
+  }
+}
+
+absl::StatusOr<Scenario> load_scenario_file(const std::string& path, const LoadOptions& options) {
+  // Linux lets a directory be opened for reading; it would then read as an empty scenario.
+  std::error_code ignored;
+  if (std::filesystem::is_directory(path, ignored)) {
+    return absl::InvalidArgumentError(absl::StrCat(path, ": cannot read: ", std::strerror(EISDIR)));
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return absl::InvalidArgumentError(absl::StrCat(path, ": cannot read: ", std::strerror(errno)));
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) {
+    return absl::InvalidArgumentError(absl::StrCat(path, ": cannot read: ", std::strerror(errno)));
+  }
+  return load_scenario_text(text.str(), path, options);
+}
+
+std::string node_name(sim::NodeId node) { return absl::StrCat("n", node + 1); }
+
+}  // namespace electsim::scenarios

@@ -1,0 +1,246 @@
+// The scenario schema, version 1 (DESIGN.md, "The outside contract"). Adding a key here makes the
+// loader accept it where its parent is read; the loader must then also read it.
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "scenarios/schema.h"
+
+namespace electsim::scenarios {
+namespace {
+
+// A latency model may be written under more than one key, with the same sub-keys.
+void add_latency_keys(std::vector<KeyDoc>& keys, const std::string& at) {
+  keys.push_back({at + ".distribution", "string", "constant",
+                  "constant, uniform, normal or exponential"});
+  keys.push_back({at + ".value", "duration", "required for constant", "the constant latency"});
+  keys.push_back({at + ".min", "duration", "required for uniform; 0 otherwise",
+                  "uniform: the lower bound; normal: draws below are raised to it; "
+                  "exponential: added to every draw"});
+  keys.push_back({at + ".max", "duration", "required for uniform", "uniform: the upper bound"});
+  keys.push_back({at + ".mean", "duration", "required for normal and exponential",
+                  "the mean of a normal or exponential latency"});
+  keys.push_back({at + ".stddev", "duration", "required for normal",
+                  "the standard deviation of a normal latency"});
+}
+
+void add_top_keys(std::vector<KeyDoc>& keys) {
+  keys.insert(keys.end(), {
+      {"version", "integer", "required", "the schema version; must be 1"},
+      {"name", "string", "the file name without its extension",
+       "the scenario's name in reports and reproduce commands"},
+      {"description", "string", "\"\"", "what the scenario tests, in a sentence or two"},
+      {"cluster", "mapping", "{nodes: 5}", "the cluster"},
+      {"cluster.nodes", "integer", "5", "how many nodes, 1..1000; users see them as n1..nN"},
+      {"algorithm", "mapping", "{name: raft}", "the election algorithm and its parameters"},
+      {"algorithm.name", "string", "raft",
+       "a registry name (see `electsim list`); --algorithm replaces it and drops params"},
+      {"algorithm.params", "mapping", "{}",
+       "the algorithm's parameters; each one not given takes its default"},
+      {"algorithm.params.<name>", "per parameter", "per parameter",
+       "one parameter, typed and checked against the algorithm's parameter list"},
+      {"network", "mapping", "{}", "every link's behaviour when no fault is in force"},
+      {"network.latency", "latency", "1ms",
+       "one-way delay: a duration (constant), a range lo..hi (uniform) or a mapping with "
+       "`distribution`"},
+  });
+  add_latency_keys(keys, "network.latency");
+  keys.insert(keys.end(), {
+      {"network.loss", "ratio", "0", "probability that a message is lost: 0.01, 1% or 1/100"},
+      {"network.duplication", "ratio", "0", "probability that a message is delivered twice"},
+      {"network.reorder", "bool", "false", "whether links may reorder; false keeps them FIFO"},
+      {"clocks", "mapping", "{}", "the nodes' local clocks at the start"},
+      {"clocks.drift_ppm", "integer range", "0",
+       "each node's drift in parts per million, drawn uniformly from lo..hi (or one integer); "
+       "each end within -499999..499999"},
+      {"clocks.max_offset", "duration", "0",
+       "each node's initial offset is drawn from -max_offset..max_offset"},
+      {"resource", "mapping", "{}", "the fenced resource that leaders write to"},
+      {"resource.fencing", "bool", "true", "whether the resource rejects stale fencing tokens"},
+      {"duration", "duration", "60s", "simulated time of one run; must be positive"},
+  });
+}
+
+void add_fault_keys(std::vector<KeyDoc>& keys) {
+  keys.insert(keys.end(), {
+      {"faults", "list", "[]", "the fault schedule; each item has `at` and one action key"},
+      {"faults[].at", "duration or duration range", "required",
+       "when the fault fires, from the start of the run; a range lo..hi is drawn from the seed; "
+       "must be before `duration`"},
+      {"faults[].crash", "targets", "none",
+       "action: crash the targets (crash-stop unless restart_after is given)"},
+      {"faults[].restart_after", "duration or duration range", "none (stays down)",
+       "crash: restart the targets this long after the crash"},
+      {"faults[].amnesia", "bool", "false",
+       "crash or restart: the node restarts with nothing, its durable state lost"},
+      {"faults[].restart", "targets", "none",
+       "action: restart crashed targets (with their durable state unless amnesia: true)"},
+      {"faults[].pause", "targets", "none",
+       "action: pause the targets (a GC pause or VM stall: the clock runs on)"},
+      {"faults[].duration", "duration or duration range", "required for pause",
+       "pause: how long the targets stay paused"},
+      {"faults[].partition", "mapping", "none",
+       "action: cut links in one shape: isolate, groups, majority_minority, bridge (with groups), "
+       "one_way, ring or links"},
+      {"faults[].partition.isolate", "targets", "none",
+       "each target is cut from every other node, both ways"},
+      {"faults[].partition.groups", "list of node lists", "none",
+       "no links between different groups; nodes not listed form one more group"},
+      {"faults[].partition.majority_minority", "targets or true", "none",
+       "the targets (true: the leader) and the fewest others form the minority side"},
+      {"faults[].partition.bridge", "target", "none",
+       "with two groups: this node alone keeps its links to both sides"},
+      {"faults[].partition.one_way", "mapping", "none",
+       "links from each of `from` to each of `to` are cut; the reverse stays up"},
+      {"faults[].partition.one_way.from", "targets", "required", "the senders whose links are cut"},
+      {"faults[].partition.one_way.to", "targets", "required", "the receivers that stop hearing"},
+      {"faults[].partition.ring", "node list", "none",
+       "at least 3 nodes; each keeps links only to its two neighbours in the listed order"},
+      {"faults[].partition.links", "list of [from, to] pairs", "none",
+       "exactly these directed links are cut"},
+      {"faults[].partition.both_ways", "bool", "false",
+       "links: also cut each listed link's reverse direction"},
+      {"faults[].heal_after", "duration or duration range", "none (stays in force)",
+       "partition or link: undo the fault this long after it fired"},
+      {"faults[].heal", "`all`", "none",
+       "action: restore every link cut and every degradation in force; something must be in "
+       "force then"},
+      {"faults[].link", "mapping", "none",
+       "action: degrade links; at least one of loss, duplication, reorder, delay, clog"},
+      {"faults[].link.from", "targets", "all", "the senders of the degraded links"},
+      {"faults[].link.to", "targets", "all", "the receivers of the degraded links"},
+      {"faults[].link.loss", "ratio", "unchanged", "probability that a message is lost"},
+      {"faults[].link.duplication", "ratio", "unchanged",
+       "probability that a message is delivered twice"},
+      {"faults[].link.reorder", "bool", "false", "let the links reorder messages"},
+      {"faults[].link.delay", "latency", "none",
+       "extra one-way delay on top of the network latency (a delay spike)"},
+  });
+  add_latency_keys(keys, "faults[].link.delay");
+  keys.insert(keys.end(), {
+      {"faults[].link.clog", "duration", "none",
+       "hold every message sent on the links for this long, then release them"},
+      {"faults[].clock", "mapping", "none",
+       "action: change the targets' clocks; exactly one of offset, drift_ppm, jump"},
+      {"faults[].clock.nodes", "targets", "required", "whose clocks change"},
+      {"faults[].clock.offset", "duration", "none",
+       "set local minus true time to this (may be negative)"},
+      {"faults[].clock.drift_ppm", "integer", "none",
+       "set the drift rate in parts per million, within -499999..499999"},
+      {"faults[].clock.jump", "duration", "none",
+       "jump the clock by this amount (may be negative)"},
+  });
+}
+
+void add_nemesis_kind(std::vector<KeyDoc>& keys, const std::string& kind, const std::string& doc,
+                      bool has_duration) {
+  const std::string at = "nemesis.kinds." + kind;
+  keys.push_back({at, "mapping", "off", doc});
+  keys.push_back({at + ".every", "duration", "required",
+                  "mean time between two faults of this kind (exponentially distributed)"});
+  if (has_duration) {
+    keys.push_back({at + ".duration", "duration range", "required",
+                    "how long each fault lasts, drawn uniformly from lo..hi"});
+  }
+}
+
+void add_nemesis_keys(std::vector<KeyDoc>& keys) {
+  keys.insert(keys.end(), {
+      {"nemesis", "mapping or null", "null",
+       "random faults drawn from the seed (swarm testing); null: none"},
+      {"nemesis.start_after", "duration", "0", "no random fault starts before this"},
+      {"nemesis.quiet_period", "duration", "0",
+       "the last stretch of the run: every random fault healed, none new"},
+      {"nemesis.swarm", "bool", "false",
+       "each seed also draws which of the kinds are enabled (Groce et al., ISSTA 2012)"},
+      {"nemesis.max_concurrent_crashes", "integer or `minority`", "minority",
+       "at most this many nodes down (crashed) at once"},
+      {"nemesis.kinds", "mapping", "required", "the kinds of fault to draw; at least one"},
+  });
+  add_nemesis_kind(keys, "crash", "crash a random node, restart it with its durable state", true);
+  add_nemesis_kind(keys, "amnesia_crash", "crash a random node, restart it with nothing", true);
+  add_nemesis_kind(keys, "pause", "pause a random node", true);
+  add_nemesis_kind(keys, "partition", "partition the network in one of the listed shapes", true);
+  keys.push_back({"nemesis.kinds.partition.shapes", "list of shape names",
+                  "[isolate, majority_minority, bridge, one_way, ring, groups]",
+                  "the shapes to draw; each shape fires independently at the rate `every`"});
+  add_nemesis_kind(keys, "link", "degrade the links of random nodes", true);
+  keys.insert(keys.end(), {
+      {"nemesis.kinds.link.loss", "ratio", "0", "loss probability of a degraded link"},
+      {"nemesis.kinds.link.duplication", "ratio", "0",
+       "duplication probability of a degraded link"},
+      {"nemesis.kinds.link.delay", "duration range", "0",
+       "extra delay of a degraded link, drawn uniformly from lo..hi"},
+  });
+  add_nemesis_kind(keys, "clock_offset",
+                   "set a random node's clock offset; it stays until the next change", false);
+  keys.push_back({"nemesis.kinds.clock_offset.offset", "duration range", "required",
+                  "the offset, drawn from lo..hi (may be negative)"});
+  add_nemesis_kind(keys, "clock_drift",
+                   "set a random node's drift rate; it stays until the next change", false);
+  keys.push_back({"nemesis.kinds.clock_drift.drift_ppm", "integer range", "required",
+                  "the drift in parts per million, drawn from lo..hi within -499999..499999"});
+  add_nemesis_kind(keys, "clock_jump", "jump a random node's clock", false);
+  keys.push_back({"nemesis.kinds.clock_jump.jump", "duration range", "required",
+                  "the jump, drawn from lo..hi (may be negative)"});
+}
+
+void add_check_keys(std::vector<KeyDoc>& keys) {
+  keys.insert(keys.end(), {
+      {"checks", "mapping", "{}", "the liveness checks and the goals the run must reach"},
+      {"checks.recovery_within", "duration", "none (check off)",
+       "after the last fault heals, a leader followed by the recovery quorum within this bound"},
+      {"checks.recovery_quorum", "string", "majority",
+       "majority (of all nodes, the leader included) or all_up (every node that is not down)"},
+      {"checks.stable_leader_within", "duration", "none (check off)",
+       "while a partial partition lasts, a leader is due within this bound (livelock detection)"},
+      {"checks.sometimes", "list of goal names", "[]",
+       "situations the run must reach at least once, or it fails as a liveness violation"},
+      {"seeds", "integer or integer range", "1",
+       "the seeds a sweep runs: one seed, or lo..hi inclusive"},
+  });
+}
+
+std::vector<KeyDoc> build_keys() {
+  std::vector<KeyDoc> keys;
+  add_top_keys(keys);
+  add_fault_keys(keys);
+  add_nemesis_keys(keys);
+  add_check_keys(keys);
+  return keys;
+}
+
+}  // namespace
+
+const std::vector<KeyDoc>& scenario_keys() {
+  static const std::vector<KeyDoc>* const kKeys = new std::vector<KeyDoc>(build_keys());
+  return *kKeys;
+}
+
+const KeyDoc* find_key_doc(std::string_view path) {
+  for (const KeyDoc& key : scenario_keys())
+    if (key.path == path) return &key;
+  return nullptr;
+}
+
+std::vector<std::string> child_keys(std::string_view path) {
+  const std::string prefix = path.empty() ? "" : absl::StrCat(std::string(path), ".");
+  std::vector<std::string> children;
+  for (const KeyDoc& key : scenario_keys()) {
+    if (!key.path.starts_with(prefix)) continue;
+    const std::string rest = key.path.substr(prefix.size());
+    // Only direct children: no further dot, no list marker, no placeholder.
+    if (rest.empty() || rest.find_first_of(".[<") != std::string::npos) continue;
+    children.push_back(rest);
+  }
+  return children;
+}
+
+const std::vector<std::string>& known_goal_names() {
+  static const std::vector<std::string>* const kGoals = new std::vector<std::string>{
+      "leader_crashed",   "new_leader_elected", "leader_isolated",   "leader_paused",
+      "node_restarted",   "amnesia_restart",    "clock_changed",     "partition_healed",
+      "fault_fired"};
+  return *kGoals;
+}
+
+}  // namespace electsim::scenarios
