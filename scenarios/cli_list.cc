@@ -10,6 +10,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "algorithms/registry.h"
+#include "scenarios/schema.h"
 #include "sim/checks/checks.h"
 
 namespace electsim::scenarios {
@@ -77,6 +78,11 @@ std::string list_text() {
   const auto planned = algorithms::planned_algorithms();
   if (!planned.empty()) {
     absl::StrAppend(&out, "  not implemented yet: ", absl::StrJoin(planned, ", "), "\n");
+  }
+  absl::StrAppend(&out, "\nSCENARIO KEYS (docs/SCENARIOS.md has the full reference)\n");
+  for (const KeyDoc& key : scenario_keys()) {
+    absl::StrAppend(&out, absl::StrFormat("  %-44s %-16s default %-12s %s\n", key.path, key.type,
+                                          key.default_text, key.doc));
   }
   absl::StrAppend(&out, "\nBUILT-IN SCENARIOS (scenarios/library)\n");
   for (const fs::path& file : library_files()) {

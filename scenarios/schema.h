@@ -28,8 +28,8 @@ const KeyDoc* find_key_doc(std::string_view path);
 // order. Placeholders such as `<name>` are left out.
 std::vector<std::string> child_keys(std::string_view path);
 
-// The *sometimes* goals a scenario may name under checks.sometimes.
-// TODO(loader): switch to sim::checks::goal_catalogue() once the checks land on main.
+// The *sometimes* goals a scenario may name under checks.sometimes (sim::checks'
+// goal_catalogue(), by name).
 const std::vector<std::string>& known_goal_names();
 
 }  // namespace electsim::scenarios
