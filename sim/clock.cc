@@ -20,6 +20,7 @@ int64_t ceil_div(Int128 a, Int128 b) {  // b > 0
 
 Instant LocalClock::local_at(Instant true_now) const {
   SIM_CHECK(true_now >= base_true_, "clock read before its current segment");
+  if (drift_ppm_ == 0) return base_local_ + (true_now - base_true_);  // the common case, exact
   const Int128 elapsed = (true_now - base_true_).ns();
   const int64_t local_elapsed = floor_div(elapsed * (kPpmScale + drift_ppm_), kPpmScale);
   return base_local_ + Duration::nanoseconds(local_elapsed);
@@ -28,6 +29,7 @@ Instant LocalClock::local_at(Instant true_now) const {
 Instant LocalClock::true_when_local_reaches(Instant local_target, Instant not_before) const {
   SIM_CHECK(not_before >= base_true_, "clock query before its current segment");
   if (local_at(not_before) >= local_target) return not_before;
+  if (drift_ppm_ == 0) return base_true_ + (local_target - base_local_);  // rate 1: exact
   // Smallest e with floor(e * r / S) >= L  <=>  e * r >= L * S  <=>  e >= ceil(L * S / r).
   const Int128 local_needed = (local_target - base_local_).ns();
   const int64_t elapsed = ceil_div(local_needed * kPpmScale, kPpmScale + drift_ppm_);

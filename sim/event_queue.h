@@ -44,7 +44,9 @@ class EventQueue {
       std::push_heap(early_.begin(), early_.end(), later);
       return;
     }
-    buckets_[bucket(time)].push_back(event);
+    const size_t index = bucket(time);
+    buckets_[index].push_back(event);
+    occupied_ |= occupied_bit(index);
   }
 
   // The earliest event's time; precondition: !empty(). It does not change what may be pushed.
@@ -77,25 +79,37 @@ class EventQueue {
   size_t bucket(uint64_t time) const {
     return time == last_ ? 0u : static_cast<size_t>(64 - std::countl_zero(time ^ last_));
   }
+  // Bit i - 1 of `occupied_` says bucket i (1..64) may hold events; bucket 0 is tracked by head_.
+  static uint64_t occupied_bit(size_t index) {
+    return index == 0 ? 0 : uint64_t{1} << (index - 1);
+  }
   void refill() {
     buckets_[0].clear();
     head_ = 0;
-    size_t index = 1;
-    while (buckets_[index].empty()) {
-      ++index;
-      SIM_CHECK(index < buckets_.size(), "pop from an empty event queue");
-    }
-    uint64_t minimum = buckets_[index][0].time;
-    for (const Event& e : buckets_[index]) minimum = std::min(minimum, e.time);
+    SIM_CHECK(occupied_ != 0, "pop from an empty event queue");
+    const auto index = static_cast<size_t>(std::countr_zero(occupied_)) + 1;
+    std::vector<Event>& source = buckets_[index];
+    occupied_ &= ~occupied_bit(index);
+    uint64_t minimum = source[0].time;
+    for (const Event& e : source) minimum = std::min(minimum, e.time);
     last_ = minimum;
-    for (const Event& e : buckets_[index]) buckets_[bucket(e.time)].push_back(e);
-    buckets_[index].clear();
+    // Every event of `source` lands in a lower bucket (the highest differing bit is now lower).
+    for (const Event& e : source) {
+      const size_t target = bucket(e.time);
+      buckets_[target].push_back(e);
+      occupied_ |= occupied_bit(target);
+    }
+    source.clear();
     // Equal times must come out in insertion order; seq values are unique, so this is total.
-    std::sort(buckets_[0].begin(), buckets_[0].end(),
-              [](const Event& a, const Event& b) { return a.seq < b.seq; });
+    // Events usually arrive already in order (pushed in seq order), so check before sorting.
+    auto by_seq = [](const Event& a, const Event& b) { return a.seq < b.seq; };
+    if (!std::is_sorted(buckets_[0].begin(), buckets_[0].end(), by_seq)) {
+      std::sort(buckets_[0].begin(), buckets_[0].end(), by_seq);
+    }
   }
 
   std::array<std::vector<Event>, 65> buckets_;
+  uint64_t occupied_ = 0;
   size_t head_ = 0;
   size_t size_ = 0;
   std::vector<Event> early_;  // a min-heap of events pushed below the radix base (rare)

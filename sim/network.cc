@@ -38,16 +38,15 @@ Network::Network(uint32_t nodes, const Link& every_link) : size_(nodes), graph_(
       if (from != to) boost::add_edge(from, to, every_link, graph_);
     }
   }
-}
-
-Link& Network::link(NodeId from, NodeId to) {
-  SIM_CHECK(from < size_ && to < size_ && from != to, "no such link");
-  return graph_[boost::edge(from, to, graph_).first];
-}
-
-const Link& Network::link(NodeId from, NodeId to) const {
-  SIM_CHECK(from < size_ && to < size_ && from != to, "no such link");
-  return graph_[boost::edge(from, to, graph_).first];
+  links_.assign(static_cast<size_t>(nodes) * nodes, nullptr);
+  for (NodeId from = 0; from < nodes; ++from) {
+    for (NodeId to = 0; to < nodes; ++to) {
+      if (from != to) {
+        links_[static_cast<size_t>(from) * nodes + to] =
+            &graph_[boost::edge(from, to, graph_).first];
+      }
+    }
+  }
 }
 
 int Network::set_links(std::span<const std::pair<NodeId, NodeId>> links, bool up) {

@@ -52,10 +52,20 @@ class Network {
   using Graph = boost::adjacency_matrix<boost::directedS, boost::no_property, Link>;
 
   explicit Network(uint32_t nodes, const Link& every_link = Link{});
+  // links_ points into graph_, so a copy would point into the wrong graph.
+  Network(const Network&) = delete;
+  Network& operator=(const Network&) = delete;
 
   uint32_t size() const { return size_; }
-  Link& link(NodeId from, NodeId to);
-  const Link& link(NodeId from, NodeId to) const;
+  // O(1): a flat table of the graph's edge properties, which never move after construction.
+  Link& link(NodeId from, NodeId to) {
+    SIM_CHECK(from < size_ && to < size_ && from != to, "no such link");
+    return *links_[static_cast<size_t>(from) * size_ + to];
+  }
+  const Link& link(NodeId from, NodeId to) const {
+    SIM_CHECK(from < size_ && to < size_ && from != to, "no such link");
+    return *links_[static_cast<size_t>(from) * size_ + to];
+  }
   bool is_up(NodeId from, NodeId to) const { return from == to || link(from, to).up; }
 
   // Cuts or restores every listed directed link; returns how many changed state.
@@ -70,8 +80,8 @@ class Network {
   std::vector<NodeId> reachable_from(NodeId from) const;
   // True if some majority of all nodes can reach each other (both ways, possibly via others).
   bool majority_connected() const;
-  // The largest set of nodes that all reach each other directly both ways (a clique of
-  // two-way links), used by "can this quorum elect a leader without relays".
+  // True if every pair of `nodes` has direct links both ways (a clique of two-way links), as
+  // a leader needs to reach its followers without relays.
   bool directly_connected(std::span<const NodeId> nodes) const;
 
   const Graph& graph() const { return graph_; }
@@ -79,6 +89,7 @@ class Network {
  private:
   uint32_t size_;
   Graph graph_;
+  std::vector<Link*> links_;  // [from * size_ + to], null on the diagonal
 };
 
 }  // namespace electsim::sim
