@@ -4,6 +4,8 @@
 // reads a clock other than local_now(), never sees a fault, a scenario or a report.
 #pragma once
 
+#include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -46,6 +48,18 @@ class Context {
 
   // Replaces the node's durable state; a crash keeps exactly what was last persisted.
   virtual void persist(const DurableState& state) = 0;
+  // Writes `words` into the durable state at `offset` (<= its current size), extending it as
+  // needed, and drops everything after them if `truncate_rest`. What a real server does when it
+  // appends to its log file or rewrites its small metadata file, instead of rewriting it all.
+  virtual void persist_at(size_t offset, std::span<const uint64_t> words, bool truncate_rest) = 0;
+  // The splice persist_at performs, for contexts that keep a DurableState themselves.
+  static void splice(DurableState& state, size_t offset, std::span<const uint64_t> words,
+                     bool truncate_rest) {
+    SIM_CHECK(offset <= state.size(), "persist_at past the end of the durable state");
+    if (state.size() < offset + words.size()) state.resize(offset + words.size());
+    std::copy(words.begin(), words.end(), state.begin() + static_cast<std::ptrdiff_t>(offset));
+    if (truncate_rest) state.resize(offset + words.size());
+  }
 
   virtual void became_leader(uint64_t epoch, uint64_t fencing_token) = 0;
   virtual void follows(NodeId leader, uint64_t epoch) = 0;

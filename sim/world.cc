@@ -20,6 +20,9 @@ class World::NodeContext final : public Context {
   }
   void cancel_timer(TimerId timer) override { world_.cancel_timer(node_, timer); }
   void persist(const DurableState& state) override { world_.persist(node_, state); }
+  void persist_at(size_t offset, std::span<const uint64_t> words, bool truncate_rest) override {
+    world_.persist_at(node_, offset, words, truncate_rest);
+  }
   void became_leader(uint64_t epoch, uint64_t token) override {
     world_.report_leader(node_, epoch, token);
   }
@@ -382,6 +385,14 @@ void World::persist(NodeId node, const DurableState& state) {
   runtime.durable = state;
   runtime.has_durable = true;
   record(RecordKind::kPersist, node, kNoNode, state.size(), 0);
+}
+
+void World::persist_at(NodeId node, size_t offset, std::span<const uint64_t> words,
+                       bool truncate_rest) {
+  NodeRuntime& runtime = nodes_[node];
+  Context::splice(runtime.durable, offset, words, truncate_rest);
+  runtime.has_durable = true;
+  record(RecordKind::kPersist, node, kNoNode, words.size(), offset);
 }
 
 const DurableState* World::durable_state(NodeId node) const {

@@ -149,6 +149,7 @@ class World {
   void arm(NodeId node, TimerId timer);
   void reaim_timers(NodeId node);
   void persist(NodeId node, const DurableState& state);
+  void persist_at(NodeId node, size_t offset, std::span<const uint64_t> words, bool truncate_rest);
   void report_leader(NodeId node, uint64_t epoch, uint64_t token);
   void report_follows(NodeId node, NodeId leader, uint64_t epoch);
   void report_step_down(NodeId node, StepDownReason reason);

@@ -61,6 +61,10 @@ class FakeContext final : public sim::Context {
   }
   void cancel_timer(sim::TimerId timer) override { timers.erase(timer); }
   void persist(const sim::DurableState& state) override { durable = state; }
+  void persist_at(size_t offset, std::span<const uint64_t> words, bool truncate_rest) override {
+    if (!durable) durable.emplace();
+    splice(*durable, offset, words, truncate_rest);
+  }
   void became_leader(uint64_t epoch, uint64_t token) override {
     reports.push_back("leader " + std::to_string(epoch) + " " + std::to_string(token));
   }

@@ -345,16 +345,19 @@ void Raft::send_append(Context& context, NodeId to) {
 
 // ---- Durable state ----
 
+// The durable layout is [format, current_term, voted_for + 1, entry count, entry terms...]. The
+// header is rewritten in place and only the log's changed tail is written after it, as a real
+// server appends to its log; rewriting the whole log at every vote made long runs quadratic.
 void Raft::maybe_persist(Context& context) {
   if (!durable_dirty_) return;
   const std::span<const uint64_t> entries = log_.entry_terms();
-  durable_buffer_.clear();
-  durable_buffer_.push_back(kDurableFormat);
-  durable_buffer_.push_back(current_term_);
-  durable_buffer_.push_back(voted_for_ == sim::kNoNode ? 0 : uint64_t{voted_for_} + 1);
-  durable_buffer_.push_back(entries.size());
-  durable_buffer_.insert(durable_buffer_.end(), entries.begin(), entries.end());
-  context.persist(durable_buffer_);
+  const uint64_t header[kDurableHeaderWords] = {
+      kDurableFormat, current_term_, voted_for_ == sim::kNoNode ? 0 : uint64_t{voted_for_} + 1,
+      entries.size()};
+  context.persist_at(0, header, false);
+  const uint64_t first = log_.first_unsaved();  // 1-based; entries[first - 1] is index `first`
+  context.persist_at(kDurableHeaderWords + first - 1, entries.subspan(first - 1), true);
+  log_.mark_saved();
   durable_dirty_ = false;
 }
 
@@ -365,6 +368,7 @@ void Raft::restore(const sim::DurableState& state) {
   current_term_ = state[1];
   voted_for_ = state[2] == 0 ? sim::kNoNode : static_cast<NodeId>(state[2] - 1);
   log_.assign(std::span<const uint64_t>(state).subspan(kDurableHeaderWords));
+  log_.mark_saved();
 }
 
 // ---- Factory ----

@@ -125,7 +125,6 @@ class Raft final : public sim::Algorithm {
   std::vector<uint8_t> recently_active_;  // thesis 6.2: responded since the last quorum check
 
   bool durable_dirty_ = false;
-  sim::DurableState durable_buffer_;  // reused, so persisting allocates only when the log grows
 };
 
 class RaftFactory final : public sim::AlgorithmFactory {

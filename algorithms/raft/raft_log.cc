@@ -1,5 +1,7 @@
 #include "algorithms/raft/raft_log.h"
 
+#include <algorithm>
+
 namespace electsim::algorithms::raft {
 
 bool RaftLog::merge(uint64_t prev_index, uint64_t term, uint64_t count) {
@@ -9,6 +11,7 @@ bool RaftLog::merge(uint64_t prev_index, uint64_t term, uint64_t count) {
     if (index <= last_index()) {
       if (terms_[index] == term) continue;
       terms_.resize(index);  // paper 5.3: delete the conflicting entry and all that follow it
+      first_unsaved_ = std::min(first_unsaved_, index);
     }
     append(term);
     changed = true;

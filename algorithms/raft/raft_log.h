@@ -4,6 +4,7 @@
 // "the entry before the first" always exists (as in the paper, where logs start at index 1).
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -36,7 +37,13 @@ class RaftLog {
   void append(uint64_t term) {
     SIM_CHECK(term >= last_term(), "entries' terms never decrease along a log");
     terms_.push_back(term);
+    first_unsaved_ = std::min(first_unsaved_, last_index());
   }
+
+  // The lowest index whose entry changed since mark_saved() (last_index() + 1 if none), so that
+  // persisting writes only the changed tail, as a log file is appended to.
+  uint64_t first_unsaved() const { return std::min(first_unsaved_, last_index() + 1); }
+  void mark_saved() { first_unsaved_ = last_index() + 1; }
 
   // Follower side of AppendEntries (paper 5.3, Figure 2, receiver steps 3-4): `count` entries of
   // term `term` go after `prev_index`. An existing entry that conflicts (same index, other term)
@@ -56,7 +63,8 @@ class RaftLog {
   void assign(std::span<const uint64_t> entry_terms);
 
  private:
-  std::vector<uint64_t> terms_;  // terms_[i] is the term of the entry at index i
+  std::vector<uint64_t> terms_;
+  uint64_t first_unsaved_ = 1;  // terms_[i] is the term of the entry at index i
 };
 
 }  // namespace electsim::algorithms::raft
