@@ -56,6 +56,23 @@ class EventQueue {
     return buckets_[0][head_].time;
   }
 
+  // The earliest event, left in the queue; precondition: !empty(). Valid until the next push.
+  const Event& top() {
+    if (!early_.empty()) [[unlikely]] return early_.front();
+    if (head_ == buckets_[0].size()) refill();
+    return buckets_[0][head_];
+  }
+  // Removes the event top() returned; precondition: top() was called since the last change.
+  void pop_top() {
+    --size_;
+    if (!early_.empty()) [[unlikely]] {
+      pop_early();
+      return;
+    }
+    popped_ = last_;
+    ++head_;
+  }
+
   // Precondition: !empty().
   Event pop() {
     --size_;

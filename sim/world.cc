@@ -66,8 +66,11 @@ void World::run_until(Instant end) {
 }
 
 bool World::step(Instant end) {
-  if (queue_.empty() || queue_.peek_time() > static_cast<uint64_t>(end.ns())) return false;
-  const Event event = queue_.pop();
+  if (queue_.empty()) return false;
+  const Event& next = queue_.top();
+  if (next.time > static_cast<uint64_t>(end.ns())) return false;
+  const Event event = next;  // copied: dispatching may push, which may move it
+  queue_.pop_top();
   now_ = Instant::from_ns(static_cast<int64_t>(event.time));
   ++stats_.events;
   dispatch(event);

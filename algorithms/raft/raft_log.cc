@@ -30,8 +30,11 @@ uint64_t RaftLog::run_length(uint64_t from, uint64_t max) const {
 }
 
 void RaftLog::assign(std::span<const uint64_t> entry_terms) {
+  SIM_CHECK(std::is_sorted(entry_terms.begin(), entry_terms.end()),
+            "entries' terms never decrease along a log");
   terms_.assign(1, 0);
-  for (uint64_t term : entry_terms) append(term);
+  terms_.insert(terms_.end(), entry_terms.begin(), entry_terms.end());
+  first_unsaved_ = 1;
 }
 
 }  // namespace electsim::algorithms::raft
