@@ -18,9 +18,7 @@ int64_t ceil_div(Int128 a, Int128 b) {  // b > 0
 
 }  // namespace
 
-Instant LocalClock::local_at(Instant true_now) const {
-  SIM_CHECK(true_now >= base_true_, "clock read before its current segment");
-  if (drift_ppm_ == 0) return base_local_ + (true_now - base_true_);  // the common case, exact
+Instant LocalClock::local_at_drifting(Instant true_now) const {
   const Int128 elapsed = (true_now - base_true_).ns();
   const int64_t local_elapsed = floor_div(elapsed * (kPpmScale + drift_ppm_), kPpmScale);
   return base_local_ + Duration::nanoseconds(local_elapsed);

@@ -26,7 +26,11 @@ class LocalClock {
   LocalClock() = default;
 
   // Local time at true instant `true_now` (which must not precede the current segment).
-  Instant local_at(Instant true_now) const;
+  Instant local_at(Instant true_now) const {
+    SIM_CHECK(true_now >= base_true_, "clock read before its current segment");
+    if (drift_ppm_ == 0) return base_local_ + (true_now - base_true_);  // the common case, exact
+    return local_at_drifting(true_now);
+  }
   // The earliest true instant t >= `not_before` at which local_at(t) >= `local_target`.
   Instant true_when_local_reaches(Instant local_target, Instant not_before) const;
 
@@ -43,6 +47,7 @@ class LocalClock {
 
  private:
   void rebase(Instant true_now);
+  Instant local_at_drifting(Instant true_now) const;
 
   Instant base_true_;
   Instant base_local_;

@@ -28,27 +28,6 @@ Rng Rng::stream(uint64_t seed, uint64_t id) {
   return Rng(seed_mixer.next());
 }
 
-uint64_t Rng::below(uint64_t bound) {
-  SIM_CHECK(bound > 0, "Rng::below needs a positive bound");
-  unsigned __int128 product = static_cast<unsigned __int128>(next()) * bound;
-  auto low = static_cast<uint64_t>(product);
-  if (low < bound) {
-    const uint64_t threshold = (0 - bound) % bound;
-    while (low < threshold) {
-      product = static_cast<unsigned __int128>(next()) * bound;
-      low = static_cast<uint64_t>(product);
-    }
-  }
-  return static_cast<uint64_t>(product >> 64);
-}
-
-int64_t Rng::uniform_int(int64_t lo, int64_t hi) {
-  SIM_CHECK(lo <= hi, "Rng::uniform_int needs lo <= hi");
-  const uint64_t span = static_cast<uint64_t>(hi) - static_cast<uint64_t>(lo);
-  if (span == UINT64_MAX) return static_cast<int64_t>(next());
-  return static_cast<int64_t>(static_cast<uint64_t>(lo) + below(span + 1));
-}
-
 bool Rng::chance(const Ratio& ratio) {
   if (ratio.num == 0) return false;
   if (ratio.num >= ratio.den) return true;

@@ -71,9 +71,26 @@ class Rng {
   }
 
   // Unbiased integer in [0, bound), bound > 0 (Lemire 2019, multiply-shift with rejection).
-  uint64_t below(uint64_t bound);
+  uint64_t below(uint64_t bound) {
+    SIM_CHECK(bound > 0, "Rng::below needs a positive bound");
+    unsigned __int128 product = static_cast<unsigned __int128>(next()) * bound;
+    auto low = static_cast<uint64_t>(product);
+    if (low < bound) [[unlikely]] {
+      const uint64_t threshold = (0 - bound) % bound;
+      while (low < threshold) {
+        product = static_cast<unsigned __int128>(next()) * bound;
+        low = static_cast<uint64_t>(product);
+      }
+    }
+    return static_cast<uint64_t>(product >> 64);
+  }
   // Unbiased integer in [lo, hi], inclusive.
-  int64_t uniform_int(int64_t lo, int64_t hi);
+  int64_t uniform_int(int64_t lo, int64_t hi) {
+    SIM_CHECK(lo <= hi, "Rng::uniform_int needs lo <= hi");
+    const uint64_t span = static_cast<uint64_t>(hi) - static_cast<uint64_t>(lo);
+    if (span == UINT64_MAX) [[unlikely]] return static_cast<int64_t>(next());
+    return static_cast<int64_t>(static_cast<uint64_t>(lo) + below(span + 1));
+  }
   // True with exactly probability ratio.num / ratio.den.
   bool chance(const Ratio& ratio);
   // A uniform duration in [lo, hi], inclusive, to the nanosecond.

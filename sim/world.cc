@@ -211,7 +211,11 @@ void World::set_timer(NodeId node, TimerId timer, Duration after) {
   TimerSlot& slot = runtime.timers[timer];
   slot.armed = true;
   slot.local_deadline = runtime.clock.local_at(now_) + after;
-  slot.true_deadline = runtime.clock.true_when_local_reaches(slot.local_deadline, now_);
+  // A clock without drift runs at the true rate, so the deadline is `after` away in true time
+  // too (whatever its offset); otherwise convert exactly.
+  slot.true_deadline = runtime.clock.drift_ppm() == 0
+                           ? now_ + after
+                           : runtime.clock.true_when_local_reaches(slot.local_deadline, now_);
   arm(node, timer);
 }
 
