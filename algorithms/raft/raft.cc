@@ -42,6 +42,7 @@ void Raft::on_start(Context& context, const sim::DurableState* restored) {
   }
   role_ = RaftRole::kFollower;
   leader_ = sim::kNoNode;
+  knew_leader_ = false;
   reset_election_timer(context);
 }
 
@@ -72,6 +73,9 @@ void Raft::on_timer(Context& context, sim::TimerId timer) {
       break;
     case kCheckQuorumTimer:
       if (role_ == RaftRole::kLeader) handle_check_quorum(context);
+      break;
+    case kPersistTimer:
+      complete_write(context);
       break;
     default:
       SIM_CHECK(false, "unknown Raft timer");
@@ -144,6 +148,7 @@ void Raft::become_leader(Context& context) {
   SIM_CHECK(role_ == RaftRole::kCandidate && voted_for_ == self_, "only a candidate can win");
   role_ = RaftRole::kLeader;
   leader_ = self_;
+  knew_leader_ = true;
   context.cancel_timer(kElectionTimer);
   // Thesis 6.4: a new leader appends a no-op entry of its own term; once it is replicated, the
   // servers that hold it are the only ones that can win the next election (paper 5.4.1).
@@ -267,7 +272,9 @@ bool Raft::heard_from_leader_recently(const Context& context) const {
 }
 
 void Raft::reset_election_timer(Context& context) {
-  context.set_timer(kElectionTimer, options_.election_timeout.lo, options_.election_timeout.hi);
+  const sim::DurationRange& range =
+      knew_leader_ ? options_.election_timeout : options_.initial_election_timeout;
+  context.set_timer(kElectionTimer, range.lo, range.hi);
 }
 
 // ---- Replication ----
@@ -286,9 +293,17 @@ void Raft::handle_message(Context& context, NodeId from, const AppendEntries& me
     become_follower(context, message.term, from, StepDownReason::kHigherEpochSeen);
   }
   last_leader_contact_ = context.local_now();
+  knew_leader_ = true;
   reset_election_timer(context);
   context.follows(from, current_term_);
 
+  if (options_.starts_lagging && options_.lagging_stays_behind) {
+    // The Figure 16 knob (see RaftOptions): acknowledge the entries without storing them.
+    send(context, from,
+         AppendEntriesResponse{current_term_, message.prev_log_index + message.entries_count,
+                               log_.last_index(), true});
+    return;
+  }
   // Paper 5.3: the log must hold the entry before the new ones, with the leader's term for it.
   const bool consistent = message.prev_log_index <= log_.last_index() &&
                           log_.term_at(message.prev_log_index) == message.prev_log_term;
@@ -345,11 +360,38 @@ void Raft::send_append(Context& context, NodeId to) {
 
 // ---- Durable state ----
 
+void Raft::send(Context& context, NodeId to, const RaftMessage& message) {
+  maybe_persist(context);
+  const bool is_response = std::holds_alternative<RequestVoteResponse>(message) ||
+                           std::holds_alternative<AppendEntriesResponse>(message) ||
+                           std::holds_alternative<PreVoteResponse>(message);
+  if (is_response && writes_done_ < writes_issued_) {
+    held_.push_back(HeldMessage{writes_issued_, to, message});
+    return;
+  }
+  context.send(to, message);
+}
+
+void Raft::complete_write(Context& context) {
+  SIM_CHECK(writes_done_ < writes_issued_, "a write completed that was never issued");
+  ++writes_done_;
+  while (!held_.empty() && held_.front().after_write <= writes_done_) {
+    context.send(held_.front().to, held_.front().message);
+    held_.pop_front();
+  }
+  if (writes_done_ < writes_issued_) context.set_timer(kPersistTimer, options_.persist_delay);
+}
+
 // The durable layout is [format, current_term, voted_for + 1, entry count, entry terms...]. The
 // header is rewritten in place and only the log's changed tail is written after it, as a real
 // server appends to its log; rewriting the whole log at every vote made long runs quadratic.
 void Raft::maybe_persist(Context& context) {
   if (!durable_dirty_) return;
+  if (options_.persist_delay > sim::Duration::zero()) {
+    // Writes complete one after another: the disk starts this one when the last one is done.
+    if (writes_done_ == writes_issued_) context.set_timer(kPersistTimer, options_.persist_delay);
+    ++writes_issued_;
+  }
   const std::span<const uint64_t> entries = log_.entry_terms();
   const uint64_t header[kDurableHeaderWords] = {
       kDurableFormat, current_term_, voted_for_ == sim::kNoNode ? 0 : uint64_t{voted_for_} + 1,
@@ -383,10 +425,13 @@ std::unique_ptr<sim::Algorithm> RaftFactory::create(NodeId node) const {
 std::unique_ptr<sim::AlgorithmFactory> make_factory(const Params& params, uint32_t nodes) {
   RaftOptions options;
   options.election_timeout = get<sim::DurationRange>(params, "election_timeout");
+  options.initial_election_timeout = get<sim::DurationRange>(params, "initial_election_timeout");
   options.heartbeat_interval = get<sim::Duration>(params, "heartbeat_interval");
   options.pre_vote = get<bool>(params, "pre_vote");
   options.check_quorum = get<bool>(params, "check_quorum");
   options.leader_stickiness = get<bool>(params, "leader_stickiness");
+  options.lagging_stays_behind = get<bool>(params, "lagging_stay_behind");
+  options.persist_delay = get<sim::Duration>(params, "persist_delay");
   SIM_CHECK(options.heartbeat_interval < options.election_timeout.lo &&
                 options.election_timeout.lo <= options.election_timeout.hi,
             "Raft parameters were not resolved");

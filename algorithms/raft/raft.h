@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <vector>
 
@@ -25,13 +26,35 @@ struct RaftOptions {
   // Paper 5.2: each election timeout is drawn uniformly from this range at every reset.
   sim::DurationRange election_timeout{sim::Duration::milliseconds(150),
                                       sim::Duration::milliseconds(300)};
+  // The election timeout range a server uses after a start (boot or restart) until it first
+  // hears from a leader or becomes one. Figure 16's sweeps elect their first leader with a broad
+  // range, so that a narrow range under study (150-150 ms) does not stall the election before
+  // the one they measure. Defaults to election_timeout.
+  sim::DurationRange initial_election_timeout{sim::Duration::milliseconds(150),
+                                              sim::Duration::milliseconds(300)};
   sim::Duration heartbeat_interval = sim::Duration::milliseconds(75);
   bool pre_vote = false;           // thesis 9.6
   bool check_quorum = false;       // thesis 6.2
   bool leader_stickiness = false;  // thesis 4.2.3
+  // How long a write to stable storage takes (thesis 9.4 measures a "broadcast time (network
+  // round trip plus disk write)"). Paper Figure 2: durable state is "updated on stable storage
+  // before responding to RPCs", so a response waits until every write issued before it has
+  // completed; writes complete one after another. Requests do not wait: a candidate writes its
+  // vote while its RequestVotes travel (thesis 9.3) and a leader writes its new entries while
+  // its AppendEntries travel (thesis 10.2.1). The sim records the state at once, so a crash
+  // during the write keeps it. Zero (the default) makes writes instant.
+  sim::Duration persist_delay;
   // This server's log starts one entry behind the others' (empty instead of one entry of term
   // 0), so by paper 5.4.1 it cannot win against an up-to-date majority.
   bool starts_lagging = false;
+  // Experiment knob for Figure 16 (paper 9.3, thesis 9.4: "the servers in each trial had
+  // different log lengths, so two of the four servers were not eligible to become leader"). A
+  // lagging server keeps its short log for the whole run: it takes AppendEntries as a heartbeat
+  // (it adopts the term, resets its election timer, follows the leader and acknowledges, so the
+  // leader does not retry) but stores no entries. Without it the first leader's no-op brings the
+  // lagging servers up to date within a round trip, and at a later crash every survivor could
+  // win. Off by default; it only matters with starts_lagging.
+  bool lagging_stays_behind = false;
 };
 
 enum class RaftRole : uint8_t { kFollower, kPreCandidate, kCandidate, kLeader };
@@ -41,6 +64,7 @@ class Raft final : public sim::Algorithm {
   static constexpr sim::TimerId kElectionTimer = 0;
   static constexpr sim::TimerId kHeartbeatTimer = 1;
   static constexpr sim::TimerId kCheckQuorumTimer = 2;
+  static constexpr sim::TimerId kPersistTimer = 3;  // a write completes (persist_delay)
   // The most entries one AppendEntries carries (a run of one term, see raft_messages.h).
   static constexpr uint64_t kMaxEntriesPerAppend = 64;
 
@@ -94,10 +118,9 @@ class Raft final : public sim::Algorithm {
 
   // Every message goes out through here, so durable state that changed is saved first (paper
   // Figure 2: "updated on stable storage before responding to RPCs").
-  void send(sim::Context& context, sim::NodeId to, const RaftMessage& message) {
-    maybe_persist(context);
-    context.send(to, message);
-  }
+  // With a persist_delay, a response waits for the writes in flight (see RaftOptions).
+  void send(sim::Context& context, sim::NodeId to, const RaftMessage& message);
+  void complete_write(sim::Context& context);
   void mark_dirty() { durable_dirty_ = true; }
   void maybe_persist(sim::Context& context);
   void restore(const sim::DurableState& state);
@@ -116,6 +139,7 @@ class Raft final : public sim::Algorithm {
   RaftRole role_ = RaftRole::kFollower;
   sim::NodeId leader_ = sim::kNoNode;
   sim::Instant last_leader_contact_;  // local time of the last accepted AppendEntries
+  bool knew_leader_ = false;          // since the last start (see initial_election_timeout)
   std::vector<uint8_t> votes_;        // by node id: granted this election (or pre-election)
   uint32_t votes_granted_ = 0;
 
@@ -125,6 +149,17 @@ class Raft final : public sim::Algorithm {
   std::vector<uint8_t> recently_active_;  // thesis 6.2: responded since the last quorum check
 
   bool durable_dirty_ = false;
+  // With a persist_delay: writes issued and completed so far (one completes every
+  // persist_delay while any is outstanding), and the responses waiting, in the order sent, each
+  // with the number of the last write issued before it.
+  uint64_t writes_issued_ = 0;
+  uint64_t writes_done_ = 0;
+  struct HeldMessage {
+    uint64_t after_write;
+    sim::NodeId to;
+    RaftMessage message;
+  };
+  std::deque<HeldMessage> held_;
 };
 
 class RaftFactory final : public sim::AlgorithmFactory {

@@ -21,6 +21,11 @@ AlgorithmInfo raft_info() {
       {"election_timeout", ParamType::kDurationRange, "150ms..300ms",
        "follower election timeout, drawn uniformly from the range at every reset (paper 5.2)", 1,
        kNanosPerHour},
+      {"initial_election_timeout", ParamType::kDurationRange, "",
+       "the election timeout after a start or restart, until the server hears from a leader; "
+       "defaults to election_timeout (Figure 16's sweeps elect their first leader with a broad "
+       "one)",
+       1, kNanosPerHour},
       {"heartbeat_interval", ParamType::kDuration, "",
        "leader's AppendEntries interval; defaults to half the minimum election timeout", 1,
        kNanosPerHour},
@@ -32,12 +37,22 @@ AlgorithmInfo raft_info() {
       {"leader_stickiness", ParamType::kBool, "false",
        "a server that heard from a leader within the minimum election timeout ignores "
        "RequestVote: it neither adopts the term nor grants the vote (thesis 4.2.3)"},
+      {"persist_delay", ParamType::kDuration, "0",
+       "how long a write to stable storage takes; a response waits for the writes before it "
+       "(paper Figure 2), requests do not (thesis 9.3, 10.2.1)",
+       0, kNanosPerHour},
       {"lagging_nodes", ParamType::kNodeList, "[]",
        "nodes whose logs start one entry behind the others, so they cannot win an election "
        "against an up-to-date majority (paper 5.4.1; Figure 16's setup)"},
+      {"lagging_stay_behind", ParamType::kBool, "false",
+       "experiment knob for Figure 16: the lagging nodes follow and acknowledge AppendEntries "
+       "but store no entries, so their logs stay behind for the whole run (thesis 9.4)"},
   };
   info.resolve = [](Params& params, uint32_t /*nodes*/) -> absl::Status {
     const auto& timeout = get<sim::DurationRange>(params, "election_timeout");
+    if (!params.contains("initial_election_timeout")) {
+      params.emplace("initial_election_timeout", ParamValue{timeout});
+    }
     if (!params.contains("heartbeat_interval")) {
       params.emplace("heartbeat_interval", ParamValue{timeout.lo / 2});
     }
