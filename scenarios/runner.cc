@@ -106,6 +106,9 @@ absl::StatusOr<reports::RunResult> run_scenario(const Scenario& scenario, uint64
         *scenario.nemesis, scenario.nodes, scenario.duration, seed, &nemesis_kinds);
     plan.insert(plan.end(), drawn.begin(), drawn.end());
   }
+  // The nodes boot first: a fault at 0s (a crash, a pause) must find them running, which it does
+  // only if their start events come before its own in the queue's (time, sequence) order.
+  world.start();
   faults::Injector injector(world, std::move(plan), seed);
   injector.schedule();
 
@@ -119,7 +122,6 @@ absl::StatusOr<reports::RunResult> run_scenario(const Scenario& scenario, uint64
     world.trace().add_observer(sink.get());
   }
 
-  world.start();
   world.run_until(sim::Instant::zero() + scenario.duration);
   if (sink) {
     if (absl::Status status = sink->finish(); !status.ok()) return status;
