@@ -176,7 +176,8 @@ std::optional<PartitionCut> plan_bridge(const PartitionShape& shape, const sim::
   return cut;
 }
 
-std::optional<PartitionCut> plan_one_way(const PartitionShape& shape, TargetResolver& resolver) {
+std::optional<PartitionCut> plan_one_way(const PartitionShape& shape, const sim::World& world,
+                                         TargetResolver& resolver) {
   std::vector<NodeId> senders;
   std::vector<NodeId> receivers;
   if (!resolver.resolve_or_all(shape.from, &senders) ||
@@ -187,9 +188,12 @@ std::optional<PartitionCut> plan_one_way(const PartitionShape& shape, TargetReso
   for (NodeId from : senders) {
     for (NodeId to : receivers) add_link(&cut.links, from, to);
   }
-  cut.picture =
-      absl::StrCat("one_way ", node_names(sorted(senders)), " -> ", node_names(sorted(receivers)),
-                   ": ", cut.links.size(), " links cut in one direction only");
+  // "all" for a side that is every node, as the file would say it ("n4 -> all").
+  const auto side = [&world](const std::vector<NodeId>& nodes) {
+    return nodes.size() == world.size() ? std::string("all") : node_names(sorted(nodes));
+  };
+  cut.picture = absl::StrCat("one_way ", side(senders), " -> ", side(receivers), ": ",
+                             cut.links.size(), " links cut in one direction only");
   cut.nodes = senders;
   for (NodeId node : receivers) append_unique(&cut.nodes, node);
   cut.nodes = sorted(std::move(cut.nodes));
@@ -294,7 +298,7 @@ std::optional<PartitionCut> plan_partition(const PartitionShape& shape, const si
       cut = plan_bridge(shape, world, resolver);
       break;
     case Kind::kOneWay:
-      cut = plan_one_way(shape, resolver);
+      cut = plan_one_way(shape, world, resolver);
       break;
     case Kind::kRing:
       cut = plan_ring(shape, resolver);

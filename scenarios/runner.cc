@@ -91,9 +91,14 @@ absl::StatusOr<reports::RunResult> run_scenario(const Scenario& scenario, uint64
 
   sim::checks::CheckConfig check_config;
   check_config.nodes = scenario.nodes;
-  check_config.recovery_within = scenario.checks.recovery_within
-                                     ? scenario.checks.recovery_within
-                                     : scenario.checks.stable_leader_within;
+  check_config.recovery_within = scenario.checks.recovery_within;
+  check_config.stable_leader_within = scenario.checks.stable_leader_within;
+  // recovery_within is judged "after the last fault heals" (docs/SCENARIOS.md): for a nemesis,
+  // from the start of its quiet period, when every random fault has ended.
+  if (scenario.nemesis) {
+    check_config.recovery_judged_from =
+        sim::Instant::zero() + (scenario.duration - scenario.nemesis->quiet_period);
+  }
   check_config.recovery_counts_all_up = scenario.checks.recovery_quorum == RecoveryQuorum::kAllUp;
   check_config.sometimes = scenario.checks.sometimes;
   sim::checks::CheckSuite checks(check_config);
