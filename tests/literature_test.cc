@@ -9,6 +9,9 @@
 // (EuroSys 2023) and its artifact; Cloudflare, "A Byzantine failure in the real world" (2020).
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -228,11 +231,34 @@ TEST(Literature, ChainedCutNamesTheLeaderItCut) {
   for (const RunResult& run : run_variant("partial-omnipaxos-chained.yaml", kBoth)) {
     ASSERT_EQ(run.faults.size(), 1u);
     EXPECT_FALSE(run.faults[0].skipped);
-    EXPECT_TRUE(absl::StrContains(run.faults[0].effect, "the leader n"))
-        << run.faults[0].effect;
+    EXPECT_TRUE(absl::StrContains(run.faults[0].effect, "the leader n")) << run.faults[0].effect;
     EXPECT_TRUE(absl::StrContains(run.faults[0].effect, "keeps two-way links to 1 of 2 nodes"))
         << run.faults[0].effect;
   }
+}
+
+// Every file in the library loads, and every literature scenario opens with the source it
+// reproduces and says how soon a stable leader is due while its partition lasts.
+TEST(Literature, EveryLibraryScenarioLoadsAndCitesItsSource) {
+  const std::filesystem::path dir =
+      std::filesystem::path(ELECTSIM_SOURCE_DIR) / "scenarios" / "library";
+  int literature = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    if (entry.path().extension() != ".yaml") continue;
+    auto scenario = scenarios::load_scenario_file(entry.path().string(), {});
+    ASSERT_TRUE(scenario.ok()) << scenario.status();
+    if (!entry.path().filename().string().starts_with("partial-")) continue;
+    ++literature;
+    std::ifstream in(entry.path());
+    std::string first_line;
+    std::getline(in, first_line);
+    EXPECT_TRUE(first_line.starts_with("# ")) << entry.path() << " has no header";
+    std::ostringstream text;
+    text << in.rdbuf();
+    EXPECT_TRUE(absl::StrContains(text.str(), "The source's setup")) << entry.path();
+    EXPECT_TRUE(scenario->checks.stable_leader_within.has_value()) << entry.path();
+  }
+  EXPECT_EQ(literature, 6);
 }
 
 }  // namespace

@@ -3,6 +3,8 @@
 
 #include <string>
 
+#include "absl/strings/match.h"
+#include "reports/text_report.h"
 #include "scenarios/runner.h"
 #include "scenarios/scenario.h"
 
@@ -32,6 +34,21 @@ TEST(RunnerFaults, ProcessFaultsAtTimeZeroFindTheNodesRunning) {
   EXPECT_EQ(run.faults[0].effect, "crash n5, never restarted");
   EXPECT_FALSE(run.faults[1].skipped) << run.faults[1].effect;
   EXPECT_EQ(run.faults[1].effect, "pause n4 for 1s");
+}
+
+// A skipped fault's effect already names the fault and says why; the report prints it once.
+TEST(RunnerFaults, TheReportNamesASkippedFaultOnce) {
+  const reports::RunResult run = run_text(
+      "version: 1\n"
+      "cluster: {nodes: 3}\n"
+      "duration: 2s\n"
+      "faults:\n"
+      "  - {at: 0s, crash: leader}\n");
+  ASSERT_EQ(run.faults.size(), 1u);
+  EXPECT_TRUE(run.faults[0].skipped);
+  const std::string text = reports::run_to_text(run, reports::RunTextOptions{});
+  EXPECT_TRUE(absl::StrContains(text, "0.000s  crash leader: skipped, no node leads\n")) << text;
+  EXPECT_FALSE(absl::StrContains(text, "crash leader - skipped")) << text;
 }
 
 }  // namespace
