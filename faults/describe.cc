@@ -127,7 +127,7 @@ std::optional<PartitionShape::Kind> parse_shape_name(std::string_view name) {
 
 std::string signed_duration(sim::Duration duration) {
   const bool negative = duration < sim::Duration::zero();
-  return absl::StrCat(negative ? "" : "+", sim::format_duration(duration));
+  return absl::StrCat(negative ? "" : "+", sim::format_duration_readable(duration));
 }
 
 std::string signed_ppm(int64_t ppm) { return absl::StrCat(ppm < 0 ? "" : "+", ppm, "ppm"); }

@@ -176,7 +176,8 @@ std::optional<PartitionCut> plan_bridge(const PartitionShape& shape, const sim::
   return cut;
 }
 
-std::optional<PartitionCut> plan_one_way(const PartitionShape& shape, TargetResolver& resolver) {
+std::optional<PartitionCut> plan_one_way(const PartitionShape& shape, const sim::World& world,
+                                         TargetResolver& resolver) {
   std::vector<NodeId> senders;
   std::vector<NodeId> receivers;
   if (!resolver.resolve_or_all(shape.from, &senders) ||
@@ -187,9 +188,12 @@ std::optional<PartitionCut> plan_one_way(const PartitionShape& shape, TargetReso
   for (NodeId from : senders) {
     for (NodeId to : receivers) add_link(&cut.links, from, to);
   }
-  cut.picture =
-      absl::StrCat("one_way ", node_names(sorted(senders)), " -> ", node_names(sorted(receivers)),
-                   ": ", cut.links.size(), " links cut in one direction only");
+  // "all" for a side that is every node, as the file would say it ("n4 -> all").
+  const auto side = [&world](const std::vector<NodeId>& nodes) {
+    return nodes.size() == world.size() ? std::string("all") : node_names(sorted(nodes));
+  };
+  cut.picture = absl::StrCat("one_way ", side(senders), " -> ", side(receivers), ": ",
+                             cut.links.size(), " links cut in one direction only");
   cut.nodes = senders;
   for (NodeId node : receivers) append_unique(&cut.nodes, node);
   cut.nodes = sorted(std::move(cut.nodes));
@@ -215,7 +219,34 @@ std::optional<PartitionCut> plan_ring(const PartitionShape& shape, TargetResolve
   return cut;
 }
 
-std::optional<PartitionCut> plan_links(const PartitionShape& shape, TargetResolver& resolver) {
+// How many other nodes `node` will still exchange messages with both ways once `links` are cut
+// as well as whatever is cut already.
+int peers_kept(const sim::World& world, const Links& links, NodeId node) {
+  int kept = 0;
+  for (NodeId peer = 0; peer < world.size(); ++peer) {
+    if (peer == node) continue;
+    const bool out = world.network().is_up(node, peer) &&
+                     !std::binary_search(links.begin(), links.end(), DirectedLink{node, peer});
+    const bool in = world.network().is_up(peer, node) &&
+                    !std::binary_search(links.begin(), links.end(), DirectedLink{peer, node});
+    if (out && in) ++kept;
+  }
+  return kept;
+}
+
+// "n1<->n2, n3->n4": a pair cut both ways is written once. `links` is sorted.
+std::string links_picture(const Links& links) {
+  std::vector<std::string> names;
+  for (const auto& [from, to] : links) {
+    const bool reverse = std::binary_search(links.begin(), links.end(), DirectedLink{to, from});
+    if (reverse && to < from) continue;  // written with its reverse
+    names.push_back(absl::StrCat(node_name(from), reverse ? "<->" : "->", node_name(to)));
+  }
+  return names.empty() ? "none" : absl::StrJoin(names, ", ");
+}
+
+std::optional<PartitionCut> plan_links(const PartitionShape& shape, const sim::World& world,
+                                       TargetResolver& resolver) {
   PartitionCut cut;
   for (const auto& [from_target, to_target] : shape.links) {
     std::vector<NodeId> senders;
@@ -232,14 +263,19 @@ std::optional<PartitionCut> plan_links(const PartitionShape& shape, TargetResolv
   }
   std::sort(cut.links.begin(), cut.links.end());
   cut.links.erase(std::unique(cut.links.begin(), cut.links.end()), cut.links.end());
-  std::vector<std::string> names;
   for (const auto& [from, to] : cut.links) {
-    names.push_back(absl::StrCat(node_name(from), "->", node_name(to)));
     append_unique(&cut.nodes, from);
     append_unique(&cut.nodes, to);
   }
-  cut.picture = absl::StrCat("links ", names.empty() ? "none" : absl::StrJoin(names, " "));
   cut.nodes = sorted(std::move(cut.nodes));
+  cut.picture = absl::StrCat("links ", links_picture(cut.links));
+  // Partial partitions are about what the leader can still reach, so say it when one is hit.
+  const std::optional<NodeId> leader = world.current_leader();
+  if (leader && std::binary_search(cut.nodes.begin(), cut.nodes.end(), *leader)) {
+    absl::StrAppend(&cut.picture, ": the leader ", node_name(*leader), " (epoch ",
+                    world.leadership(*leader).epoch, ") keeps two-way links to ",
+                    peers_kept(world, cut.links, *leader), " of ", world.size() - 1, " nodes");
+  }
   return cut;
 }
 
@@ -262,13 +298,13 @@ std::optional<PartitionCut> plan_partition(const PartitionShape& shape, const si
       cut = plan_bridge(shape, world, resolver);
       break;
     case Kind::kOneWay:
-      cut = plan_one_way(shape, resolver);
+      cut = plan_one_way(shape, world, resolver);
       break;
     case Kind::kRing:
       cut = plan_ring(shape, resolver);
       break;
     case Kind::kLinks:
-      cut = plan_links(shape, resolver);
+      cut = plan_links(shape, world, resolver);
       break;
   }
   if (!cut) return std::nullopt;

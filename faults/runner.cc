@@ -106,7 +106,7 @@ void FaultRunner::schedule_end(size_t index) {
 
 std::string FaultRunner::lasted(size_t index) const {
   const FiredFault& fired = fired_[in_force_[index].fired_slot];
-  return sim::format_duration(world_.now() - fired.start);
+  return sim::format_duration_readable(world_.now() - fired.start);
 }
 
 }  // namespace electsim::faults

@@ -14,11 +14,20 @@ std::string nodes_or_all(const std::vector<NodeId>& nodes, uint32_t world_size) 
   return nodes.size() == world_size ? "all" : node_names(nodes);
 }
 
+// "30%" when the ratio is a whole percentage (how people write loss rates), else "1/3".
+std::string ratio_name(const sim::Ratio& ratio) {
+  const unsigned __int128 hundred_times = static_cast<unsigned __int128>(ratio.num) * 100;
+  if (ratio.den != 0 && hundred_times % ratio.den == 0) {
+    return absl::StrCat(static_cast<uint64_t>(hundred_times / ratio.den), "%");
+  }
+  return sim::format_ratio(ratio);
+}
+
 std::string degradation_settings(const LinkDegradation& link) {
   std::vector<std::string> parts;
-  if (link.loss) parts.push_back(absl::StrCat("loss ", sim::format_ratio(*link.loss)));
+  if (link.loss) parts.push_back(absl::StrCat("loss ", ratio_name(*link.loss)));
   if (link.duplication) {
-    parts.push_back(absl::StrCat("duplication ", sim::format_ratio(*link.duplication)));
+    parts.push_back(absl::StrCat("duplication ", ratio_name(*link.duplication)));
   }
   if (link.reorder) parts.push_back("reordering");
   if (link.extra_latency) {

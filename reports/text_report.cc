@@ -41,10 +41,9 @@ std::string run_to_text(const RunResult& run, const RunTextOptions& options) {
   if (!run.faults.empty()) {
     absl::StrAppend(&out, "\nfaults fired (", run.faults.size(), "):\n");
     for (const FaultRecord& fault : run.faults) {
-      absl::StrAppend(&out, "  ", at(fault.start), "  ",
-                      fault.skipped ? absl::StrCat(fault.label, " - skipped: ", fault.effect)
-                                    : fault.effect,
-                      "\n");
+      // A skipped fault's effect already names it and says why: "crash leader: skipped, no node
+      // leads".
+      absl::StrAppend(&out, "  ", at(fault.start), "  ", fault.effect, "\n");
     }
   }
   absl::StrAppend(&out, "\nleadership timeline (brief):\n");

@@ -96,7 +96,11 @@ int command_run(const CommonFlags& flags, std::optional<uint64_t> seed,
   } else {
     std::cout << scenarios::version_line() << "\n";
     reports::RunTextOptions text_options;
-    text_options.recovery_bound = scenario->checks.recovery_within;
+    // The bound the recovery times are measured against (stable_leader_within when it is the
+    // only one; see CheckConfig::stable_leader_within).
+    text_options.recovery_bound = scenario->checks.recovery_within
+                                      ? scenario->checks.recovery_within
+                                      : scenario->checks.stable_leader_within;
     std::cout << reports::run_to_text(*result, text_options);
   }
   if (!write_json(flags.json_path, reports::run_to_json(*result).dump(2) + "\n")) {

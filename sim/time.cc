@@ -101,6 +101,19 @@ std::string format_duration(Duration d) {
   return absl::StrCat(sign, ns, "ns");
 }
 
+std::string format_duration_readable(Duration d) {
+  constexpr int64_t kMillisecond = 1'000'000;
+  const int64_t ns = d.ns();
+  if (ns % kMillisecond == 0) return format_duration(d);
+  const bool negative = ns < 0;
+  // The magnitude, rounded half up, in unsigned arithmetic so that INT64_MIN does not overflow.
+  const uint64_t magnitude = negative ? 0 - static_cast<uint64_t>(ns) : static_cast<uint64_t>(ns);
+  const uint64_t unit = magnitude >= 1'000'000'000 ? kMillisecond : 1'000;
+  const uint64_t rounded = (magnitude / unit + (magnitude % unit >= unit / 2 ? 1 : 0)) * unit;
+  const std::string text = format_duration(Duration::nanoseconds(static_cast<int64_t>(rounded)));
+  return negative && rounded != 0 ? absl::StrCat("-", text) : text;
+}
+
 absl::StatusOr<DurationRange> parse_duration_range(std::string_view text) {
   const size_t dots = text.find("..");
   if (dots == std::string_view::npos) {

@@ -94,6 +94,14 @@ absl::StatusOr<Duration> parse_duration(std::string_view text, bool allow_negati
 // is "0s"; tests/sim_time_test.cc pins the forms.
 std::string format_duration(Duration d);
 inline std::string format_instant(Instant t) { return format_duration(t - Instant::zero()); }
+// For sentences people read (violation details, fault effects): a whole number of milliseconds
+// as format_duration writes it; anything else rounded to the millisecond from 1s up ("25.393s")
+// and to the microsecond below ("700.906ms"), so that a time drawn to the nanosecond does not
+// print as "25393333.801us". Not exact: machine-readable output keeps the nanoseconds.
+std::string format_duration_readable(Duration d);
+inline std::string format_instant_readable(Instant t) {
+  return format_duration_readable(t - Instant::zero());
+}
 
 // A closed range of durations, written "150ms..300ms" (a single value means lo == hi).
 struct DurationRange {

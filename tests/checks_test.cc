@@ -274,6 +274,7 @@ TEST(Catalogue, ChecksAndGoalsHaveUniqueNamesAndDescriptions) {
   }
   EXPECT_EQ(names.count("one_leader_per_epoch"), 1u);
   EXPECT_EQ(names.count("recovery"), 1u);
+  EXPECT_EQ(names.count("stable_leader"), 1u);
   std::set<std::string> goals;
   for (const GoalInfo& info : goal_catalogue()) {
     EXPECT_TRUE(goals.insert(info.name).second) << info.name;

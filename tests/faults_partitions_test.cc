@@ -158,6 +158,19 @@ TEST(Partition, OneWayCutsOnlyOneDirection) {
   }
   EXPECT_EQ(cluster.recorder().of(RecordKind::kDrop).size(), 4u);
   expect_healed(cluster);
+  EXPECT_EQ(cluster.fired()[0].effect,
+            "partition one_way n1 -> n2 n3: 2 links cut in one direction only for 50ms");
+}
+
+TEST(Partition, OneWayNamesEveryNodeAsAll) {
+  Cluster cluster(3);
+  PartitionShape shape = shape_of(PartitionShape::Kind::kOneWay);
+  shape.from = {Target{Target::Kind::kAll, 0}};
+  shape.to = nodes({1});
+  cluster.inject({partition(shape)});
+  cluster.run_to_ms(20);
+  EXPECT_EQ(cluster.fired()[0].effect,
+            "partition one_way all -> n2: 2 links cut in one direction only");
 }
 
 TEST(Partition, RingKeepsOnlyNeighbourLinks) {
@@ -203,7 +216,20 @@ TEST(Partition, LinksCutExactlyTheListedLinks) {
     EXPECT_EQ(cluster.network().is_up(1, 0), !both_ways);
     EXPECT_EQ(links_down(cluster.network()), both_ways ? 2 : 1);
     expect_healed(cluster);
+    // A pair cut both ways is written once; the leader it hit says what it still reaches.
+    EXPECT_EQ(cluster.fired()[0].effect,
+              std::string("partition links ") + (both_ways ? "n1<->n2" : "n1->n2") +
+                  ": the leader n1 (epoch 1) keeps two-way links to 1 of 2 nodes for 50ms");
   }
+}
+
+TEST(Partition, LinksAwayFromTheLeaderDoNotMentionIt) {
+  Cluster cluster(3);
+  PartitionShape shape = shape_of(PartitionShape::Kind::kLinks);
+  shape.links = {{node_target(2), node_target(1)}, {node_target(1), node_target(2)}};
+  cluster.inject({partition(shape)});
+  cluster.run_to_ms(20);
+  EXPECT_EQ(cluster.fired()[0].effect, "partition links n2<->n3");
 }
 
 TEST(Partition, OverlappingPartitionsCompose) {

@@ -234,6 +234,64 @@ TEST(Recovery, OffUnlessABoundIsSet) {
 
 // ---- The link model behind "quorum available" ----
 
+// A nemesis run judges recovery from its quiet period on: a stall before that is measured but
+// not reported, and one still open when the quiet period starts is reported at once.
+TEST(Recovery, HeldBackUntilJudgedFromButMeasured) {
+  CheckConfig config = recovery_config(3, 1000);
+  config.recovery_judged_from = ms(10000);
+  HandTrace trace(config);
+  elect_n1(trace);
+  // A 3s stall at 2s (a violation if judged then), recovered at 5s.
+  trace.at(2000).crash(0).at(5000).leader(1, 2).at(5010).follows(2, 1, 2);
+  const CheckResults results = trace.end(15000);
+  EXPECT_TRUE(violations_of(results, "recovery").empty());
+  EXPECT_THAT(results.recovery, ElementsAre(Duration::milliseconds(3010)));
+}
+
+TEST(Recovery, AStallStillOpenWhenJudgingStartsIsReportedThen) {
+  CheckConfig config = recovery_config(3, 1000);
+  config.recovery_judged_from = ms(10000);
+  HandTrace trace(config);
+  elect_n1(trace);
+  trace.at(2000).crash(0).at(9000).leader(1, 2).at(9010).step_down(1);  // deposed, no fault
+  const CheckResults results = trace.end(15000);
+  const auto found = violations_of(results, "recovery");
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].time, ms(10000));
+  EXPECT_THAT(found[0].detail, HasSubstr("after the crash of n1 at 2s"));
+}
+
+TEST(Recovery, StableLeaderIsJudgedAtAllTimesUnderItsOwnName) {
+  CheckConfig config;
+  config.nodes = 3;
+  config.recovery_within = Duration::milliseconds(1000);
+  config.recovery_judged_from = ms(10000);
+  config.stable_leader_within = Duration::milliseconds(1000);
+  HandTrace trace(config);
+  elect_n1(trace);
+  trace.at(2000).crash(0).at(5000).leader(1, 2).at(5010).follows(2, 1, 2);
+  const CheckResults results = trace.end(15000);
+  EXPECT_TRUE(violations_of(results, "recovery").empty());
+  const auto found = violations_of(results, "stable_leader");
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].time, ms(3000));
+  EXPECT_EQ(found[0].kind, CheckKind::kEventually);
+  // The window is measured once, by the recovery check.
+  EXPECT_THAT(results.recovery, ElementsAre(Duration::milliseconds(3010)));
+}
+
+TEST(Recovery, StableLeaderAloneMeasuresRecoveryTimes) {
+  CheckConfig config;
+  config.nodes = 3;
+  config.stable_leader_within = Duration::milliseconds(1000);
+  HandTrace trace(config);
+  elect_n1(trace);
+  trace.at(2000).crash(0).at(2300).leader(1, 2).at(2310).follows(2, 1, 2);
+  const CheckResults results = trace.end(5000);
+  EXPECT_TRUE(results.violations.empty());
+  EXPECT_THAT(results.recovery, ElementsAre(Duration::milliseconds(310)));
+}
+
 TEST(LinkModel, AQuorumNeedsOneNodeDirectlyLinkedToAMajority) {
   LinkModel links(5);
   EXPECT_TRUE(links.quorum_available());

@@ -75,6 +75,22 @@ TEST(FormatDuration, PrintsTheLargestExactUnit) {
   EXPECT_EQ(format_instant(Instant::zero() + Duration::microseconds(1500)), "1.5ms");
 }
 
+TEST(FormatDuration, ReadableFormRoundsWhatIsNotWholeMilliseconds) {
+  // Whole milliseconds stay exact.
+  EXPECT_EQ(format_duration_readable(Duration::milliseconds(75179)), "75.179s");
+  EXPECT_EQ(format_duration_readable(Duration::milliseconds(-5)), "-5ms");
+  EXPECT_EQ(format_duration_readable(Duration::zero()), "0s");
+  // From 1s up, to the millisecond; below, to the microsecond.
+  EXPECT_EQ(format_duration_readable(Duration::nanoseconds(25'393'333'801)), "25.393s");
+  EXPECT_EQ(format_duration_readable(Duration::nanoseconds(25'393'500'000)), "25.394s");
+  EXPECT_EQ(format_duration_readable(Duration::nanoseconds(-700'906'060)), "-700.906ms");
+  EXPECT_EQ(format_duration_readable(Duration::nanoseconds(1'499)), "1us");
+  EXPECT_EQ(format_duration_readable(Duration::nanoseconds(499)), "0s");
+  EXPECT_EQ(format_duration_readable(Duration::nanoseconds(-499)), "0s");
+  EXPECT_EQ(format_instant_readable(Instant::zero() + Duration::nanoseconds(20'687'221'695)),
+            "20.687s");
+}
+
 TEST(FormatDuration, RoundTripsThroughParse) {
   Rng rng(20240601);
   for (int i = 0; i < 20'000; ++i) {

@@ -18,7 +18,11 @@ const std::vector<CheckInfo>& check_catalogue() {
        "included"},
       {"recovery", CheckKind::kEventually,
        "while a quorum is available, a leader that a majority (or every up node) follows within "
-       "`recovery_within` of the latest fault, lasting until the next fault"},
+       "`recovery_within` of the latest fault, lasting until the next fault; with a nemesis, "
+       "judged from the start of its quiet period"},
+      {"stable_leader", CheckKind::kEventually,
+       "the same rule with `stable_leader_within`, judged at all times while a quorum is "
+       "available: catches livelock and deadlock under partial partitions"},
       {"sometimes", CheckKind::kSometimes,
        "every goal the scenario declares in `checks.sometimes` is reached at least once"},
   };

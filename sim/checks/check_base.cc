@@ -46,7 +46,7 @@ bool is_fault_event(const TraceRecord& record) {
 }
 
 std::string describe_fault_event(const TraceRecord& record) {
-  const std::string at = absl::StrCat(" at ", format_instant(record.time));
+  const std::string at = absl::StrCat(" at ", format_instant_readable(record.time));
   const std::string node = node_name(record.node);
   switch (record.kind) {
     case RecordKind::kFaultStart:

@@ -73,6 +73,17 @@ struct Overlap {               // two nodes believed they led at the same true t
 struct CheckConfig {
   uint32_t nodes = 0;
   std::optional<Duration> recovery_within;  // none: the recovery check is off
+  // The recovery check reports no violation before this true time; it still measures every
+  // window. A nemesis run sets it to the start of its quiet period: while random faults overlap,
+  // the link graph can show a connected majority that Raft-like algorithms cannot use (its only
+  // candidates have stale logs, as in Omni-Paxos' constrained election), so liveness is judged
+  // once everything has healed.
+  Instant recovery_judged_from;
+  // The same rule judged at all times, with this bound, under the name "stable_leader": while
+  // a quorum is available, a stable leader within the bound, whatever is in force (livelock and
+  // deadlock detection under partial partitions). Its recovery times are reported only when
+  // recovery_within is off, so that a window is never counted twice.
+  std::optional<Duration> stable_leader_within;
   bool recovery_counts_all_up = false;      // all up nodes must follow, not just a majority
   std::vector<std::string> sometimes;       // goal names from goal_catalogue()
   // Strict exclusive leadership (for lease algorithms, whose whole point is that leaderships

@@ -36,13 +36,13 @@ void EpochsNeverGoBackwards::on_record(const TraceRecord& record) {
   const std::string why =
       node.amnesia_since_highest
           ? absl::StrCat("; it lost its durable state in an amnesia restart at ",
-                         format_instant(node.amnesia_at))
+                         format_instant_readable(node.amnesia_at))
           : "";
   violations_.add(Violation{"epochs_never_go_backwards", CheckKind::kAlways, record.time,
                             {record.node}, epoch,
                             absl::StrCat(node_name(record.node), " ", what, " at ",
-                                         format_instant(record.time), " after epoch ",
-                                         node.highest, " at ", format_instant(node.highest_at),
+                                         format_instant_readable(record.time), " after epoch ",
+                                         node.highest, " at ", format_instant_readable(node.highest_at),
                                          why)});
 }
 

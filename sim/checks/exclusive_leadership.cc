@@ -60,8 +60,8 @@ void ExclusiveLeadership::close(const OpenPair& pair, Instant at) {
       std::max(pair.first_epoch, pair.second_epoch),
       absl::StrCat(node_name(pair.first), " (epoch ", pair.first_epoch, ") and ",
                    node_name(pair.second), " (epoch ", pair.second_epoch,
-                   ") both believed they led for ", format_duration(length), " from ",
-                   format_instant(pair.start))});
+                   ") both believed they led for ", format_duration_readable(length), " from ",
+                   format_instant_readable(pair.start))});
 }
 
 void ExclusiveLeadership::on_end(Instant end) {

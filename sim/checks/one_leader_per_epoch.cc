@@ -17,8 +17,8 @@ void OneLeaderPerEpoch::on_record(const TraceRecord& record) {
     violations_.add(Violation{
         "one_leader_per_epoch", CheckKind::kAlways, record.time, both, epoch,
         absl::StrCat(node_name(record.node), " became leader of epoch ", epoch, " at ",
-                     format_instant(record.time), ", but ", node_name(first.node),
-                     " already led that epoch (since ", format_instant(first.time), ")")});
+                     format_instant_readable(record.time), ", but ", node_name(first.node),
+                     " already led that epoch (since ", format_instant_readable(first.time), ")")});
   }
   if (claims_.size() > kMaxRememberedEpochs) {
     forgot_any_ = true;

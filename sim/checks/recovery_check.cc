@@ -1,13 +1,22 @@
 #include "sim/checks/recovery_check.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 
 namespace electsim::sim::checks {
 
-RecoveryCheck::RecoveryCheck(uint32_t nodes, Duration bound, bool count_all_up)
-    : view_(nodes), links_(nodes), bound_(bound), count_all_up_(count_all_up), followers_(nodes) {
+RecoveryCheck::RecoveryCheck(uint32_t nodes, Duration bound, bool count_all_up, std::string name,
+                             bool record_times, Instant judged_from)
+    : view_(nodes),
+      links_(nodes),
+      bound_(bound),
+      count_all_up_(count_all_up),
+      name_(std::move(name)),
+      record_times_(record_times),
+      judged_from_(judged_from),
+      followers_(nodes) {
   SIM_CHECK(bound > Duration::zero(), "the recovery bound must be positive");
   quorum_ = links_.quorum_available();
   // Every node boots at time zero with no leader: the initial election is the first window.
@@ -136,7 +145,7 @@ void RecoveryCheck::open_window(Instant now) {
   } else {
     reference_ = quorum_since_;
     reference_text_ = any_fault_ ? absl::StrCat("a quorum became available at ",
-                                                format_instant(quorum_since_))
+                                                format_instant_readable(quorum_since_))
                                  : "the start of the run";
   }
   after_fault_ = any_fault_;
@@ -144,23 +153,23 @@ void RecoveryCheck::open_window(Instant now) {
 
 void RecoveryCheck::confirm_pending() {
   SIM_CHECK(open_ && pending_since_, "confirming a window with no pending leader");
-  if (after_fault_) recovery_.push_back(*pending_since_ - reference_);
+  if (after_fault_ && record_times_) recovery_.push_back(*pending_since_ - reference_);
   open_ = false;
   pending_since_.reset();
 }
 
 void RecoveryCheck::judge(Instant now) {
   if (!open_ || pending_since_ || reported_ || !quorum_) return;
-  if (now - reference_ <= bound_) return;
+  if (now - reference_ <= bound_ || now < judged_from_) return;
   reported_ = true;
-  const Instant at = std::max(reference_ + bound_, opened_at_);
+  const Instant at = std::max({reference_ + bound_, opened_at_, judged_from_});
   std::string detail;
   if (opened_at_ > reference_ + bound_) {
-    detail = absl::StrCat("leadership was lost at ", format_instant(opened_at_),
+    detail = absl::StrCat("leadership was lost at ", format_instant_readable(opened_at_),
                           " although nothing had failed since ", reference_text_,
-                          "; no stable leader within ", format_duration(bound_));
+                          "; no stable leader within ", format_duration_readable(bound_));
   } else {
-    detail = absl::StrCat("no stable leader for ", format_duration(at - reference_), " after ",
+    detail = absl::StrCat("no stable leader for ", format_duration_readable(at - reference_), " after ",
                           reference_text_);
   }
   if (deposed_ > 0) {
@@ -169,7 +178,7 @@ void RecoveryCheck::judge(Instant now) {
   }
   const std::vector<NodeId> quorum = links_.quorum();
   absl::StrAppend(&detail, ", quorum available (", node_names(quorum), ")");
-  violations_.add(Violation{"recovery", CheckKind::kEventually, at, quorum, 0, detail});
+  violations_.add(Violation{name_, CheckKind::kEventually, at, quorum, 0, detail});
 }
 
 }  // namespace electsim::sim::checks

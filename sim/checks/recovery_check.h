@@ -15,6 +15,8 @@
 // than the bound from the reference without a lasting stable leader, while a quorum is
 // available, is a violation. Every closed window after the first fault adds one recovery time
 // (leader appeared - reference); the initial election is judged but not reported as one.
+// Violations may be held back until a given time (a nemesis' quiet period): windows are still
+// measured before it, and a window still open then is judged at once against its reference.
 #pragma once
 
 #include <optional>
@@ -29,7 +31,10 @@ namespace electsim::sim::checks {
 
 class RecoveryCheck final : public Check {
  public:
-  RecoveryCheck(uint32_t nodes, Duration bound, bool count_all_up);
+  // `name` is the check's name in violations ("recovery" or "stable_leader"); with
+  // `record_times` false it measures no recovery times; before `judged_from` it reports nothing.
+  RecoveryCheck(uint32_t nodes, Duration bound, bool count_all_up, std::string name = "recovery",
+                bool record_times = true, Instant judged_from = Instant::zero());
 
   KindMask kinds() const override;
   void on_record(const TraceRecord& record) override;
@@ -55,6 +60,9 @@ class RecoveryCheck final : public Check {
   LinkModel links_;
   Duration bound_;
   bool count_all_up_;
+  std::string name_;
+  bool record_times_;
+  Instant judged_from_;
 
   bool any_fault_ = false;
   TraceRecord last_fault_{};

@@ -23,7 +23,13 @@ CheckSuite::CheckSuite(const CheckConfig& config) : impl_(std::make_unique<Impl>
   checks.push_back(std::make_unique<EpochsNeverGoBackwards>(config.nodes));
   if (config.recovery_within) {
     checks.push_back(std::make_unique<RecoveryCheck>(config.nodes, *config.recovery_within,
-                                                     config.recovery_counts_all_up));
+                                                     config.recovery_counts_all_up, "recovery",
+                                                     true, config.recovery_judged_from));
+  }
+  if (config.stable_leader_within) {
+    checks.push_back(std::make_unique<RecoveryCheck>(
+        config.nodes, *config.stable_leader_within, config.recovery_counts_all_up, "stable_leader",
+        !config.recovery_within.has_value(), Instant::zero()));
   }
   if (!config.sometimes.empty()) {
     checks.push_back(std::make_unique<SometimesGoals>(config.nodes, config.sometimes));
