@@ -17,7 +17,7 @@ struct UpLinks {
 
 }  // namespace
 
-Duration LatencyModel::draw(Rng& rng) const {
+Duration LatencyModel::draw_random(Rng& rng) const {
   switch (kind) {
     case Kind::kConstant:
       return a;

@@ -31,7 +31,11 @@ struct LatencyModel {
   static LatencyModel exponential(Duration mean, Duration min) {
     return {Kind::kExponential, mean, {}, min};
   }
-  Duration draw(Rng& rng) const;
+  Duration draw(Rng& rng) const {
+    if (kind == Kind::kConstant) return a;  // the common case, inline
+    return draw_random(rng);
+  }
+  Duration draw_random(Rng& rng) const;
 };
 
 struct Link {

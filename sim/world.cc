@@ -118,15 +118,16 @@ void World::at(Instant when, std::function<void()> action) {
 
 // ---- Messages ----
 
-uint32_t World::store(const InFlight& message) {
-  if (free_slots_.empty()) {
-    slab_.push_back(message);
-    return static_cast<uint32_t>(slab_.size() - 1);
+uint32_t World::allocate_slot() {
+  if (!free_slots_.empty()) {
+    const uint32_t slot = free_slots_.back();
+    free_slots_.pop_back();
+    return slot;
   }
-  const uint32_t slot = free_slots_.back();
-  free_slots_.pop_back();
-  slab_[slot] = message;
-  return slot;
+  if ((slab_used_ >> kSlabChunkBits) == slab_.size()) {
+    slab_.push_back(std::make_unique<std::array<InFlight, 1u << kSlabChunkBits>>());
+  }
+  return slab_used_++;
 }
 
 void World::send(NodeId from, NodeId to, const Payload& payload, uint32_t type_tag) {
@@ -135,30 +136,31 @@ void World::send(NodeId from, NodeId to, const Payload& payload, uint32_t type_t
   const uint64_t id = next_message_id_++;
   record(RecordKind::kSend, from, to, type_tag, id);
   Link& link = network_.link(from, to);
-  const uint32_t slot =
-      store(InFlight{from, to, nodes_[to].incarnation, type_tag, id, payload});
-  if (!link.up) {
-    drop(slot, DropReason::kLinkDown);
+  if (!link.up) [[unlikely]] {
+    record_drop(to, from, DropReason::kLinkDown, id);
     return;
   }
   if (!link.loss.is_zero() && network_rng_.chance(link.loss)) {
-    drop(slot, DropReason::kLoss);
+    record_drop(to, from, DropReason::kLoss, id);
     return;
   }
-  schedule_delivery(slot, link, now_);
+  const uint32_t slot = allocate_slot();
+  in_flight(slot) = InFlight{from, to, nodes_[to].incarnation, type_tag, id, payload};
+  schedule_delivery(slot, to, link, now_);
   if (!link.duplication.is_zero() && network_rng_.chance(link.duplication)) {
     ++stats_.messages_duplicated;
-    InFlight copy = slab_[slot];
-    copy.id = next_message_id_++;
-    record(RecordKind::kDuplicate, to, from, type_tag, copy.id);
-    schedule_delivery(store(copy), link, now_);
+    const uint32_t copy = allocate_slot();
+    in_flight(copy) = in_flight(slot);
+    in_flight(copy).id = next_message_id_++;
+    record(RecordKind::kDuplicate, to, from, type_tag, in_flight(copy).id);
+    schedule_delivery(copy, to, link, now_);
   }
 }
 
-void World::schedule_delivery(uint32_t slot, Link& link, Instant departure) {
+void World::schedule_delivery(uint32_t slot, NodeId to, Link& link, Instant departure) {
   Duration latency = link.latency.draw(network_rng_);
   if (link.extra_latency.kind != LatencyModel::Kind::kConstant ||
-      link.extra_latency.a != Duration::zero()) {
+      link.extra_latency.a != Duration::zero()) [[unlikely]] {
     latency += link.extra_latency.draw(network_rng_);
   }
   Instant arrival = std::max(departure, link.clogged_until) + latency;
@@ -166,19 +168,23 @@ void World::schedule_delivery(uint32_t slot, Link& link, Instant departure) {
     arrival = std::max(arrival, link.last_delivery);  // FIFO: never overtake an earlier message
     link.last_delivery = arrival;
   }
-  queue_.push(static_cast<uint64_t>(arrival.ns()), kDeliver, slab_[slot].to, slot);
+  queue_.push(static_cast<uint64_t>(arrival.ns()), kDeliver, to, slot);
+}
+
+void World::record_drop(NodeId to, NodeId from, DropReason reason, uint64_t id) {
+  ++stats_.messages_dropped;
+  record(RecordKind::kDrop, to, from, static_cast<uint64_t>(reason), id);
 }
 
 void World::drop(uint32_t slot, DropReason reason) {
-  ++stats_.messages_dropped;
-  const InFlight& message = slab_[slot];
-  record(RecordKind::kDrop, message.to, message.from, static_cast<uint64_t>(reason), message.id);
+  const InFlight& message = in_flight(slot);
+  record_drop(message.to, message.from, reason, message.id);
   free_slots_.push_back(slot);
 }
 
 void World::deliver(NodeId node, uint32_t slot) {
   NodeRuntime& runtime = nodes_[node];
-  if (runtime.status == NodeStatus::kDown || slab_[slot].to_incarnation != runtime.incarnation) {
+  if (runtime.status == NodeStatus::kDown || in_flight(slot).to_incarnation != runtime.incarnation) {
     drop(slot, DropReason::kNodeDown);  // addressed to a process that is gone
     return;
   }
@@ -190,12 +196,12 @@ void World::deliver(NodeId node, uint32_t slot) {
 }
 
 void World::handle_message(NodeId node, uint32_t slot) {
-  const InFlight message = slab_[slot];
-  free_slots_.push_back(slot);
+  const InFlight& message = in_flight(slot);  // stays put while the handler sends
   ++stats_.messages_delivered;
   record(RecordKind::kDeliver, node, message.from, message.type_tag, message.id);
   NodeRuntime& runtime = nodes_[node];
   runtime.algorithm->on_message(*runtime.context, message.from, message.payload);
+  free_slots_.push_back(slot);  // only now: the handler's own sends must not overwrite it
 }
 
 // ---- Timers ----

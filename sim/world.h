@@ -139,8 +139,15 @@ class World {
   void handle_timer(NodeId node, TimerId timer, uint64_t generation);
   void boot(NodeId node, const DurableState* restored);
   void drop(uint32_t slot, DropReason reason);
-  uint32_t store(const InFlight& message);
-  void schedule_delivery(uint32_t slot, Link& link, Instant departure);
+  // Messages in flight live in fixed-size chunks, so a reference to one stays valid while the
+  // handler that receives it sends more (a growing vector would move them).
+  static constexpr uint32_t kSlabChunkBits = 8;
+  InFlight& in_flight(uint32_t slot) {
+    return (*slab_[slot >> kSlabChunkBits])[slot & ((1u << kSlabChunkBits) - 1)];
+  }
+  uint32_t allocate_slot();
+  void record_drop(NodeId to, NodeId from, DropReason reason, uint64_t id);
+  void schedule_delivery(uint32_t slot, NodeId to, Link& link, Instant departure);
 
   // Context operations.
   void send(NodeId from, NodeId to, const Payload& payload, uint32_t type_tag);
@@ -168,7 +175,8 @@ class World {
   WorldStats stats_;
   std::vector<NodeRuntime> nodes_;
   std::vector<NodeId> members_;
-  std::vector<InFlight> slab_;
+  std::vector<std::unique_ptr<std::array<InFlight, 1u << kSlabChunkBits>>> slab_;
+  uint32_t slab_used_ = 0;  // slots handed out so far (freed ones are reused first)
   std::vector<uint32_t> free_slots_;
   std::vector<std::function<void()>> controls_;
   std::vector<uint64_t> free_controls_;
