@@ -1,13 +1,8 @@
 // The event queue: a total order by (time, sequence number), FIFO among equal times, with no
-// allocation per event (events are 32-byte plain values).
-//
-// Two structures, one order. Small queues (an election among a handful of nodes keeps a few
-// dozen events pending) live in a 4-ary min-heap, which is cheapest there: a push usually
-// stops after one comparison and a pop walks two or three levels. Large queues move into a
-// radix heap (Ahuja, Mehlhorn, Orlin & Tarjan 1990), valid because simulated time never goes
-// backwards; BUILD-NOTES.md §6 measured it 1.8x faster than a binary heap at 1k pending events
-// and nearly flat in the queue size. Both pop exactly the same (time, seq) sequence, so which
-// one holds the events never changes a run.
+// allocation per event (events are 32-byte plain values). It is a radix heap (Ahuja, Mehlhorn,
+// Orlin & Tarjan 1990), valid because simulated time never goes backwards: no event is ever
+// scheduled before the last one popped. BUILD-NOTES.md §6 measured it 1.8x faster than a binary
+// heap at 1k pending events and nearly flat in the queue size.
 #pragma once
 
 #include <algorithm>
@@ -29,7 +24,7 @@ struct Event {
 };
 static_assert(sizeof(Event) == 32);
 
-class RadixEventQueue {
+class EventQueue {
  public:
   bool empty() const { return size_ == 0; }
   size_t size() const { return size_; }
@@ -38,12 +33,8 @@ class RadixEventQueue {
 
   // Precondition: time >= the time of the last popped event.
   void push(uint64_t time, uint32_t kind, uint32_t node, uint64_t data) {
-    push_event(Event{time, next_seq_++, kind, node, data});
-  }
-  // Pushes an event whose seq the caller assigned (unique and increasing across pushes).
-  void push_event(const Event& event) {
-    const uint64_t time = event.time;
     SIM_CHECK(time >= popped_, "event scheduled in the past");
+    const Event event{time, next_seq_++, kind, node, data};
     ++size_;
     // A peek may have moved the radix base past `time` without popping anything (the world
     // peeks to see whether the next event is due, then a fault or a test schedules one in
@@ -134,18 +125,6 @@ class RadixEventQueue {
     }
   }
 
-  friend class EventQueue;
-  // Empties the queue and sets its base, so that events at or after `base` may be pushed.
-  void reset(uint64_t base) {
-    for (auto& bucket : buckets_) bucket.clear();
-    early_.clear();
-    occupied_ = 0;
-    head_ = 0;
-    size_ = 0;
-    last_ = base;
-    popped_ = base;
-  }
-
   std::array<std::vector<Event>, 65> buckets_;
   uint64_t occupied_ = 0;
   size_t head_ = 0;
@@ -153,126 +132,6 @@ class RadixEventQueue {
   std::vector<Event> early_;  // a min-heap of events pushed below the radix base (rare)
   uint64_t last_ = 0;    // the radix base: the minimum bucketed time after the last refill
   uint64_t popped_ = 0;  // the time of the last popped event; no push may precede it
-  uint64_t next_seq_ = 0;
-};
-
-// A 4-ary min-heap by (time, seq), for small queues.
-class HeapEventQueue {
- public:
-  bool empty() const { return heap_.empty(); }
-  size_t size() const { return heap_.size(); }
-  const Event& top() const { return heap_.front(); }
-  void push_event(const Event& event) {
-    size_t index = heap_.size();
-    heap_.push_back(event);
-    while (index > 0) {
-      const size_t parent = (index - 1) / 4;
-      if (!earlier(event, heap_[parent])) break;
-      heap_[index] = heap_[parent];
-      index = parent;
-    }
-    heap_[index] = event;
-  }
-  void pop_top() {
-    const Event last = heap_.back();
-    heap_.pop_back();
-    const size_t n = heap_.size();
-    if (n == 0) return;
-    size_t index = 0;
-    while (true) {
-      const size_t first = 4 * index + 1;
-      if (first >= n) break;
-      size_t best = first;
-      const size_t end = std::min(first + 4, n);
-      for (size_t child = first + 1; child < end; ++child) {
-        if (earlier(heap_[child], heap_[best])) best = child;
-      }
-      if (!earlier(heap_[best], last)) break;
-      heap_[index] = heap_[best];
-      index = best;
-    }
-    heap_[index] = last;
-  }
-  void clear() { heap_.clear(); }
-
- private:
-  static bool earlier(const Event& a, const Event& b) {
-    return a.time < b.time || (a.time == b.time && a.seq < b.seq);
-  }
-  std::vector<Event> heap_;
-};
-
-class EventQueue {
- public:
-  // The heap holds up to kRadixAbove events; the radix heap takes over beyond that and hands
-  // back below kHeapBelow (apart, so that a queue hovering at one size does not flip-flop).
-  static constexpr size_t kRadixAbove = 512;
-  static constexpr size_t kHeapBelow = 128;
-
-  bool empty() const { return size() == 0; }
-  size_t size() const { return in_radix_ ? radix_.size() : heap_.size(); }
-  // The time of the last popped event (0 before the first pop).
-  uint64_t last_time() const { return popped_; }
-
-  // Precondition: time >= the time of the last popped event.
-  void push(uint64_t time, uint32_t kind, uint32_t node, uint64_t data) {
-    SIM_CHECK(time >= popped_, "event scheduled in the past");
-    const Event event{time, next_seq_++, kind, node, data};
-    if (in_radix_) {
-      radix_.push_event(event);
-      return;
-    }
-    heap_.push_event(event);
-    if (heap_.size() > kRadixAbove) [[unlikely]] move_to_radix();
-  }
-
-  // The earliest event, left in the queue; precondition: !empty(). Valid until the next push.
-  const Event& top() {
-    SIM_CHECK(!empty(), "pop from an empty event queue");
-    return in_radix_ ? radix_.top() : heap_.top();
-  }
-  // Removes the event top() returned; precondition: top() was called since the last change.
-  void pop_top() {
-    if (in_radix_) {
-      popped_ = radix_.top().time;
-      radix_.pop_top();
-      if (radix_.size() < kHeapBelow) [[unlikely]] move_to_heap();
-      return;
-    }
-    popped_ = heap_.top().time;
-    heap_.pop_top();
-  }
-  uint64_t peek_time() { return top().time; }
-  // Precondition: !empty().
-  Event pop() {
-    const Event event = top();
-    pop_top();
-    return event;
-  }
-
- private:
-  void move_to_radix() {
-    radix_.reset(popped_);
-    while (!heap_.empty()) {
-      radix_.push_event(heap_.top());
-      heap_.pop_top();
-    }
-    in_radix_ = true;
-  }
-  void move_to_heap() {
-    // Popped in order, so each push lands at the end of the heap without moving anything.
-    while (!radix_.empty()) {
-      heap_.push_event(radix_.top());
-      radix_.pop_top();
-    }
-    radix_.reset(popped_);
-    in_radix_ = false;
-  }
-
-  HeapEventQueue heap_;
-  RadixEventQueue radix_;
-  bool in_radix_ = false;
-  uint64_t popped_ = 0;
   uint64_t next_seq_ = 0;
 };
 

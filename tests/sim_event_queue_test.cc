@@ -72,35 +72,6 @@ TEST(EventQueue, MatchesReferenceHeapOnRandomOperations) {
   EXPECT_TRUE(queue.empty());
 }
 
-// The queue keeps small queues in a heap and large ones in a radix heap; growing past the
-// switch point and shrinking below it, again and again, must never change the order.
-TEST(EventQueue, SwitchingBetweenHeapAndRadixKeepsTheOrder) {
-  Rng rng(77);
-  EventQueue queue;
-  ReferenceQueue reference;
-  uint64_t now = 0;
-  uint64_t pushed = 0;
-  for (int round = 0; round < 20; ++round) {
-    const size_t high = EventQueue::kRadixAbove * 2 + rng.below(500);
-    while (reference.size() < high) {
-      const uint64_t delta = rng.below(3) == 0 ? 0 : rng.below(1'000'000);
-      const Event e{now + delta, pushed, 0, 0, pushed};
-      ++pushed;
-      queue.push(e.time, e.kind, e.node, e.data);
-      reference.push(e);
-    }
-    const size_t low = rng.below(EventQueue::kHeapBelow);
-    while (reference.size() > low) {
-      const Event actual = queue.pop();
-      expect_same_event(actual, reference.top(), round);
-      if (::testing::Test::HasFatalFailure()) return;
-      reference.pop();
-      now = actual.time;
-    }
-    ASSERT_EQ(queue.size(), reference.size());
-  }
-}
-
 TEST(EventQueue, EqualTimesComeOutInInsertionOrder) {
   EventQueue queue;
   for (uint32_t i = 0; i < 100; ++i) queue.push(i % 2 == 0 ? 500 : 100, 0, i, i);
