@@ -79,7 +79,7 @@ Json run_to_json(const RunResult& run) {
   return json;
 }
 
-Json sweep_to_json(const SweepSummary& summary, const std::vector<RunResult>& runs) {
+std::string sweep_to_json_text(const SweepSummary& summary, const std::vector<RunResult>& runs) {
   Json json;
   json["scenario"] = summary.scenario;
   json["algorithm"] = summary.algorithm;
@@ -96,10 +96,15 @@ Json sweep_to_json(const SweepSummary& summary, const std::vector<RunResult>& ru
   json["leader_changes"] = summary.leader_changes;
   json["messages"] = summary.messages_delivered;
   json["events"] = summary.events;
-  Json list = Json::array();
-  for (const RunResult& run : runs) list.push_back(run_to_json(run));
-  json["runs"] = list;
-  return json;
+  std::string text = json.dump(2);
+  text.erase(text.size() - 2);  // the closing "\n}", reopened to append the runs
+  text += ",\n  \"runs\": [";
+  for (size_t i = 0; i < runs.size(); ++i) {
+    text += i == 0 ? "\n    " : ",\n    ";
+    text += run_to_json(runs[i]).dump();
+  }
+  text += runs.empty() ? "]\n}\n" : "\n  ]\n}\n";
+  return text;
 }
 
 absl::Status write_file_atomically(const std::string& path, const std::string& text) {

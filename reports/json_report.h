@@ -14,7 +14,9 @@
 namespace electsim::reports {
 
 nlohmann::ordered_json run_to_json(const RunResult& run);
-nlohmann::ordered_json sweep_to_json(const SweepSummary& summary, const std::vector<RunResult>& runs);
+// The sweep's JSON text. Each run is rendered and discarded in turn, so a 10,000-seed sweep never
+// holds the whole document as a tree (that cost hundreds of megabytes); one run per line.
+std::string sweep_to_json_text(const SweepSummary& summary, const std::vector<RunResult>& runs);
 
 // Writes `text` to `path` through a temporary file and a rename, so a reader never sees a
 // half-written file.

@@ -130,7 +130,7 @@ int command_sweep(const CommonFlags& flags, const std::string& seeds_text, int j
   const auto summary = reports::summarize(runs, first, last);
   if (!flags.quiet) std::cout << scenarios::version_line() << "\n";
   std::cout << reports::sweep_to_text(summary, runs, flags.quiet ? 3 : 10);
-  if (!write_json(flags.json_path, reports::sweep_to_json(summary, runs).dump(2) + "\n")) {
+  if (!write_json(flags.json_path, reports::sweep_to_json_text(summary, runs))) {
     return kExitInternal;
   }
   return reports::verdict_exit_code(reports::sweep_verdict(summary));

@@ -2,6 +2,8 @@
 // FILE:LINE:COLUMN on stderr with exit code 65 (DESIGN.md, "The outside contract"), and a sweep's
 // reproduce command replays the failure it printed.
 #include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
 #include <sys/wait.h>
 
 #include <algorithm>
@@ -120,12 +122,14 @@ TEST(CliFaults, TheSweepsReproduceCommandReplaysItsViolation) {
   EXPECT_EQ(command, absl::StrCat("electsim run ", scenario, " --seed ", seed));
 
   // The sweep's fingerprint for that seed, from its JSON.
-  const std::string runs = read_all(json);
-  const size_t run_at = runs.find(absl::StrCat("\"seed\": ", seed, ","));
-  ASSERT_NE(run_at, std::string::npos);
-  const size_t key = runs.find("\"fingerprint\": \"", run_at);
-  ASSERT_NE(key, std::string::npos);
-  const std::string fingerprint = runs.substr(key + 16, 16);
+  const auto document = nlohmann::json::parse(read_all(json));
+  std::string fingerprint;
+  for (const auto& run : document["runs"]) {
+    if (std::to_string(run["seed"].get<uint64_t>()) == seed) {
+      fingerprint = run["fingerprint"].get<std::string>();
+    }
+  }
+  ASSERT_EQ(fingerprint.size(), 16u) << "seed " << seed << " is in the sweep's JSON";
 
   const Outcome replay = run_electsim(command.substr(std::string("electsim ").size()));
   EXPECT_EQ(replay.exit_code, 1) << replay.err;
