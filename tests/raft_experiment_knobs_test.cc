@@ -15,6 +15,7 @@
 #include "algorithms/raft/raft.h"
 #include "algorithms/registry.h"
 #include "sim/world.h"
+#include "tests/raft_test_support.h"
 
 namespace electsim::algorithms::raft {
 namespace {
@@ -24,53 +25,7 @@ using sim::NodeId;
 
 constexpr Duration ms(int64_t n) { return Duration::milliseconds(n); }
 
-// Records what a server does instead of doing it.
-class RecordingContext final : public sim::Context {
- public:
-  RecordingContext(NodeId self, uint32_t nodes) : self_(self) {
-    for (NodeId node = 0; node < nodes; ++node) members_.push_back(node);
-  }
-
-  NodeId self() const override { return self_; }
-  std::span<const NodeId> members() const override { return members_; }
-  sim::Instant local_now() const override { return sim::Instant::zero(); }
-  void send(NodeId to, const sim::Payload& message, uint32_t /*type_tag*/) override {
-    sent.emplace_back(to, message.as<RaftMessage>());
-  }
-  void set_timer(sim::TimerId timer, Duration after) override { timers[timer] = after; }
-  void set_timer(sim::TimerId timer, Duration lo, Duration hi) override {
-    timers[timer] = rng_.uniform(lo, hi);
-  }
-  void cancel_timer(sim::TimerId timer) override { timers.erase(timer); }
-  void persist(const sim::DurableState& state) override {
-    durable = state;
-    ++writes;
-  }
-  // Raft saves with two persist_at calls, its header at offset 0 then its log's changed tail:
-  // one write in this count.
-  void persist_at(size_t offset, std::span<const uint64_t> words, bool truncate_rest) override {
-    if (!durable) durable.emplace();
-    splice(*durable, offset, words, truncate_rest);
-    if (offset == 0) ++writes;
-  }
-  void became_leader(uint64_t /*epoch*/, uint64_t /*token*/) override {}
-  void follows(NodeId leader, uint64_t /*epoch*/) override { followed = leader; }
-  void stepped_down(sim::StepDownReason /*reason*/) override {}
-  sim::Rng& rng() override { return rng_; }
-
-  std::vector<std::pair<NodeId, RaftMessage>> take_sent() { return std::exchange(sent, {}); }
-
-  std::vector<std::pair<NodeId, RaftMessage>> sent;
-  std::map<sim::TimerId, Duration> timers;
-  std::optional<sim::DurableState> durable;
-  int writes = 0;
-  std::optional<NodeId> followed;
-
- private:
-  NodeId self_;
-  std::vector<NodeId> members_;
-  sim::Rng rng_{11};
-};
+using RecordingContext = testing::FakeContext;
 
 RaftOptions options() {
   RaftOptions result;

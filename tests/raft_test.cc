@@ -18,6 +18,7 @@
 #include "algorithms/raft/raft.h"
 #include "algorithms/registry.h"
 #include "sim/world.h"
+#include "tests/raft_test_support.h"
 
 namespace electsim::algorithms::raft {
 namespace {
@@ -39,62 +40,7 @@ constexpr uint64_t tag_of() {
 
 // ---- Rule tests: one server and a fake context ----
 
-// Records what a server does instead of doing it.
-class FakeContext final : public sim::Context {
- public:
-  FakeContext(NodeId self, uint32_t nodes) : self_(self) {
-    for (NodeId node = 0; node < nodes; ++node) members_.push_back(node);
-  }
-
-  NodeId self() const override { return self_; }
-  std::span<const NodeId> members() const override { return members_; }
-  Instant local_now() const override { return now; }
-  void send(NodeId to, const sim::Payload& message, uint32_t type_tag) override {
-    const auto body = message.as<RaftMessage>();
-    EXPECT_EQ(type_tag, body.index());
-    sent.emplace_back(to, body);
-    durable_at_send.push_back(durable);
-  }
-  void set_timer(sim::TimerId timer, Duration after) override { timers[timer] = after; }
-  void set_timer(sim::TimerId timer, Duration lo, Duration hi) override {
-    timers[timer] = rng_.uniform(lo, hi);
-  }
-  void cancel_timer(sim::TimerId timer) override { timers.erase(timer); }
-  void persist(const sim::DurableState& state) override { durable = state; }
-  void persist_at(size_t offset, std::span<const uint64_t> words, bool truncate_rest) override {
-    if (!durable) durable.emplace();
-    splice(*durable, offset, words, truncate_rest);
-  }
-  void became_leader(uint64_t epoch, uint64_t token) override {
-    reports.push_back("leader " + std::to_string(epoch) + " " + std::to_string(token));
-  }
-  void follows(NodeId leader, uint64_t epoch) override {
-    reports.push_back("follows n" + std::to_string(leader + 1) + " " + std::to_string(epoch));
-  }
-  void stepped_down(StepDownReason reason) override {
-    reports.push_back("stepped_down " + std::string(sim::step_down_reason_name(reason)));
-  }
-  sim::Rng& rng() override { return rng_; }
-
-  // The messages sent since the last call, and forgets them.
-  std::vector<std::pair<NodeId, RaftMessage>> take_sent() {
-    durable_at_send.clear();
-    return std::exchange(sent, {});
-  }
-
-  Instant now;
-  std::vector<std::pair<NodeId, RaftMessage>> sent;
-  std::map<sim::TimerId, Duration> timers;
-  std::optional<sim::DurableState> durable;
-  // For each message in `sent`, what was saved when it went out: what a crash then would keep.
-  std::vector<std::optional<sim::DurableState>> durable_at_send;
-  std::vector<std::string> reports;
-
- private:
-  NodeId self_;
-  std::vector<NodeId> members_;
-  sim::Rng rng_{7};
-};
+using testing::FakeContext;
 
 RaftOptions default_options() {
   RaftOptions options;
