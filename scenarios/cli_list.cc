@@ -68,7 +68,7 @@ std::string list_text() {
   for (const algorithms::AlgorithmInfo& info : algorithms::registry()) {
     absl::StrAppend(&out, "  ", info.name, ": ", info.summary, "\n");
     for (const algorithms::ParamSpec& spec : info.params) {
-      absl::StrAppend(&out, absl::StrFormat("    algorithm.params.%-20s %-15s default %-14s %s\n",
+      absl::StrAppend(&out, absl::StrFormat("    algorithm.params.%-26s %-15s default %-14s %s\n",
                                             spec.name, std::string(param_type_name(spec.type)),
                                             spec.default_text.empty() ? "(derived)"
                                                                       : spec.default_text,
