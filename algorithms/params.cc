@@ -126,7 +126,9 @@ std::string format_param(const ParamValue& value) {
 }
 
 absl::StatusOr<Params> resolve_params(const AlgorithmInfo& info, Params given, uint32_t nodes) {
-  for (const auto& [name, value] : given) {
+  for (const auto& entry : given) {
+    // Not a structured binding: clang 14 cannot capture one in a lambda.
+    const std::string& name = entry.first;
     const bool known = std::any_of(info.params.begin(), info.params.end(),
                                    [&](const ParamSpec& spec) { return spec.name == name; });
     if (!known) {

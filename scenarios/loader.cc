@@ -138,9 +138,9 @@ void read_params(const Reader& reader, const Cursor& algorithm, const Cursor* pa
   }
   for (const auto& [key, value] : entries) {
     const auto& specs = info.params;
-    const auto spec = std::find_if(specs.begin(), specs.end(), [&](const auto& candidate) {
-      return candidate.name == key.node.Scalar();
-    });
+    const std::string name = key.node.Scalar();  // clang 14 cannot capture a binding
+    const auto spec = std::find_if(specs.begin(), specs.end(),
+                                   [&](const auto& candidate) { return candidate.name == name; });
     SIM_CHECK(spec != specs.end(), "expect_keys let an unknown parameter through");
     auto parsed = algorithms::parse_param(*spec, param_text(reader, value, *spec), scenario.nodes);
     if (!parsed.ok()) reader.fail(value, std::string(parsed.status().message()));
