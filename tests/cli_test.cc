@@ -218,6 +218,15 @@ TEST(Cli, MalformedScenariosExit65WithFileLineColumn) {
   }
 }
 
+// Inputs the fuzzer found (tests/fuzz/findings/): each gets a one-line error and exit 65.
+TEST(Cli, FuzzFindingsGetAOneLineError) {
+  const auto dir = testing::temp_dir("fuzz-findings");
+  const auto result =
+      run_electsim("run " + source_path("tests/fuzz/findings/yaml-cpp-oom-1.yaml"), dir);
+  EXPECT_EQ(result.exit_code, 65) << result.err;
+  EXPECT_EQ(result.err.find('\n'), result.err.size() - 1) << result.err;
+}
+
 TEST(Cli, MissingScenarioFileExit65) {
   const auto dir = testing::temp_dir("missing");
   const auto result = run_electsim("run " + (dir / "nope.yaml").string(), dir);
