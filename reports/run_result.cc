@@ -9,6 +9,8 @@ const char* verdict_name(Verdict verdict) {
     case Verdict::kPass: return "pass";
     case Verdict::kSafetyViolation: return "safety_violation";
     case Verdict::kLivenessViolation: return "liveness_violation";
+    case Verdict::kInternalError: return "internal_error";
+    case Verdict::kBudgetExceeded: return "budget_exceeded";
   }
   return "unknown";
 }
@@ -18,6 +20,8 @@ int verdict_exit_code(Verdict verdict) {
     case Verdict::kPass: return 0;
     case Verdict::kSafetyViolation: return 1;
     case Verdict::kLivenessViolation: return 2;
+    case Verdict::kInternalError: return 70;
+    case Verdict::kBudgetExceeded: return 65;
   }
   return 70;
 }

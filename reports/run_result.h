@@ -14,9 +14,19 @@
 
 namespace electsim::reports {
 
-enum class Verdict : uint8_t { kPass, kSafetyViolation, kLivenessViolation };
+// A run's outcome. The last two are not judgements of the algorithm: kInternalError is a failed
+// internal check (SIM_CHECK) during the run, kBudgetExceeded a run stopped because it needed more
+// events (or pending events) than its budget allows. Both carry `error` and `error_time`.
+enum class Verdict : uint8_t {
+  kPass,
+  kSafetyViolation,
+  kLivenessViolation,
+  kInternalError,
+  kBudgetExceeded,
+};
 const char* verdict_name(Verdict verdict);
-// Exit codes from DESIGN.md's contract: 0 pass, 1 safety violation, 2 liveness violation.
+// Exit codes from DESIGN.md's contract: 0 pass, 1 safety violation, 2 liveness violation,
+// 70 internal error, 65 budget exceeded (the scenario asks for more than its budget).
 int verdict_exit_code(Verdict verdict);
 
 struct FaultRecord {
@@ -53,6 +63,10 @@ struct RunResult {
   sim::Duration sim_time;
   uint64_t stale_writes_accepted = 0;
   std::string reproduce;  // the command that replays this run
+  // With kInternalError or kBudgetExceeded: what happened (one line, source files named relative
+  // to the repository) and the true time it happened at.
+  std::string error;
+  sim::Instant error_time;
 };
 
 std::string format_fingerprint(uint64_t fingerprint);  // 16 hex digits

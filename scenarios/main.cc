@@ -18,16 +18,17 @@
 #include "reports/json_report.h"
 #include "reports/text_report.h"
 #include "scenarios/cli_list.h"
+#include "scenarios/exit_codes.h"
 #include "scenarios/runner.h"
 #include "scenarios/scenario.h"
 
 namespace {
 
 using namespace electsim;
+using scenarios::kExitBadScenario;
+using scenarios::kExitInternal;
+using scenarios::kExitUsage;
 
-constexpr int kExitUsage = 64;
-constexpr int kExitBadScenario = 65;
-constexpr int kExitInternal = 70;
 
 struct CommonFlags {
   std::string scenario_path;
