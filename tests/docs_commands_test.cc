@@ -8,10 +8,11 @@
 // block are its output: each (trimmed) must appear in what the command printed.
 //
 // How it is run: `electsim` and `build/electsim` become the binary this build made; scripts run
-// with ELECTSIM set to it and ELECTSIM_SKIP_SETUP=1 (never rebuilding), and `scripts/test` runs
-// as `scripts/test --list` (running the suite from inside the suite would recurse). Output paths
-// (--json, --trace, --junit, --html, --csv, --metrics, --keep) are moved into a temporary folder
-// and checked to exist afterwards, so nothing is written into the repository.
+// with ELECTSIM set to it, BUILD_DIR to its folder and ELECTSIM_SKIP_SETUP=1 (never rebuilding),
+// and `scripts/test` runs as `scripts/test --list` (running the suite from inside the suite would
+// recurse). Output paths (--json, --trace, --junit, --html, --csv, --metrics, --keep) are moved
+// into a temporary folder and checked to exist afterwards, so nothing is written into the
+// repository.
 //
 // Long commands: the fast test caps every `--seeds A..B` at 100 seeds (A..A+99) and
 // `scripts/fig16` at FIG16_SEEDS=3, and checks only the exit code of a command it capped (the
@@ -193,7 +194,9 @@ std::string capped_seeds(const std::string& range, bool& capped) {
 Prepared prepare(const DocCommand& command, const std::filesystem::path& dir, bool full) {
   Prepared prepared;
   std::vector<std::string> argv = words(command.text);
-  std::string environment = "ELECTSIM='" + std::string(ELECTSIM_BINARY) + "' ELECTSIM_SKIP_SETUP=1 ";
+  const std::string build_dir = std::filesystem::path(ELECTSIM_BINARY).parent_path().string();
+  std::string environment = "ELECTSIM='" + std::string(ELECTSIM_BINARY) +
+                            "' ELECTSIM_SKIP_SETUP=1 BUILD_DIR='" + build_dir + "' ";
   if (argv[0] == "electsim" || argv[0] == "build/electsim") argv[0] = ELECTSIM_BINARY;
   if (argv[0] == "scripts/test") argv.push_back("--list");
   if (argv[0] == "scripts/fig16" && !full) {
