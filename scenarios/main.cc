@@ -261,6 +261,7 @@ int check_standard_output(int exit_code) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  scenarios::buffer_standard_output();
   try {
     return check_standard_output(main_with_exceptions(argc, argv));
   } catch (const std::exception& error) {

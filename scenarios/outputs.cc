@@ -81,6 +81,7 @@ absl::Status OutputFile::commit() {
     return status;
   }
   committed_ = true;
+  registration_.reset();  // the temporary name is gone: an interrupt has nothing to remove
   return absl::OkStatus();
 }
 
@@ -178,12 +179,18 @@ int exit_code_for(const absl::Status& output_error) {
   return output_error.code() == absl::StatusCode::kDataLoss ? kExitIoError : kExitCannotCreate;
 }
 
+void buffer_standard_output() {
+  if (isatty(STDOUT_FILENO) != 0) return;  // a person watching gets each line as it comes
+  static char buffer[kStandardOutputBufferBytes];
+  std::setvbuf(stdout, buffer, _IOFBF, sizeof buffer);
+}
+
 absl::Status flush_standard_output() {
   errno = 0;
   const bool flushed = std::fflush(stdout) == 0;
   if (flushed && std::ferror(stdout) == 0) return absl::OkStatus();
-  // A failure in an earlier, automatic flush leaves only the error flag; errno still holds its
-  // reason unless something else failed since.
+  // A failure in an earlier, automatic flush (past kStandardOutputBufferBytes) leaves only the
+  // error flag, and its reason is lost.
   const int error = errno != 0 ? errno : EIO;
   return absl::DataLossError(absl::StrCat("standard output: write error: ", reason_of(error)));
 }

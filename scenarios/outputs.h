@@ -15,6 +15,7 @@
 // (cannot create, found before the run) or 74 (a write error, found while or after writing).
 #pragma once
 
+#include <cstddef>
 #include <cstdio>
 #include <memory>
 #include <optional>
@@ -86,6 +87,13 @@ class Outputs {
 
 // 73 for errors found while opening, 74 for write errors.
 int exit_code_for(const absl::Status& output_error);
+
+// Gives standard output, when it is not a terminal, a buffer of kStandardOutputBufferBytes, so a
+// report smaller than that is written only by flush_standard_output(), which then knows the
+// system's reason for a failure (an earlier, automatic flush leaves only an error flag). Call it
+// before anything is printed.
+inline constexpr size_t kStandardOutputBufferBytes = size_t{1} << 20;
+void buffer_standard_output();
 
 // Flushes standard output and checks that everything written to it arrived (`> /dev/full`
 // fails here). The message names standard output and the reason; exit_code_for() gives 74.
