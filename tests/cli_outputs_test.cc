@@ -362,25 +362,37 @@ int wait_with_deadline(pid_t child) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-TEST(CliOutputs, InterruptedTraceLeavesNoTemporaryFile) {
-  const auto dir = testing::temp_dir("out-sigint");
-  const auto trace = dir / "trace.jsonl";
+// Starts a long `run --trace` in `dir`, waits until its temporary trace holds data, sends
+// `signal_number`, and returns the exit code (-1 if it had to be killed).
+int interrupt_a_long_trace(const fs::path& dir, int signal_number) {
+  const std::string trace_arg = (dir / "trace.jsonl").string();
   const pid_t child = fork();
-  ASSERT_GE(child, 0);
+  if (child < 0) return -2;
   if (child == 0) {
-    // An hour of simulated time: a minute or more of writing, far longer than the test waits.
-    const std::string trace_arg = trace.string();
-    std::freopen("/dev/null", "w", stdout);
+    // An hour of simulated time: over a second of writing, far longer than the wait below.
+    if (std::freopen("/dev/null", "w", stdout) == nullptr) _exit(126);
     execl(ELECTSIM_BINARY, ELECTSIM_BINARY, "run", kLeaderCrash.c_str(), "--quiet", "--set",
           "duration=3600s", "--trace", trace_arg.c_str(), static_cast<char*>(nullptr));
     _exit(127);
   }
   const std::optional<fs::path> temporary = wait_for_temporary_trace(dir);
   EXPECT_TRUE(temporary.has_value()) << "the run never started writing its trace";
-  kill(child, SIGINT);
-  EXPECT_EQ(wait_with_deadline(child), 130);
+  kill(child, signal_number);
+  return wait_with_deadline(child);
+}
+
+TEST(CliOutputs, InterruptedTraceLeavesNoTemporaryFile) {
+  const auto dir = testing::temp_dir("out-sigint");
+  EXPECT_EQ(interrupt_a_long_trace(dir, SIGINT), 130);
   EXPECT_EQ(temporary_files(dir), std::vector<std::string>{});
-  EXPECT_FALSE(fs::exists(trace));
+  EXPECT_FALSE(fs::exists(dir / "trace.jsonl"));
+}
+
+TEST(CliOutputs, TerminatedTraceLeavesNoTemporaryFile) {
+  const auto dir = testing::temp_dir("out-sigterm");
+  EXPECT_EQ(interrupt_a_long_trace(dir, SIGTERM), 128 + SIGTERM);
+  EXPECT_EQ(temporary_files(dir), std::vector<std::string>{});
+  EXPECT_FALSE(fs::exists(dir / "trace.jsonl"));
 }
 
 }  // namespace
