@@ -38,10 +38,16 @@ std::string parent_of(const std::string& resolved) {
   return slash == 0 ? "/" : resolved.substr(0, slash);
 }
 
-// Root may write anywhere, so a file or directory with no write bit at all is refused on its
-// mode too: the user made it read-only, and a run should not replace what they protected.
-bool writable(const std::string& path, mode_t mode) {
-  return (mode & kAnyWriteBit) != 0 && access(path.c_str(), W_OK) == 0;
+// Why a file or directory may not be written, or nullopt if it may. Root may write anywhere, so
+// one with no write bit at all is refused on its mode too: the user made it read-only, and a run
+// should not replace what they protected.
+std::optional<std::string> unwritable_reason(const std::string& path, mode_t mode,
+                                             const char* what) {
+  if ((mode & kAnyWriteBit) == 0) {
+    return absl::StrCat(reason_of(EACCES), " (the ", what, " is read-only)");
+  }
+  if (access(path.c_str(), W_OK) != 0) return reason_of(errno);  // EACCES, EROFS
+  return std::nullopt;
 }
 
 // The directory the replacement is created in must exist and be writable.
@@ -50,9 +56,8 @@ absl::Status check_directory(const OutputTarget& target) {
   if (stat(target.directory.c_str(), &info) != 0) {
     return cannot_create(target.flag, target.path, reason_of(errno));
   }
-  if (!writable(target.directory, info.st_mode)) {
-    return cannot_create(target.flag, target.path,
-                         reason_of(EACCES) + " (the directory is read-only)");
+  if (auto reason = unwritable_reason(target.directory, info.st_mode, "directory")) {
+    return cannot_create(target.flag, target.path, *reason);
   }
   return absl::OkStatus();
 }
@@ -84,8 +89,8 @@ absl::StatusOr<OutputTarget> existing_target(OutputTarget target) {
     return cannot_create(target.flag, path, reason_of(errno));
   }
   if (!S_ISREG(info.st_mode)) return cannot_create(target.flag, path, kind_refused(info.st_mode));
-  if (!writable(path, info.st_mode)) {
-    return cannot_create(target.flag, path, reason_of(EACCES) + " (the file is read-only)");
+  if (auto reason = unwritable_reason(path, info.st_mode, "file")) {
+    return cannot_create(target.flag, path, *reason);
   }
   const std::optional<std::string> resolved = real_path(path);
   if (!resolved) return cannot_create(target.flag, path, reason_of(errno));

@@ -192,6 +192,19 @@ TEST(CliOutputs, MissingDirectoryAndProcAreRefused) {
                  "an empty file name");
 }
 
+TEST(CliOutputs, ReadOnlyDirectoryIsRefusedEvenForRoot) {
+  const auto dir = testing::temp_dir("out-readonly-dir");
+  const auto locked = dir / "locked";
+  fs::create_directories(locked);
+  fs::permissions(locked, fs::perms::owner_read | fs::perms::owner_exec | fs::perms::group_read |
+                              fs::perms::group_exec);
+  const std::string target = (locked / "run.json").string();
+  expect_refused(run_electsim("run " + kLeaderCrash + " --json " + target, dir), "--json", target,
+                 "Permission denied (the directory is read-only)");
+  EXPECT_TRUE(fs::is_empty(locked));
+  fs::permissions(locked, fs::perms::owner_all);  // so the next run's temp_dir can remove it
+}
+
 TEST(CliOutputs, SweepChecksItsJsonBeforeRunning) {
   const auto dir = testing::temp_dir("out-sweep");
   const auto result = run_electsim(
