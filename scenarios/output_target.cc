@@ -141,6 +141,13 @@ absl::Status check_distinct(const OutputTarget& target, const std::vector<Output
       *target.identity == std::make_pair(scenario.st_dev, scenario.st_ino)) {
     return cannot_create(target.flag, target.path, "it is the scenario file being run");
   }
+  // `--json run.json > run.json`: the rename would leave the report in a file no name leads to.
+  struct stat standard_output;
+  if (target.identity && fstat(STDOUT_FILENO, &standard_output) == 0 &&
+      S_ISREG(standard_output.st_mode) &&
+      *target.identity == std::make_pair(standard_output.st_dev, standard_output.st_ino)) {
+    return cannot_create(target.flag, target.path, "standard output already goes to this file");
+  }
   for (const OutputTarget& other : earlier) {
     const bool same_file = target.identity ? target.identity == other.identity
                                            : target.resolved == other.resolved;

@@ -44,7 +44,8 @@ absl::Status write_error(std::string_view flag, std::string_view path, std::stri
 // writable regular file (through symbolic links).
 absl::StatusOr<OutputTarget> check_output_target(const std::string& flag, const std::string& path);
 
-// Refuses a target that is the scenario file, or the same file as an earlier target.
+// Refuses a target that is the scenario file, the file standard output is redirected to, or the
+// same file as an earlier target.
 absl::Status check_distinct(const OutputTarget& target, const std::vector<OutputTarget>& earlier,
                             const std::string& scenario_path);
 

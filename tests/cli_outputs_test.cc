@@ -175,6 +175,18 @@ TEST(CliOutputs, TwoOutputsNamingOneFileAreRefused) {
   EXPECT_EQ(temporary_files(dir), std::vector<std::string>{});
 }
 
+TEST(CliOutputs, FileStandardOutputGoesToIsRefused) {
+  const auto dir = testing::temp_dir("out-redirected");
+  const auto target = dir / "report.txt";
+  const auto err = dir / "err.txt";
+  const std::string command = std::string(ELECTSIM_BINARY) + " run " + kLeaderCrash + " --json " +
+                              target.string() + " >" + target.string() + " 2>" + err.string();
+  const int status = std::system(command.c_str());
+  EXPECT_EQ(WIFEXITED(status) ? WEXITSTATUS(status) : -1, 73);
+  EXPECT_EQ(read_text(err), "electsim: --json " + target.string() +
+                                ": cannot create: standard output already goes to this file\n");
+}
+
 TEST(CliOutputs, MissingDirectoryAndProcAreRefused) {
   const auto dir = testing::temp_dir("out-missing");
   const std::string missing = (dir / "no-such-dir" / "run.json").string();
