@@ -5,7 +5,8 @@
 //   - a target must be missing or a regular file (a symbolic link to one is followed: the file it
 //     names is replaced and the link survives); directories, FIFOs, devices and sockets are
 //     refused, and so is a read-only file (a rename would replace it, but the user gave no write
-//     permission), the scenario file itself, and two outputs naming one file;
+//     permission), a link to nothing, the scenario file itself, the file standard output is
+//     redirected to, and two outputs naming one file;
 //   - each file is written to a temporary `.NAME.electsim-XXXXXX` beside its target, registered
 //     with scenarios/interrupt.h so SIGINT and SIGTERM remove it, removed on every ordinary exit,
 //     and renamed onto the target only when everything was written.
