@@ -107,23 +107,4 @@ std::string sweep_to_json_text(const SweepSummary& summary, const std::vector<Ru
   return text;
 }
 
-absl::Status write_file_atomically(const std::string& path, const std::string& text) {
-  const std::string temporary = path + ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    if (!out) return absl::UnavailableError(absl::StrCat(path, ": cannot open for writing"));
-    out << text;
-    out.flush();
-    if (!out) {
-      std::remove(temporary.c_str());
-      return absl::UnavailableError(absl::StrCat(path, ": write failed"));
-    }
-  }
-  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
-    std::remove(temporary.c_str());
-    return absl::UnavailableError(absl::StrCat(path, ": cannot rename the temporary file"));
-  }
-  return absl::OkStatus();
-}
-
 }  // namespace electsim::reports

@@ -18,8 +18,4 @@ nlohmann::ordered_json run_to_json(const RunResult& run);
 // holds the whole document as a tree (that cost hundreds of megabytes); one run per line.
 std::string sweep_to_json_text(const SweepSummary& summary, const std::vector<RunResult>& runs);
 
-// Writes `text` to `path` through a temporary file and a rename, so a reader never sees a
-// half-written file.
-absl::Status write_file_atomically(const std::string& path, const std::string& text);
-
 }  // namespace electsim::reports

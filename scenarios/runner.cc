@@ -61,6 +61,18 @@ reports::Verdict verdict_of(const sim::checks::CheckResults& results) {
   return reports::Verdict::kPass;
 }
 
+// Runs the world to `end`. With a trace sink, a failed write (a full disk) stops the run at
+// once: simulating on could only produce a trace that is thrown away, and a long run would keep
+// the user waiting for an error it already has. Polling after every event costs one load.
+void run_world(sim::World& world, sim::Instant end, const sim::JsonlSink* trace_sink) {
+  if (trace_sink != nullptr) {
+    while (!trace_sink->failed() && world.step(end)) {
+    }
+    if (trace_sink->failed()) return;
+  }
+  world.run_until(end);  // with no event left before `end`, this only ends the trace
+}
+
 }  // namespace
 
 std::string version_line() {
@@ -119,17 +131,11 @@ absl::StatusOr<reports::RunResult> run_scenario(const Scenario& scenario, uint64
 
   sim::checks::LeadershipTimeline timeline;
   if (options.keep_timeline) timeline.attach(world.trace());
-  std::unique_ptr<sim::JsonlSink> sink;
-  if (options.trace_path) {
-    auto opened = sim::JsonlSink::open(*options.trace_path);
-    if (!opened.ok()) return opened.status();
-    sink = *std::move(opened);
-    world.trace().add_observer(sink.get());
-  }
+  if (options.trace_sink != nullptr) world.trace().add_observer(options.trace_sink);
 
-  world.run_until(sim::Instant::zero() + scenario.duration);
-  if (sink) {
-    if (absl::Status status = sink->finish(); !status.ok()) return status;
+  run_world(world, sim::Instant::zero() + scenario.duration, options.trace_sink);
+  if (options.trace_sink != nullptr) {
+    if (absl::Status status = options.trace_sink->flush(); !status.ok()) return status;
   }
 
   reports::RunResult result;

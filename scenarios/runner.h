@@ -12,11 +12,14 @@
 #include "absl/status/statusor.h"
 #include "reports/run_result.h"
 #include "scenarios/scenario.h"
+#include "sim/jsonl_sink.h"
 
 namespace electsim::scenarios {
 
 struct RunOptions {
-  std::optional<std::string> trace_path;  // stream the full trace as JSON Lines
+  // Streams the full trace as JSON Lines (not owned; the caller opened its file, see
+  // scenarios/outputs.h). If a write fails the run stops early and returns the sink's error.
+  sim::JsonlSink* trace_sink = nullptr;
   bool keep_timeline = true;              // sweeps drop it to keep memory flat
 };
 

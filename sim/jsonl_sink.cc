@@ -4,9 +4,7 @@
 #include <charconv>
 #include <cstring>
 #include <string_view>
-#include <utility>
 
-#include "absl/strings/str_cat.h"
 #include "sim/check.h"
 
 namespace electsim::sim {
@@ -167,23 +165,8 @@ void write_details(LineWriter& line, const TraceRecord& r) {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<JsonlSink>> JsonlSink::open(const std::string& path) {
-  const std::string temporary = path + ".tmp";
-  std::FILE* file = std::fopen(temporary.c_str(), "wb");
-  if (file == nullptr) {
-    return absl::UnavailableError(
-        absl::StrCat("cannot write the trace to ", temporary, ": ", std::strerror(errno)));
-  }
-  // Unbuffered: the sink's own buffer is the only one, and each write is a full buffer.
-  std::setvbuf(file, nullptr, _IONBF, 0);
-  return std::unique_ptr<JsonlSink>(new JsonlSink(path, file));
-}
-
-JsonlSink::JsonlSink(std::string path, std::FILE* file)
-    : path_(std::move(path)), file_(file), buffer_(new char[kBufferBytes]) {}
-
-JsonlSink::~JsonlSink() {
-  if (!finished_) discard();
+JsonlSink::JsonlSink(std::FILE* stream) : stream_(stream), buffer_(new char[kBufferBytes]) {
+  SIM_CHECK(stream_ != nullptr, "JsonlSink needs an open stream");
 }
 
 void JsonlSink::on_record(const TraceRecord& r) {
@@ -208,38 +191,21 @@ void JsonlSink::on_record(const TraceRecord& r) {
 void JsonlSink::on_end(Instant /*end*/) { write_buffer(); }
 
 void JsonlSink::write_buffer() {
-  // After an error the rest of the run is formatted but not written; finish() reports it.
-  if (used_ > 0 && status_.ok() && file_ != nullptr &&
-      std::fwrite(buffer_.get(), 1, used_, file_) != used_) {
-    fail("cannot write the trace to");
+  // After an error the rest of the run is formatted but not written; flush() reports it.
+  if (used_ == 0 || !status_.ok()) {
+    used_ = 0;
+    return;
+  }
+  errno = 0;
+  if (std::fwrite(buffer_.get(), 1, used_, stream_) != used_) {
+    const int error = errno != 0 ? errno : EIO;
+    status_ = absl::UnavailableError(std::strerror(error));
   }
   used_ = 0;
 }
 
-void JsonlSink::fail(const char* what) {
-  if (status_.ok()) {
-    status_ = absl::UnavailableError(
-        absl::StrCat(what, " ", temporary_path(), ": ", std::strerror(errno)));
-  }
-}
-
-void JsonlSink::discard() {
-  if (file_ != nullptr) std::fclose(file_);
-  file_ = nullptr;
-  std::remove(temporary_path().c_str());
-}
-
-absl::Status JsonlSink::finish() {
-  SIM_CHECK(!finished_, "JsonlSink::finish called twice");
+absl::Status JsonlSink::flush() {
   write_buffer();
-  finished_ = true;
-  if (std::fclose(file_) != 0) fail("cannot close");
-  file_ = nullptr;
-  if (status_.ok() && std::rename(temporary_path().c_str(), path_.c_str()) != 0) {
-    status_ = absl::UnavailableError(absl::StrCat("cannot rename ", temporary_path(), " to ",
-                                                  path_, ": ", std::strerror(errno)));
-  }
-  if (!status_.ok()) std::remove(temporary_path().c_str());
   return status_;
 }
 

@@ -12,17 +12,16 @@
 //   fault_start, fault_end: fault, code          resource_write: token, accepted
 //   persist: words                               crash, pause: nothing more
 //
-// The file is written as PATH.tmp and renamed to PATH by finish(), so PATH is never a
-// half-written trace; a sink destroyed without finish() removes its temporary file.
+// The sink writes to a stream its caller opened and closes: the command line hands it a
+// temporary file that is renamed onto the target only when the run succeeded, or standard output
+// (scenarios/outputs.h), so the sink itself never names, creates or replaces a file.
 #pragma once
 
 #include <cstdint>
 #include <cstdio>
 #include <memory>
-#include <string>
 
 #include "absl/status/status.h"
-#include "absl/status/statusor.h"
 #include "sim/trace.h"
 
 namespace electsim::sim {
@@ -33,40 +32,37 @@ class JsonlSink final : public TraceObserver {
   // No record formats longer than this (the longest is about 200 bytes).
   static constexpr size_t kMaxRecordBytes = 512;
 
-  // Creates PATH.tmp for writing.
-  static absl::StatusOr<std::unique_ptr<JsonlSink>> open(const std::string& path);
-  ~JsonlSink() override;
+  // Writes to `stream`, which must outlive the sink; the sink does not close it.
+  explicit JsonlSink(std::FILE* stream);
+  ~JsonlSink() override = default;
   JsonlSink(const JsonlSink&) = delete;
   JsonlSink& operator=(const JsonlSink&) = delete;
 
   void on_record(const TraceRecord& record) override;
-  // Writes the buffer out at the end of a run (the file is still temporary).
+  // Writes the buffer out at the end of a run.
   void on_end(Instant end) override;
 
-  // Writes what is buffered, closes the file and renames it to PATH. Returns the first I/O error
-  // of the whole run, in which case PATH is left untouched and the temporary file is removed.
-  absl::Status finish();
+  // Writes what is buffered and returns the first write error of the run, whose message is the
+  // system's reason ("No space left on device"). After an error the sink stops writing: the rest
+  // of the trace could only be thrown away.
+  absl::Status flush();
+  // True once a write failed. Cheap (one load), so a runner can poll it after every event and
+  // stop a long run whose trace can no longer be written.
+  bool failed() const { return !status_.ok(); }
 
   uint64_t records_written() const { return records_; }
   // Bytes formatted so far, buffered or written.
   uint64_t bytes_formatted() const { return bytes_; }
-  const std::string& path() const { return path_; }
-  std::string temporary_path() const { return path_ + ".tmp"; }
 
  private:
-  JsonlSink(std::string path, std::FILE* file);
   void write_buffer();
-  void fail(const char* what);
-  void discard();
 
-  std::string path_;
-  std::FILE* file_;
+  std::FILE* stream_;
   std::unique_ptr<char[]> buffer_;
   size_t used_ = 0;
   uint64_t records_ = 0;
   uint64_t bytes_ = 0;
   absl::Status status_;
-  bool finished_ = false;
 };
 
 }  // namespace electsim::sim

@@ -1,7 +1,11 @@
 // The JSON Lines trace sink (sim/jsonl_sink.h): every record becomes one parseable object with
-// the documented keys; the file appears only when complete; memory stays one buffer.
+// the documented keys; memory stays one buffer; a write error is kept and stops the writing.
+// (Temporary files and renames belong to scenarios/outputs.h, tested in cli_outputs_test.cc.)
 #include "sim/jsonl_sink.h"
 
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -47,10 +51,27 @@ std::vector<json> read_lines(const fs::path& path) {
   return objects;
 }
 
-std::unique_ptr<JsonlSink> open_sink(const fs::path& path) {
-  auto sink = JsonlSink::open(path.string());
-  EXPECT_TRUE(sink.ok()) << sink.status();
-  return sink.ok() ? std::move(*sink) : nullptr;
+// A sink writing to `path`, with the stream it writes to; the stream closes with the holder.
+struct OpenSink {
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file{nullptr, &std::fclose};
+  std::unique_ptr<JsonlSink> sink;
+  JsonlSink* operator->() const { return sink.get(); }
+  absl::Status finish() {
+    absl::Status status = sink->flush();
+    if (std::fflush(file.get()) != 0 && status.ok()) status = absl::UnavailableError("fflush");
+    return status;
+  }
+};
+
+OpenSink open_sink(const fs::path& path) {
+  OpenSink open;
+  open.file.reset(std::fopen(path.c_str(), "wb"));
+  EXPECT_NE(open.file, nullptr) << path;
+  if (open.file == nullptr) return open;
+  // Unbuffered, as the command line opens it, so what the sink wrote is in the file.
+  std::setvbuf(open.file.get(), nullptr, _IONBF, 0);
+  open.sink = std::make_unique<JsonlSink>(open.file.get());
+  return open;
 }
 
 TraceRecord record(int64_t t_ns, RecordKind kind, NodeId node, NodeId peer, uint64_t a,
@@ -62,7 +83,7 @@ TraceRecord record(int64_t t_ns, RecordKind kind, NodeId node, NodeId peer, uint
 TEST(JsonlSink, EveryKindHasItsKeys) {
   const fs::path path = test_directory() / "trace.jsonl";
   auto sink = open_sink(path);
-  ASSERT_NE(sink, nullptr);
+  ASSERT_NE(sink.sink, nullptr);
   const std::vector<std::pair<TraceRecord, json>> cases = {
       {record(5, RecordKind::kSend, 0, 1, 2, 17),
        {{"t_ns", 5}, {"kind", "send"}, {"node", "n1"}, {"peer", "n2"}, {"type", 2}, {"message", 17}}},
@@ -126,7 +147,7 @@ TEST(JsonlSink, EveryKindHasItsKeys) {
         {"type", UINT64_MAX}, {"message", UINT64_MAX}}},
   };
   for (const auto& [r, expected] : cases) sink->on_record(r);
-  ASSERT_TRUE(sink->finish().ok());
+  ASSERT_TRUE(sink.finish().ok());
   const std::vector<json> lines = read_lines(path);
   ASSERT_EQ(lines.size(), cases.size());
   for (size_t i = 0; i < cases.size(); ++i) EXPECT_EQ(lines[i], cases[i].second) << "line " << i + 1;
@@ -141,7 +162,7 @@ TEST(JsonlSink, EveryKindHasItsKeys) {
 TEST(JsonlSink, MatchesTheTraceOfARun) {
   const fs::path path = test_directory() / "run.jsonl";
   auto sink = open_sink(path);
-  ASSERT_NE(sink, nullptr);
+  ASSERT_NE(sink.sink, nullptr);
   algorithms::PingPongFactory factory(ms(20));
   Link link;
   link.latency = LatencyModel::uniform(ms(1), ms(9));
@@ -149,14 +170,14 @@ TEST(JsonlSink, MatchesTheTraceOfARun) {
   link.may_reorder = true;
   World world(3, 3, link, factory);
   RecordingObserver observer;
-  world.trace().add_observer(sink.get());
+  world.trace().add_observer(sink.sink.get());
   world.trace().add_observer(&observer);
   world.start();
   world.at(at_ms(200), [&world] { world.crash(2); });
   world.at(at_ms(300), [&world] { world.restart(2, true); });
   world.at(at_ms(400), [&world] { world.set_clock_drift(1, 50); });
   world.run_until(at_ms(1000));
-  ASSERT_TRUE(sink->finish().ok());
+  ASSERT_TRUE(sink.finish().ok());
 
   const std::vector<json> lines = read_lines(path);
   const auto& records = observer.records();
@@ -177,81 +198,34 @@ TEST(JsonlSink, MatchesTheTraceOfARun) {
   }
 }
 
-TEST(JsonlSink, FileAppearsOnlyWhenFinished) {
-  const fs::path path = test_directory() / "atomic.jsonl";
-  {
-    std::ofstream(path) << "the previous trace\n";
-    auto sink = open_sink(path);
-    ASSERT_NE(sink, nullptr);
-    for (int i = 0; i < 20'000; ++i) sink->on_record(record(i, RecordKind::kPause, 0, kNoNode, 0, 0));
-    EXPECT_TRUE(fs::exists(sink->temporary_path()));
-    std::ifstream old(path);
-    std::string first;
-    std::getline(old, first);
-    EXPECT_EQ(first, "the previous trace");  // untouched until finish()
-    ASSERT_TRUE(sink->finish().ok());
-    EXPECT_FALSE(fs::exists(sink->temporary_path()));
-  }
-  EXPECT_EQ(read_lines(path).size(), 20'000u);
-
-  const fs::path abandoned = path.parent_path() / "abandoned.jsonl";
-  {
-    auto sink = open_sink(abandoned);
-    ASSERT_NE(sink, nullptr);
-    for (int i = 0; i < 20'000; ++i) sink->on_record(record(i, RecordKind::kPause, 0, kNoNode, 0, 0));
-  }  // destroyed without finish(): no output, no temporary file left behind
-  EXPECT_FALSE(fs::exists(abandoned));
-  EXPECT_FALSE(fs::exists(abandoned.string() + ".tmp"));
-}
-
 TEST(JsonlSink, MemoryIsOneBufferNotTheHistory) {
   const fs::path path = test_directory() / "streamed.jsonl";
   auto sink = open_sink(path);
-  ASSERT_NE(sink, nullptr);
+  ASSERT_NE(sink.sink, nullptr);
   for (int i = 0; i < 200'000; ++i)
     sink->on_record(record(i, RecordKind::kSend, 0, 1, 0, static_cast<uint64_t>(i)));
   // Everything but at most one buffer is already in the file.
-  const uint64_t on_disk = fs::file_size(sink->temporary_path());
+  const uint64_t on_disk = fs::file_size(path);
   EXPECT_GT(sink->bytes_formatted(), 10 * JsonlSink::kBufferBytes);
   EXPECT_GE(on_disk + JsonlSink::kBufferBytes, sink->bytes_formatted());
   // The object itself has a fixed size: no per-record state.
   EXPECT_LT(sizeof(JsonlSink), 256u);
-  ASSERT_TRUE(sink->finish().ok());
+  ASSERT_TRUE(sink.finish().ok());
   EXPECT_EQ(fs::file_size(path), sink->bytes_formatted());
 }
 
-TEST(JsonlSink, ReportsIoErrors) {
-  const fs::path dir = test_directory();
-  const auto missing = JsonlSink::open((dir / "no_such_dir" / "trace.jsonl").string());
-  ASSERT_FALSE(missing.ok());
-  EXPECT_NE(std::string(missing.status().message()).find("no_such_dir"), std::string::npos)
-      << missing.status();
-
-  // The target is a non-empty directory, so the final rename fails; nothing is left behind.
-  const fs::path blocked = dir / "blocked";
-  fs::create_directories(blocked / "inside");
-  auto sink = open_sink(blocked);
-  ASSERT_NE(sink, nullptr);
-  sink->on_record(record(1, RecordKind::kCrash, 0, kNoNode, 0, 0));
-  const absl::Status status = sink->finish();
-  EXPECT_FALSE(status.ok());
-  EXPECT_NE(std::string(status.message()).find("rename"), std::string::npos) << status;
-  EXPECT_FALSE(fs::exists(sink->temporary_path()));
-  EXPECT_TRUE(fs::is_directory(blocked));
-}
-
-TEST(JsonlSink, ReportsWriteErrors) {
+TEST(JsonlSink, KeepsTheFirstWriteErrorAndStopsWriting) {
   // /dev/full accepts the open and fails every write with ENOSPC.
   if (!fs::exists("/dev/full")) GTEST_SKIP() << "no /dev/full";
-  const fs::path dir = test_directory();
-  fs::create_symlink("/dev/full", dir / "full.jsonl.tmp");
-  auto sink = open_sink(dir / "full.jsonl");
-  ASSERT_NE(sink, nullptr);
+  auto sink = open_sink("/dev/full");
+  ASSERT_NE(sink.sink, nullptr);
+  EXPECT_FALSE(sink->failed());
   for (int i = 0; i < 10'000; ++i) sink->on_record(record(i, RecordKind::kPause, 0, kNoNode, 0, 0));
-  const absl::Status status = sink->finish();
+  EXPECT_TRUE(sink->failed());  // seen while the run goes on, not only at the end
+  const absl::Status status = sink->flush();
   EXPECT_FALSE(status.ok());
-  EXPECT_NE(std::string(status.message()).find("cannot write"), std::string::npos) << status;
-  EXPECT_FALSE(fs::exists(dir / "full.jsonl"));
+  EXPECT_EQ(std::string(status.message()), std::strerror(ENOSPC)) << status;
+  EXPECT_EQ(sink->records_written(), 10'000u);
 }
 
 }  // namespace
