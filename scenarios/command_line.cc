@@ -28,14 +28,6 @@ FinishedCommand usage_error(std::string_view message) {
   return FinishedCommand{kExitUsage, "", absl::StrCat("electsim: ", std::string(message), "\n")};
 }
 
-// The text of each flag as typed, before it is checked and converted.
-struct RawFlags {
-  std::string seed;
-  bool seed_given = false;
-  std::string seeds;
-  bool seeds_given = false;
-};
-
 // Options every command that loads a scenario shares.
 void add_scenario_options(CLI::App& command, ScenarioFlags& flags, std::string& algorithm) {
   command.add_option("scenario", flags.scenario,
@@ -52,22 +44,6 @@ void add_scenario_options(CLI::App& command, ScenarioFlags& flags, std::string& 
 void add_output_options(CLI::App& command, OutputFlags& flags) {
   command.add_option("--json", flags.json_path, "write the results as JSON to FILE");
   command.add_flag("--quiet", flags.quiet, "print only the verdict line");
-}
-
-void add_run_options(CLI::App& run, RunCommand& command, RawFlags& raw) {
-  run.add_option("--seed", raw.seed, "the seed, 0..2^64-1 (default: the scenario's first seed)");
-  run.add_option("--trace", command.trace_path, "stream the full trace as JSON Lines to FILE");
-}
-
-void add_sweep_options(CLI::App& sweep, SweepCommand& command, RawFlags& raw) {
-  sweep.add_option("--seeds", raw.seeds, "seed range A..B (default: the scenario's seeds)");
-  command.jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  sweep.add_option("--jobs", command.jobs, "worker threads (default: all cores)")
-      ->check(CLI::Range(1, 1024));
-}
-
-void add_list_options(CLI::App& list, ListCommand& command) {
-  list.add_flag("--json", command.json, "print the same as JSON, for scripts");
 }
 
 // Refuses a flag value that would reach JSON output or a reproduce command as invalid UTF-8.
@@ -169,27 +145,94 @@ std::string invoked_program_name(std::string_view argv0) {
 
 namespace {
 
-std::optional<FinishedCommand> seed_error(std::string_view flag, std::string_view value,
-                                          const absl::Status& status) {
+FinishedCommand seed_error(std::string_view flag, std::string_view value,
+                           const absl::Status& status) {
   return usage_error(absl::StrCat(std::string(flag), " '", std::string(value), "': ",
                                   std::string(status.message())));
 }
 
-// Checks and converts what CLI11 collected as text; nullopt when all is well.
-std::optional<FinishedCommand> finish_seeds(const RawFlags& raw, RunCommand& run,
-                                            SweepCommand& sweep, bool is_run) {
-  if (is_run && raw.seed_given) {
-    auto seed = parse_seed(raw.seed);
-    if (!seed.ok()) return seed_error("--seed", raw.seed, seed.status());
-    run.seed = *seed;
+// Each subcommand binds its options to a command, then checks and converts what CLI11 collected
+// as text (seeds, --algorithm) once parsing is done. A flag for one subcommand goes into its
+// add_to(); one that every scenario command shares goes into add_scenario_options().
+struct RunParser {
+  RunCommand command;
+  std::string seed_text;
+  std::string algorithm;
+  CLI::App* app = nullptr;
+
+  void add_to(CLI::App& parent) {
+    app = parent.add_subcommand("run", "run one scenario with one seed");
+    add_scenario_options(*app, command.scenario, algorithm);
+    add_output_options(*app, command.output);
+    app->add_option("--seed", seed_text,
+                    "the seed, 0..18446744073709551615 (default: the scenario's first seed)");
+    app->add_option("--trace", command.trace_path, "stream the full trace as JSON Lines to FILE");
   }
-  if (!is_run && raw.seeds_given) {
-    auto seeds = parse_seed_range(raw.seeds);
-    if (!seeds.ok()) return seed_error("--seeds", raw.seeds, seeds.status());
-    sweep.seeds = *seeds;
+  Command finish() {
+    if (app->count("--seed") > 0) {
+      auto seed = parse_seed(seed_text);
+      if (!seed.ok()) return seed_error("--seed", seed_text, seed.status());
+      command.seed = *seed;
+    }
+    const bool algorithm_given = app->count("--algorithm") > 0;
+    if (auto bad = finish_scenario_flags(command.scenario, algorithm, algorithm_given)) return *bad;
+    return command;
   }
-  return std::nullopt;
-}
+};
+
+struct SweepParser {
+  SweepCommand command;
+  std::string seeds_text;
+  std::string algorithm;
+  CLI::App* app = nullptr;
+
+  void add_to(CLI::App& parent) {
+    app = parent.add_subcommand("sweep", "run many seeds on all cores");
+    add_scenario_options(*app, command.scenario, algorithm);
+    add_output_options(*app, command.output);
+    app->add_option("--seeds", seeds_text, "seed range A..B (default: the scenario's seeds)");
+    command.jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    app->add_option("--jobs", command.jobs, "worker threads (default: all cores)")
+        ->check(CLI::Range(1, 1024));
+  }
+  Command finish() {
+    if (app->count("--seeds") > 0) {
+      auto seeds = parse_seed_range(seeds_text);
+      if (!seeds.ok()) return seed_error("--seeds", seeds_text, seeds.status());
+      command.seeds = *seeds;
+    }
+    const bool algorithm_given = app->count("--algorithm") > 0;
+    if (auto bad = finish_scenario_flags(command.scenario, algorithm, algorithm_given)) return *bad;
+    return command;
+  }
+};
+
+struct CheckParser {
+  CheckCommand command;
+  std::string algorithm;
+  CLI::App* app = nullptr;
+
+  void add_to(CLI::App& parent) {
+    app = parent.add_subcommand("check", "validate a scenario and summarize it; run nothing");
+    add_scenario_options(*app, command.scenario, algorithm);
+  }
+  Command finish() {
+    const bool algorithm_given = app->count("--algorithm") > 0;
+    if (auto bad = finish_scenario_flags(command.scenario, algorithm, algorithm_given)) return *bad;
+    return command;
+  }
+};
+
+struct ListParser {
+  ListCommand command;
+  CLI::App* app = nullptr;
+
+  void add_to(CLI::App& parent) {
+    app = parent.add_subcommand("list", "algorithms, scenario keys, built-in scenarios, checks");
+    app->add_flag("--json", command.json, "print the same as JSON, for scripts");
+  }
+  Command finish() { return command; }
+};
 
 }  // namespace
 
@@ -199,30 +242,14 @@ Command parse_command_line(const std::vector<std::string>& args) {
                "electsim"};
   app.require_subcommand(1);
   app.set_version_flag("--version", version_line());
-
-  RawFlags raw;
-  RunCommand run_command;
-  SweepCommand sweep_command;
-  CheckCommand check_command;
-  ListCommand list_command;
-  std::string run_algorithm, sweep_algorithm, check_algorithm;
-
-  CLI::App* run = app.add_subcommand("run", "run one scenario with one seed");
-  add_scenario_options(*run, run_command.scenario, run_algorithm);
-  add_output_options(*run, run_command.output);
-  add_run_options(*run, run_command, raw);
-
-  CLI::App* sweep = app.add_subcommand("sweep", "run many seeds on all cores");
-  add_scenario_options(*sweep, sweep_command.scenario, sweep_algorithm);
-  add_output_options(*sweep, sweep_command.output);
-  add_sweep_options(*sweep, sweep_command, raw);
-
-  CLI::App* check = app.add_subcommand("check", "validate a scenario and summarize it; run nothing");
-  add_scenario_options(*check, check_command.scenario, check_algorithm);
-
-  CLI::App* list =
-      app.add_subcommand("list", "algorithms, scenario keys, built-in scenarios, checks");
-  add_list_options(*list, list_command);
+  RunParser run;
+  SweepParser sweep;
+  CheckParser check;
+  ListParser list;
+  run.add_to(app);
+  sweep.add_to(app);
+  check.add_to(app);
+  list.add_to(app);
 
   std::vector<const char*> argv;
   for (const std::string& arg : args) argv.push_back(arg.c_str());
@@ -231,32 +258,10 @@ Command parse_command_line(const std::vector<std::string>& args) {
   } catch (const CLI::ParseError& error) {
     return from_parse_error(app, error);
   }
-  raw.seed_given = run->count("--seed") > 0;
-  raw.seeds_given = sweep->count("--seeds") > 0;
-  if (run->parsed()) {
-    if (auto bad = finish_seeds(raw, run_command, sweep_command, true)) return *bad;
-    if (auto bad = finish_scenario_flags(run_command.scenario, run_algorithm,
-                                         run->count("--algorithm") > 0)) {
-      return *bad;
-    }
-    return run_command;
-  }
-  if (sweep->parsed()) {
-    if (auto bad = finish_seeds(raw, run_command, sweep_command, false)) return *bad;
-    if (auto bad = finish_scenario_flags(sweep_command.scenario, sweep_algorithm,
-                                         sweep->count("--algorithm") > 0)) {
-      return *bad;
-    }
-    return sweep_command;
-  }
-  if (check->parsed()) {
-    if (auto bad = finish_scenario_flags(check_command.scenario, check_algorithm,
-                                         check->count("--algorithm") > 0)) {
-      return *bad;
-    }
-    return check_command;
-  }
-  if (list->parsed()) return list_command;
+  if (run.app->parsed()) return run.finish();
+  if (sweep.app->parsed()) return sweep.finish();
+  if (check.app->parsed()) return check.finish();
+  if (list.app->parsed()) return list.finish();
   return usage_error("expected a command: run, sweep, check or list (see electsim --help)");
 }
 
