@@ -35,7 +35,7 @@ std::string reproduce_in(const std::string& report) {
                                                                                 : "";
 }
 
-// Runs `command` with sh from `cwd`, capturing what it printed.
+// Runs `command` with sh from `cwd`, as if pasted into a terminal, capturing what it printed.
 CommandResult run_shell(const std::string& command, const std::filesystem::path& cwd,
                         const std::filesystem::path& scratch) {
   const auto script = scratch / "command.sh";
@@ -148,14 +148,19 @@ TEST(CliArgs, InvalidUtf8IsAScenarioErrorInTheFileAndAUsageErrorInAFlag) {
 TEST(CliArgs, ReproduceLineNamesTheBinaryAsInvokedAndReplaysWhenPasted) {
   const auto dir = testing::temp_dir("args-reproduce");
   const std::filesystem::path binary(ELECTSIM_BINARY);
-  const std::filesystem::path root = binary.parent_path().parent_path();
-  const std::string invoked = (binary.parent_path().filename() / binary.filename()).string();
-  const auto first = run_shell(invoked + " run " + kLeaderCrash +
-                                   " --seed 7 --set 'algorithm.params.pre_vote=false'",
+  // From the repository root, as a user who built with scripts/setup types it: build/electsim.
+  const std::filesystem::path root(ELECTSIM_SOURCE_DIR);
+  const std::string invoked = std::filesystem::relative(binary, root).string();
+  ASSERT_NE(invoked.find('/'), std::string::npos) << invoked;
+  const auto first = run_shell(invoked +
+                                   " run scenarios/library/raft-leader-crash.yaml --seed 7 "
+                                   "--set 'algorithm.params.pre_vote=false'",
                                root, dir);
   ASSERT_EQ(first.exit_code, 0) << first.err;
   const std::string reproduce = reproduce_in(first.out);
-  EXPECT_EQ(reproduce.rfind(invoked + " run ", 0), 0u) << reproduce;
+  EXPECT_EQ(reproduce, invoked +
+                           " run scenarios/library/raft-leader-crash.yaml --seed 7 "
+                           "--set algorithm.params.pre_vote=false");
   const auto pasted = run_shell(reproduce, root, dir);
   ASSERT_EQ(pasted.exit_code, 0) << pasted.err;
   EXPECT_FALSE(fingerprint_in(first.out).empty());
