@@ -1,56 +1,19 @@
 #include "scenarios/cli_list.h"
 
-#include <algorithm>
-#include <filesystem>
-#include <fstream>
-#include <system_error>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "algorithms/registry.h"
+#include "scenarios/builtin_scenarios.h"
 #include "scenarios/schema.h"
 #include "sim/checks/checks.h"
 
 namespace electsim::scenarios {
 namespace {
-
-namespace fs = std::filesystem;
-
-// The built-in library: next to the working directory (a checkout), or next to the binary
-// (build/electsim in a checkout).
-std::vector<fs::path> library_files() {
-  std::vector<fs::path> candidates = {fs::path("scenarios/library")};
-  std::error_code error;
-  const fs::path exe = fs::read_symlink("/proc/self/exe", error);
-  if (!error) candidates.push_back(exe.parent_path().parent_path() / "scenarios/library");
-  for (const fs::path& dir : candidates) {
-    if (!fs::is_directory(dir, error)) continue;
-    std::vector<fs::path> files;
-    for (const auto& entry : fs::directory_iterator(dir, error)) {
-      if (entry.path().extension() == ".yaml") files.push_back(entry.path());
-    }
-    std::sort(files.begin(), files.end());
-    return files;
-  }
-  return {};
-}
-
-// The scenario's `description:` line, read without the full loader (for a one-line listing).
-std::string description_of(const fs::path& file) {
-  std::ifstream in(file);
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("description:", 0) == 0) {
-      std::string text = line.substr(12);
-      text.erase(0, text.find_first_not_of(" \"'>"));
-      while (!text.empty() && (text.back() == '"' || text.back() == '\'')) text.pop_back();
-      return text;
-    }
-  }
-  return "";
-}
 
 std::string kind_name(sim::checks::CheckKind kind) {
   switch (kind) {
@@ -84,10 +47,9 @@ std::string list_text() {
     absl::StrAppend(&out, absl::StrFormat("  %-44s %-16s default %-12s %s\n", key.path, key.type,
                                           key.default_text, key.doc));
   }
-  absl::StrAppend(&out, "\nBUILT-IN SCENARIOS (scenarios/library)\n");
-  for (const fs::path& file : library_files()) {
-    absl::StrAppend(&out, absl::StrFormat("  %-44s %s\n", file.filename().string(),
-                                          description_of(file)));
+  absl::StrAppend(&out, "\nBUILT-IN SCENARIOS (scenarios/library; run by name: electsim run NAME)\n");
+  for (const BuiltinScenario& scenario : builtin_scenarios()) {
+    absl::StrAppend(&out, absl::StrFormat("  %-38s %s\n", scenario.name, scenario.description));
   }
   absl::StrAppend(&out, "\nCHECKS\n");
   for (const auto& check : sim::checks::check_catalogue()) {
@@ -99,6 +61,46 @@ std::string list_text() {
     absl::StrAppend(&out, absl::StrFormat("  %-28s %s\n", goal.name, goal.description));
   }
   return out;
+}
+
+std::string list_json() {
+  nlohmann::json out;
+  out["algorithms"] = nlohmann::json::array();
+  for (const algorithms::AlgorithmInfo& info : algorithms::registry()) {
+    nlohmann::json params = nlohmann::json::array();
+    for (const algorithms::ParamSpec& spec : info.params) {
+      params.push_back({{"name", spec.name},
+                        {"type", std::string(param_type_name(spec.type))},
+                        {"default", spec.default_text},  // "" when derived from others
+                        {"doc", spec.doc},
+                        {"min", spec.min},
+                        {"max", spec.max}});
+    }
+    out["algorithms"].push_back(
+        {{"name", info.name}, {"summary", info.summary}, {"params", std::move(params)}});
+  }
+  out["planned_algorithms"] = algorithms::planned_algorithms();
+  out["scenario_keys"] = nlohmann::json::array();
+  for (const KeyDoc& key : scenario_keys()) {
+    out["scenario_keys"].push_back(
+        {{"path", key.path}, {"type", key.type}, {"default", key.default_text}, {"doc", key.doc}});
+  }
+  out["builtin_scenarios"] = nlohmann::json::array();
+  for (const BuiltinScenario& scenario : builtin_scenarios()) {
+    out["builtin_scenarios"].push_back(
+        {{"name", scenario.name}, {"description", scenario.description}});
+  }
+  out["checks"] = nlohmann::json::array();
+  for (const auto& check : sim::checks::check_catalogue()) {
+    out["checks"].push_back({{"name", check.name},
+                             {"kind", kind_name(check.kind)},
+                             {"description", check.description}});
+  }
+  out["goals"] = nlohmann::json::array();
+  for (const auto& goal : sim::checks::goal_catalogue()) {
+    out["goals"].push_back({{"name", goal.name}, {"description", goal.description}});
+  }
+  return out.dump(2) + "\n";
 }
 
 }  // namespace electsim::scenarios

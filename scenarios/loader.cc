@@ -8,6 +8,7 @@
 #include <sstream>
 #include <system_error>
 
+#include "absl/strings/cord.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -25,6 +26,8 @@ using loader::Reader;
 using loader::Sign;
 
 constexpr int64_t kMaxNodes = 1000;
+// Marks a load error that lies in a --set or --algorithm flag (see is_command_line_error).
+constexpr absl::string_view kCommandLineErrorPayload = "electsim/command-line-error";
 
 std::string stem_of(const std::string& path) {
   const std::string stem = std::filesystem::path(path).stem().string();
@@ -348,7 +351,9 @@ absl::StatusOr<Scenario> load_scenario_text(const std::string& text, const std::
   try {
     return load(text, path, options);
   } catch (const LoadError& error) {
-    return absl::InvalidArgumentError(error.line);
+    absl::Status status = absl::InvalidArgumentError(error.line);
+    if (error.in_command_line) status.SetPayload(kCommandLineErrorPayload, absl::Cord("flag"));
+    return status;
   } catch (const YAML::Exception& error) {
     // The readers check types before they look inside a node, so this is our bug, not the file.
     return absl::InternalError(absl::StrCat(path, ": ", error.what()));
@@ -371,6 +376,10 @@ absl::StatusOr<Scenario> load_scenario_file(const std::string& path, const LoadO
     return absl::InvalidArgumentError(absl::StrCat(path, ": cannot read: ", std::strerror(errno)));
   }
   return load_scenario_text(text.str(), path, options);
+}
+
+bool is_command_line_error(const absl::Status& status) {
+  return status.GetPayload(kCommandLineErrorPayload).has_value();
 }
 
 std::string node_name(sim::NodeId node) { return absl::StrCat("n", node + 1); }

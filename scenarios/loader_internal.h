@@ -26,6 +26,8 @@ namespace electsim::scenarios::loader {
 // One complete error line, ready for the user.
 struct LoadError {
   std::string line;
+  // The error is in a --set or --algorithm flag, not in the file: a command-line error (exit 64).
+  bool in_command_line = false;
 };
 
 // A value that came from the command line rather than from the file, so errors in it are
@@ -84,6 +86,8 @@ class Reader {
   const Origin* origin_of(std::string_view path) const;
 
  private:
+  // The flag an error at `at` is reported against, or nullptr when it is the file's.
+  const Origin* blamed_flag(const Cursor& at) const;
   std::string location(const Cursor& at) const;
   const Origin* origin_below(std::string_view path) const;
 

@@ -12,7 +12,7 @@ namespace {
 constexpr std::string_view kParams = "algorithm.params";
 
 [[noreturn]] void fail_flag(std::string_view flag, std::string_view message) {
-  throw LoadError{absl::StrCat(std::string(flag), ": ", std::string(message))};
+  throw LoadError{absl::StrCat(std::string(flag), ": ", std::string(message)), true};
 }
 
 // Checks that `segments` name a key of the schema (any name under algorithm.params: the

@@ -54,19 +54,25 @@ const Origin* Reader::origin_below(std::string_view path) const {
   return nullptr;
 }
 
+const Origin* Reader::blamed_flag(const Cursor& at) const {
+  if (const Origin* origin = origin_of(at.path)) return origin;
+  // A mapping the command line created to hold a value: blame the flag that made it.
+  if (at.mark.is_null()) return origin_below(at.path);
+  return nullptr;
+}
+
 std::string Reader::location(const Cursor& at) const {
-  if (const Origin* origin = origin_of(at.path)) return origin->label;
+  if (const Origin* origin = blamed_flag(at)) return origin->label;
   if (!at.mark.is_null()) {
     // yaml-cpp counts from 0; editors and compilers count from 1.
     return absl::StrCat(file_, ":", at.mark.line + 1, ":", at.mark.column + 1);
   }
-  // A mapping the command line created to hold a value: blame the flag that made it.
-  if (const Origin* origin = origin_below(at.path)) return origin->label;
   return file_;
 }
 
 void Reader::fail(const Cursor& at, std::string_view message) const {
-  throw LoadError{absl::StrCat(location(at), ": ", std::string(message))};
+  throw LoadError{absl::StrCat(location(at), ": ", std::string(message)),
+                  blamed_flag(at) != nullptr};
 }
 
 void Reader::fail_value(const Cursor& at, std::string_view message) const {
@@ -85,7 +91,7 @@ void Reader::fail_unknown_key(const Cursor& key, std::string_view where,
   }
   // A key typed on the command line is reported against the flag alone, as the value is fine.
   if (const Origin* origin = origin_of(key.path); origin != nullptr && origin->path == key.path) {
-    throw LoadError{absl::StrCat(origin->flag, ": ", message)};
+    throw LoadError{absl::StrCat(origin->flag, ": ", message), true};
   }
   fail(key, message);
 }

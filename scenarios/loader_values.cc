@@ -6,6 +6,7 @@
 #include "absl/strings/str_join.h"
 #include "scenarios/loader_internal.h"
 #include "scenarios/suggest.h"
+#include "scenarios/utf8.h"
 #include "sim/clock.h"
 
 namespace electsim::scenarios::loader {
@@ -63,7 +64,12 @@ std::string node_range(uint32_t nodes) {
 int64_t max_drift_ppm() { return sim::LocalClock::kMaxDriftPpm - 1; }
 
 std::string read_string(const Reader& reader, const Cursor& at) {
-  return reader.scalar(at, "a string");
+  std::string text = reader.scalar(at, "a string");
+  // Strings reach JSON reports, whose writer refuses invalid UTF-8.
+  if (const std::optional<size_t> bad = first_invalid_utf8(text)) {
+    reader.fail_value(at, invalid_utf8_message(text, *bad));
+  }
+  return text;
 }
 
 bool read_bool(const Reader& reader, const Cursor& at) {

@@ -1,7 +1,8 @@
-// The electsim command line (DESIGN.md, "The outside contract"): run, sweep, list.
+// The electsim command line (DESIGN.md, "The outside contract"): run, sweep, check, list.
 // Exit codes: 0 pass, 1 safety violation, 2 liveness violation, 64 bad command line,
 // 65 bad scenario file, 70 internal error, 73 an output cannot be created, 74 a write failed,
-// 130 interrupted.
+// 130 interrupted. Parsing lives in scenarios/command_line.cc (so that
+// it can be fuzzed); this file executes what was parsed.
 #include <unistd.h>
 
 #include <cstdio>
@@ -9,21 +10,21 @@
 #include <iostream>
 #include <optional>
 #include <string>
-#include <thread>
+#include <variant>
 #include <vector>
 
-#include <CLI/CLI.hpp>
-
-#include "absl/strings/numbers.h"
-#include "absl/strings/str_cat.h"
 #include "reports/json_report.h"
 #include "reports/text_report.h"
+#include "absl/strings/str_cat.h"
+#include "scenarios/builtin_scenarios.h"
 #include "scenarios/cli_list.h"
+#include "scenarios/command_line.h"
 #include "scenarios/exit_codes.h"
 #include "scenarios/interrupt.h"
 #include "scenarios/outputs.h"
 #include "scenarios/runner.h"
 #include "scenarios/scenario.h"
+#include "scenarios/scenario_text.h"
 
 namespace {
 
@@ -31,50 +32,46 @@ using namespace electsim;
 using scenarios::kExitBadScenario;
 using scenarios::kExitInternal;
 using scenarios::kExitUsage;
+using scenarios::CheckCommand;
+using scenarios::FinishedCommand;
+using scenarios::ListCommand;
+using scenarios::RunCommand;
+using scenarios::ScenarioFlags;
+using scenarios::SweepCommand;
 
-
-struct CommonFlags {
-  std::string scenario_path;
-  std::vector<std::string> overrides;
-  std::string algorithm;
-  std::optional<std::string> json_path;
-  bool quiet = false;
-};
-
-void add_common(CLI::App& command, CommonFlags& flags) {
-  command.add_option("scenario", flags.scenario_path, "scenario file (YAML)")->required();
-  command.add_option("--set", flags.overrides, "override a scenario field: PATH=VALUE")
-      ->type_name("PATH=VALUE");
-  command.add_option("--algorithm", flags.algorithm,
-                     "run this algorithm instead, with its default parameters");
-  command.add_option("--json", flags.json_path,
-                     "write the results as JSON to FILE ('-': standard output, and the report "
-                     "for people goes to standard error)");
-  command.add_flag("--quiet", flags.quiet, "print only the verdict line");
-}
-
-std::optional<scenarios::Scenario> load(const CommonFlags& flags) {
+scenarios::LoadOptions load_options(const ScenarioFlags& flags) {
   scenarios::LoadOptions options;
   options.overrides = flags.overrides;
-  if (!flags.algorithm.empty()) options.algorithm_override = flags.algorithm;
-  auto scenario = scenarios::load_scenario_file(flags.scenario_path, options);
+  options.algorithm_override = flags.algorithm;
+  return options;
+}
+
+// Errors in --set or --algorithm are the command line's (64); any other, the scenario's (65).
+int report_load_error(const absl::Status& status) {
+  std::cerr << "electsim: " << status.message() << "\n";
+  return scenarios::is_command_line_error(status) ? kExitUsage : kExitBadScenario;
+}
+
+// Loads the scenario (a file, or a built-in by name); nullopt after reporting an error.
+std::optional<scenarios::Scenario> load(const ScenarioFlags& flags, const std::string& program,
+                                        int& exit_code) {
+  auto scenario = scenarios::load_named_scenario(flags.scenario, load_options(flags));
   if (!scenario.ok()) {
-    std::cerr << "electsim: " << scenario.status().message() << "\n";
+    exit_code = report_load_error(scenario.status());
     return std::nullopt;
   }
+  scenario->program = program;
   return *std::move(scenario);
 }
 
-// Parses "A..B" (or a single seed "A").
-bool parse_seed_range(const std::string& text, uint64_t& first, uint64_t& last) {
-  const size_t dots = text.find("..");
-  if (dots == std::string::npos) {
-    if (!absl::SimpleAtoi(text, &first)) return false;
-    last = first;
-    return true;
-  }
-  return absl::SimpleAtoi(text.substr(0, dots), &first) &&
-         absl::SimpleAtoi(text.substr(dots + 2), &last) && first <= last;
+// --print-scenario: the resolved scenario as YAML, instead of running it.
+int print_scenario(const ScenarioFlags& flags, const scenarios::Scenario& scenario) {
+  const auto text = scenarios::named_scenario_text(flags.scenario);
+  if (!text.ok()) return report_load_error(text.status());
+  const auto yaml = scenarios::resolved_scenario_yaml(scenario, *text, load_options(flags));
+  if (!yaml.ok()) return report_load_error(yaml.status());
+  std::cout << *yaml;
+  return 0;
 }
 
 // Checks and opens the outputs before anything runs; prints the error if one cannot be created.
@@ -115,7 +112,7 @@ std::string wrote_line(const scenarios::Outputs& outputs, const sim::JsonlSink* 
   return line.empty() ? line : absl::StrCat("wrote       ", line, "\n");
 }
 
-void print_run_report(std::ostream& out, const CommonFlags& flags,
+void print_run_report(std::ostream& out, const scenarios::OutputFlags& flags,
                       const scenarios::Scenario& scenario, const reports::RunResult& result) {
   if (flags.quiet) {
     out << reports::verdict_name(result.verdict) << " seed " << result.seed << " fingerprint "
@@ -132,17 +129,18 @@ void print_run_report(std::ostream& out, const CommonFlags& flags,
   out << reports::run_to_text(result, text_options);
 }
 
-int command_run(const CommonFlags& flags, std::optional<uint64_t> seed,
-                const std::optional<std::string>& trace_path) {
+int command_run(const RunCommand& command, const std::string& program) {
   // Installed before any temporary file exists: from then on an interrupt removes them.
   scenarios::install_interrupt_handlers(scenarios::InterruptMode::kImmediate);
-  auto scenario = load(flags);
-  if (!scenario) return kExitBadScenario;
   int exit_code = 0;
-  auto outputs = open_outputs({{"--trace", trace_path}, {"--json", flags.json_path}}, *scenario,
-                              exit_code);
+  auto scenario = load(command.scenario, program, exit_code);
+  if (!scenario) return exit_code;
+  if (command.scenario.print_scenario) return print_scenario(command.scenario, *scenario);
+  const auto& flags = command.output;
+  auto outputs = open_outputs({{"--trace", command.trace_path}, {"--json", flags.json_path}},
+                              *scenario, exit_code);
   if (!outputs) return exit_code;
-  const uint64_t chosen_seed = seed.value_or(scenario->seed_first);
+  const uint64_t chosen_seed = command.seed.value_or(scenario->seed_first);
   scenarios::RunOptions options;
   std::optional<sim::JsonlSink> trace_sink;
   if (scenarios::OutputFile* trace = outputs->find("--trace")) {
@@ -173,19 +171,18 @@ int command_run(const CommonFlags& flags, std::optional<uint64_t> seed,
   return exit_code;
 }
 
-int command_sweep(const CommonFlags& flags, const std::string& seeds_text, int jobs) {
-  auto scenario = load(flags);
-  if (!scenario) return kExitBadScenario;
-  uint64_t first = scenario->seed_first;
-  uint64_t last = scenario->seed_last;
-  if (!seeds_text.empty() && !parse_seed_range(seeds_text, first, last)) {
-    std::cerr << "electsim: --seeds: expected A..B with A <= B, got '" << seeds_text << "'\n";
-    return kExitUsage;
-  }
+int command_sweep(const SweepCommand& command, const std::string& program) {
+  int exit_code = 0;
+  auto scenario = load(command.scenario, program, exit_code);
+  if (!scenario) return exit_code;
+  if (command.scenario.print_scenario) return print_scenario(command.scenario, *scenario);
+  const auto& flags = command.output;
+  const int jobs = command.jobs;
+  const uint64_t first = command.seeds ? command.seeds->first : scenario->seed_first;
+  const uint64_t last = command.seeds ? command.seeds->last : scenario->seed_last;
   // Hook for the sweep's interrupt handling: install_interrupt_handlers(kGraceful) belongs
   // before open_outputs, so the temporary JSON file is removed by a second interrupt too (and by
   // the ordinary return after a graceful stop).
-  int exit_code = 0;
   auto outputs = open_outputs({{"--json", flags.json_path}}, *scenario, exit_code);
   if (!outputs) return exit_code;
   std::ostream& report = outputs->uses_standard_output() ? std::cerr : std::cout;
@@ -207,45 +204,39 @@ int command_sweep(const CommonFlags& flags, const std::string& seeds_text, int j
   return commit_outputs(*outputs, reports::verdict_exit_code(reports::sweep_verdict(summary)));
 }
 
+int command_check(const CheckCommand& command, const std::string& program) {
+  int exit_code = 0;
+  auto scenario = load(command.scenario, program, exit_code);
+  if (!scenario) return exit_code;
+  if (command.scenario.print_scenario) return print_scenario(command.scenario, *scenario);
+  std::cout << scenarios::check_summary(*scenario) << "\n";
+  return 0;
+}
+
+int command_list(const ListCommand& command) {
+  std::cout << (command.json ? scenarios::list_json() : scenarios::list_text());
+  return 0;
+}
+
+int command_finished(const FinishedCommand& command) {
+  std::cout << command.out;
+  std::cerr << command.err;
+  return command.exit_code;
+}
+
 int main_with_exceptions(int argc, char** argv) {
-  CLI::App app{"electsim: a deterministic simulator and chaos-test harness for leader election"};
-  app.require_subcommand(1);
-  app.set_version_flag("--version", scenarios::version_line());
-
-  CommonFlags run_flags;
-  std::optional<uint64_t> run_seed;
-  std::optional<std::string> trace_path;
-  CLI::App* run = app.add_subcommand("run", "run one scenario with one seed");
-  add_common(*run, run_flags);
-  run->add_option("--seed", run_seed, "the seed (default: the scenario's first seed)");
-  run->add_option("--trace", trace_path,
-                  "stream the full trace as JSON Lines to FILE ('-': standard output, and the "
-                  "report for people goes to standard error)");
-
-  CommonFlags sweep_flags;
-  std::string seeds_text;
-  int jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  CLI::App* sweep = app.add_subcommand("sweep", "run many seeds on all cores");
-  add_common(*sweep, sweep_flags);
-  sweep->add_option("--seeds", seeds_text, "seed range A..B (default: the scenario's seeds)");
-  sweep->add_option("--jobs", jobs, "worker threads (default: all cores)")
-      ->check(CLI::Range(1, 1024));
-
-  CLI::App* list = app.add_subcommand("list", "algorithms, scenario keys, built-in scenarios, checks");
-
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& error) {
-    const int code = app.exit(error);
-    return code == 0 ? 0 : kExitUsage;
+  const std::vector<std::string> args(argv, argv + argc);
+  const std::string program = scenarios::invoked_program_name(argc > 0 ? argv[0] : "");
+  const scenarios::Command command = scenarios::parse_command_line(args);
+  if (const auto* run = std::get_if<RunCommand>(&command)) return command_run(*run, program);
+  if (const auto* sweep = std::get_if<SweepCommand>(&command)) {
+    return command_sweep(*sweep, program);
   }
-  if (run->parsed()) return command_run(run_flags, run_seed, trace_path);
-  if (sweep->parsed()) return command_sweep(sweep_flags, seeds_text, jobs);
-  if (list->parsed()) {
-    std::cout << scenarios::list_text();
-    return 0;
+  if (const auto* check = std::get_if<CheckCommand>(&command)) {
+    return command_check(*check, program);
   }
-  return kExitUsage;
+  if (const auto* list = std::get_if<ListCommand>(&command)) return command_list(*list);
+  return command_finished(std::get<FinishedCommand>(command));
 }
 
 // A report that never reached standard output (`> /dev/full`) is an error, not a pass.

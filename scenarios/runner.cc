@@ -80,7 +80,8 @@ std::string version_line() {
 }
 
 std::string reproduce_command(const Scenario& scenario, uint64_t seed) {
-  std::string command = absl::StrCat("electsim run ", shell_quote(scenario.path), " --seed ", seed);
+  std::string command = absl::StrCat(shell_quote(scenario.program), " run ",
+                                     shell_quote(scenario.path), " --seed ", seed);
   if (scenario.algorithm_override) {
     absl::StrAppend(&command, " --algorithm ", shell_quote(*scenario.algorithm_override));
   }

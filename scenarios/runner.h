@@ -32,7 +32,8 @@ std::vector<reports::RunResult> run_sweep(const Scenario& scenario, uint64_t fir
                                           uint64_t last, int jobs,
                                           const std::function<void(uint64_t, uint64_t)>& progress);
 
-// "electsim run PATH --seed N [--algorithm X] [--set 'k=v']...", quoted for a POSIX shell.
+// "PROGRAM run PATH --seed N [--algorithm X] [--set 'k=v']...", quoted for a POSIX shell, with
+// PROGRAM the binary as it was invoked (Scenario::program).
 std::string reproduce_command(const Scenario& scenario, uint64_t seed);
 
 // "electsim 0.1.0 (commit abc123def456)".

@@ -64,6 +64,9 @@ struct Scenario {
   // The --set overrides and --algorithm that were applied, for the reproduce command.
   std::vector<std::string> overrides;
   std::optional<std::string> algorithm_override;
+  // The binary as the reproduce command names it: argv[0] when it holds a slash
+  // ("build/electsim"), "electsim" when it was found on PATH (command_line.h).
+  std::string program = "electsim";
 };
 
 struct LoadOptions {
@@ -77,6 +80,10 @@ absl::StatusOr<Scenario> load_scenario_file(const std::string& path, const LoadO
 // The same from text in memory (tests, fuzzing); `path` is used in messages.
 absl::StatusOr<Scenario> load_scenario_text(const std::string& text, const std::string& path,
                                             const LoadOptions& options);
+
+// Whether a load error lies in a --set or --algorithm flag rather than in the file: the command
+// line then exits 64 (bad command line) instead of 65 (bad scenario file).
+bool is_command_line_error(const absl::Status& status);
 
 // Node names in scenarios and reports: n1 is node id 0.
 std::string node_name(sim::NodeId node);

@@ -1,0 +1,272 @@
+// CLI11 lives in this file only: its header costs about two seconds per translation unit
+// (BUILD-NOTES.md pitfall 5).
+#include "scenarios/command_line.h"
+
+#include <algorithm>
+#include <limits>
+#include <sstream>
+#include <thread>
+
+#include <CLI/CLI.hpp>
+
+#include "absl/strings/str_cat.h"
+#include "scenarios/exit_codes.h"
+#include "scenarios/runner.h"
+#include "scenarios/suggest.h"
+#include "scenarios/utf8.h"
+
+namespace electsim::scenarios {
+namespace {
+
+const std::vector<std::string>& subcommand_names() {
+  static const std::vector<std::string>* const kNames =
+      new std::vector<std::string>{"run", "sweep", "check", "list"};
+  return *kNames;
+}
+
+FinishedCommand usage_error(std::string_view message) {
+  return FinishedCommand{kExitUsage, "", absl::StrCat("electsim: ", std::string(message), "\n")};
+}
+
+// Options every command that loads a scenario shares.
+void add_scenario_options(CLI::App& command, ScenarioFlags& flags, std::string& algorithm) {
+  command.add_option("scenario", flags.scenario,
+                     "scenario file (YAML), or the name of a built-in scenario (electsim list)")
+      ->required();
+  command.add_option("--set", flags.overrides, "override a scenario field: PATH=VALUE")
+      ->type_name("PATH=VALUE");
+  command.add_option("--algorithm", algorithm,
+                     "run this algorithm instead, with its default parameters");
+  command.add_flag("--print-scenario", flags.print_scenario,
+                   "print the scenario as resolved after --set and --algorithm (YAML), and stop");
+}
+
+void add_output_options(CLI::App& command, OutputFlags& flags) {
+  command.add_option("--json", flags.json_path,
+                     "write the results as JSON to FILE ('-': standard output, and the report "
+                     "for people goes to standard error)");
+  command.add_flag("--quiet", flags.quiet, "print only the verdict line");
+}
+
+// Refuses a flag value that would reach JSON output or a reproduce command as invalid UTF-8.
+std::optional<FinishedCommand> check_utf8(std::string_view flag, std::string_view value) {
+  const std::optional<size_t> bad = first_invalid_utf8(value);
+  if (!bad) return std::nullopt;
+  return usage_error(absl::StrCat(std::string(flag), ": ", invalid_utf8_message(value, *bad)));
+}
+
+std::optional<FinishedCommand> finish_scenario_flags(ScenarioFlags& flags,
+                                                     const std::string& algorithm,
+                                                     bool algorithm_given) {
+  if (auto bad = check_utf8("scenario", flags.scenario)) return bad;
+  if (flags.scenario.empty()) return usage_error("scenario: expected a file or a built-in name");
+  for (const std::string& text : flags.overrides) {
+    if (auto bad = check_utf8("--set", text)) return bad;
+  }
+  if (algorithm_given) {
+    if (algorithm.empty()) {
+      return usage_error("--algorithm: expected an algorithm name such as raft, got ''");
+    }
+    if (auto bad = check_utf8("--algorithm", algorithm)) return bad;
+    flags.algorithm = algorithm;
+  }
+  return std::nullopt;
+}
+
+// "frobnicate" is named, with the nearest command when one is close.
+std::optional<FinishedCommand> check_subcommand(const std::vector<std::string>& args) {
+  for (size_t i = 1; i < args.size(); ++i) {
+    const std::string& word = args[i];
+    if (word.starts_with('-')) continue;
+    const auto& known = subcommand_names();
+    if (std::find(known.begin(), known.end(), word) != known.end()) return std::nullopt;
+    std::string printable = word;
+    if (const auto bad = first_invalid_utf8(word)) printable = invalid_utf8_message(word, *bad);
+    return usage_error(unknown_name("command", printable, known));
+  }
+  return std::nullopt;
+}
+
+// CLI11 reports by exception; --help and --version are "errors" with exit code 0.
+FinishedCommand from_parse_error(const CLI::App& app, const CLI::ParseError& error) {
+  std::ostringstream out;
+  std::ostringstream err;
+  if (error.get_exit_code() == 0) {
+    const int code = app.exit(error, out, err);
+    return FinishedCommand{code, out.str(), err.str()};
+  }
+  std::string message = error.what();
+  std::replace(message.begin(), message.end(), '\n', ' ');
+  return usage_error(absl::StrCat(message, " (see electsim --help)"));
+}
+
+}  // namespace
+
+absl::StatusOr<uint64_t> parse_seed(std::string_view text) {
+  const bool digits_only = !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+    return c >= '0' && c <= '9';
+  });
+  if (!digits_only) {
+    return absl::InvalidArgumentError("expected a decimal integer from 0 to 18446744073709551615");
+  }
+  uint64_t value = 0;
+  constexpr uint64_t kMax = std::numeric_limits<uint64_t>::max();
+  for (const char c : text) {
+    const auto digit = static_cast<uint64_t>(c - '0');
+    if (value > (kMax - digit) / 10) {
+      return absl::OutOfRangeError("is above the largest seed, 18446744073709551615");
+    }
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+absl::StatusOr<SeedRange> parse_seed_range(std::string_view text) {
+  const size_t dots = text.find("..");
+  if (dots == std::string_view::npos) {
+    auto seed = parse_seed(text);
+    if (!seed.ok()) return seed.status();
+    return SeedRange{*seed, *seed};
+  }
+  auto first = parse_seed(text.substr(0, dots));
+  auto last = parse_seed(text.substr(dots + 2));
+  if (!first.ok()) return first.status();
+  if (!last.ok()) return last.status();
+  if (*first > *last) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("expected A..B with A <= B, but ", *first, " is above ", *last));
+  }
+  return SeedRange{*first, *last};
+}
+
+std::string invoked_program_name(std::string_view argv0) {
+  // The name reaches JSON reports (in reproduce commands), which must be valid UTF-8.
+  if (argv0.find('/') == std::string_view::npos || first_invalid_utf8(argv0)) return "electsim";
+  return std::string(argv0);
+}
+
+namespace {
+
+FinishedCommand seed_error(std::string_view flag, std::string_view value,
+                           const absl::Status& status) {
+  return usage_error(absl::StrCat(std::string(flag), " '", std::string(value), "': ",
+                                  std::string(status.message())));
+}
+
+// Each subcommand binds its options to a command, then checks and converts what CLI11 collected
+// as text (seeds, --algorithm) once parsing is done. A flag for one subcommand goes into its
+// add_to(); one that every scenario command shares goes into add_scenario_options().
+struct RunParser {
+  RunCommand command;
+  std::string seed_text;
+  std::string algorithm;
+  CLI::App* app = nullptr;
+
+  void add_to(CLI::App& parent) {
+    app = parent.add_subcommand("run", "run one scenario with one seed");
+    add_scenario_options(*app, command.scenario, algorithm);
+    add_output_options(*app, command.output);
+    app->add_option("--seed", seed_text,
+                    "the seed, 0..18446744073709551615 (default: the scenario's first seed)");
+    app->add_option("--trace", command.trace_path,
+                    "stream the full trace as JSON Lines to FILE ('-': standard output, and the "
+                    "report for people goes to standard error)");
+  }
+  Command finish() {
+    if (app->count("--seed") > 0) {
+      auto seed = parse_seed(seed_text);
+      if (!seed.ok()) return seed_error("--seed", seed_text, seed.status());
+      command.seed = *seed;
+    }
+    const bool algorithm_given = app->count("--algorithm") > 0;
+    if (auto bad = finish_scenario_flags(command.scenario, algorithm, algorithm_given)) return *bad;
+    return command;
+  }
+};
+
+struct SweepParser {
+  SweepCommand command;
+  std::string seeds_text;
+  std::string algorithm;
+  CLI::App* app = nullptr;
+
+  void add_to(CLI::App& parent) {
+    app = parent.add_subcommand("sweep", "run many seeds on all cores");
+    add_scenario_options(*app, command.scenario, algorithm);
+    add_output_options(*app, command.output);
+    app->add_option("--seeds", seeds_text, "seed range A..B (default: the scenario's seeds)");
+    command.jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    app->add_option("--jobs", command.jobs, "worker threads (default: all cores)")
+        ->check(CLI::Range(1, 1024));
+  }
+  Command finish() {
+    if (app->count("--seeds") > 0) {
+      auto seeds = parse_seed_range(seeds_text);
+      if (!seeds.ok()) return seed_error("--seeds", seeds_text, seeds.status());
+      command.seeds = *seeds;
+    }
+    const bool algorithm_given = app->count("--algorithm") > 0;
+    if (auto bad = finish_scenario_flags(command.scenario, algorithm, algorithm_given)) return *bad;
+    return command;
+  }
+};
+
+struct CheckParser {
+  CheckCommand command;
+  std::string algorithm;
+  CLI::App* app = nullptr;
+
+  void add_to(CLI::App& parent) {
+    app = parent.add_subcommand("check", "validate a scenario and summarize it; run nothing");
+    add_scenario_options(*app, command.scenario, algorithm);
+  }
+  Command finish() {
+    const bool algorithm_given = app->count("--algorithm") > 0;
+    if (auto bad = finish_scenario_flags(command.scenario, algorithm, algorithm_given)) return *bad;
+    return command;
+  }
+};
+
+struct ListParser {
+  ListCommand command;
+  CLI::App* app = nullptr;
+
+  void add_to(CLI::App& parent) {
+    app = parent.add_subcommand("list", "algorithms, scenario keys, built-in scenarios, checks");
+    app->add_flag("--json", command.json, "print the same as JSON, for scripts");
+  }
+  Command finish() { return command; }
+};
+
+}  // namespace
+
+Command parse_command_line(const std::vector<std::string>& args) {
+  if (auto unknown = check_subcommand(args)) return *unknown;
+  CLI::App app{"electsim: a deterministic simulator and chaos-test harness for leader election",
+               "electsim"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", version_line());
+  RunParser run;
+  SweepParser sweep;
+  CheckParser check;
+  ListParser list;
+  run.add_to(app);
+  sweep.add_to(app);
+  check.add_to(app);
+  list.add_to(app);
+
+  std::vector<const char*> argv;
+  for (const std::string& arg : args) argv.push_back(arg.c_str());
+  try {
+    app.parse(static_cast<int>(argv.size()), argv.data());
+  } catch (const CLI::ParseError& error) {
+    return from_parse_error(app, error);
+  }
+  if (run.app->parsed()) return run.finish();
+  if (sweep.app->parsed()) return sweep.finish();
+  if (check.app->parsed()) return check.finish();
+  if (list.app->parsed()) return list.finish();
+  return usage_error("expected a command: run, sweep, check or list (see electsim --help)");
+}
+
+}  // namespace electsim::scenarios

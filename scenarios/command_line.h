@@ -1,0 +1,79 @@
+// The electsim command line parsed into data, without running anything: main.cc executes the
+// result, and the fuzz target (tests/fuzz/fuzz_command_line.cc) feeds it arbitrary argv vectors.
+// Parsing never exits the process and never throws; every refusal is a FinishedCommand with
+// exit 64 and one line for stderr that names the flag and the bad value.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace electsim::scenarios {
+
+struct SeedRange {
+  uint64_t first = 0;
+  uint64_t last = 0;
+};
+
+// What names the scenario and changes it before it runs (shared by run, sweep and check).
+struct ScenarioFlags {
+  std::string scenario;  // a path, or the name of a built-in scenario (scenarios/library)
+  std::vector<std::string> overrides;   // --set PATH=VALUE, in order
+  std::optional<std::string> algorithm;  // --algorithm NAME
+  bool print_scenario = false;           // --print-scenario: print the resolved YAML and stop
+};
+
+struct OutputFlags {
+  std::optional<std::string> json_path;  // given but empty is refused when outputs are opened
+  bool quiet = false;
+};
+
+struct RunCommand {
+  ScenarioFlags scenario;
+  OutputFlags output;
+  std::optional<uint64_t> seed;
+  std::optional<std::string> trace_path;
+};
+
+struct SweepCommand {
+  ScenarioFlags scenario;
+  OutputFlags output;
+  std::optional<SeedRange> seeds;
+  int jobs = 1;
+};
+
+struct CheckCommand {
+  ScenarioFlags scenario;
+};
+
+struct ListCommand {
+  bool json = false;
+};
+
+// Parsing decided the outcome by itself: --help, --version, or a command-line error.
+struct FinishedCommand {
+  int exit_code = 0;
+  std::string out;  // for stdout (help, version)
+  std::string err;  // for stderr, each line starting "electsim: "
+};
+
+using Command = std::variant<RunCommand, SweepCommand, CheckCommand, ListCommand, FinishedCommand>;
+
+// `args` is argv as given, program name first.
+Command parse_command_line(const std::vector<std::string>& args);
+
+// A seed: decimal digits only, 0..2^64-1 ("-1", "+3", "0x10", "1e3" and "" are refused).
+absl::StatusOr<uint64_t> parse_seed(std::string_view text);
+// "A..B" with A <= B, or a single seed "A".
+absl::StatusOr<SeedRange> parse_seed_range(std::string_view text);
+
+// How reproduce commands name the binary: argv[0] as typed when it holds a slash (it then
+// works from the same directory), or "electsim" when it was found on PATH (or is not UTF-8).
+std::string invoked_program_name(std::string_view argv0);
+
+}  // namespace electsim::scenarios
