@@ -14,6 +14,10 @@
 namespace electsim::reports {
 
 nlohmann::ordered_json run_to_json(const RunResult& run);
+// Text for any JSON value. Strings that are not valid UTF-8 (a scenario name with stray bytes)
+// have the bad bytes replaced by U+FFFD rather than throwing: output must never fail on them.
+// `indent` < 0 gives one line.
+std::string json_text(const nlohmann::ordered_json& json, int indent = -1);
 // The sweep's JSON text. Each run is rendered and discarded in turn, so a 10,000-seed sweep never
 // holds the whole document as a tree (that cost hundreds of megabytes); one run per line.
 std::string sweep_to_json_text(const SweepSummary& summary, const std::vector<RunResult>& runs);

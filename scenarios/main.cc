@@ -80,12 +80,13 @@ bool write_json(const std::string& path, const std::string& text) {
 }
 
 int command_run(const CommonFlags& flags, std::optional<uint64_t> seed,
-                const std::string& trace_path) {
+                const std::string& trace_path, const std::string& timeline_mode) {
   auto scenario = load(flags);
   if (!scenario) return kExitBadScenario;
   const uint64_t chosen_seed = seed.value_or(scenario->seed_first);
   scenarios::RunOptions options;
   if (!trace_path.empty()) options.trace_path = trace_path;
+  options.full_timeline = timeline_mode == "full";
   auto result = scenarios::run_scenario(*scenario, chosen_seed, options);
   if (!result.ok()) {
     std::cerr << "electsim: " << result.status().message() << "\n";
@@ -104,7 +105,7 @@ int command_run(const CommonFlags& flags, std::optional<uint64_t> seed,
                                       : scenario->checks.stable_leader_within;
     std::cout << reports::run_to_text(*result, text_options);
   }
-  if (!write_json(flags.json_path, reports::run_to_json(*result).dump(2) + "\n")) {
+  if (!write_json(flags.json_path, reports::json_text(reports::run_to_json(*result), 2) + "\n")) {
     return kExitInternal;
   }
   return reports::verdict_exit_code(result->verdict);
@@ -149,6 +150,10 @@ int main_with_exceptions(int argc, char** argv) {
   add_common(*run, run_flags);
   run->add_option("--seed", run_seed, "the seed (default: the scenario's first seed)");
   run->add_option("--trace", trace_path, "stream the full trace as JSON Lines to FILE");
+  std::string timeline_mode = "brief";
+  run->add_option("--timeline", timeline_mode,
+                  "brief (the first entries and those around each violation) or full")
+      ->check(CLI::IsMember({"brief", "full"}));
 
   CommonFlags sweep_flags;
   std::string seeds_text;
@@ -167,7 +172,7 @@ int main_with_exceptions(int argc, char** argv) {
     const int code = app.exit(error);
     return code == 0 ? 0 : kExitUsage;
   }
-  if (run->parsed()) return command_run(run_flags, run_seed, trace_path);
+  if (run->parsed()) return command_run(run_flags, run_seed, trace_path, timeline_mode);
   if (sweep->parsed()) return command_sweep(sweep_flags, seeds_text, jobs);
   if (list->parsed()) {
     std::cout << scenarios::list_text();

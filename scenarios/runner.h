@@ -18,6 +18,9 @@ namespace electsim::scenarios {
 struct RunOptions {
   std::optional<std::string> trace_path;  // stream the full trace as JSON Lines
   bool keep_timeline = true;              // sweeps drop it to keep memory flat
+  // Keep every timeline entry (up to LeadershipTimeline::kFullLimit) rather than the brief
+  // head and the windows around violations.
+  bool full_timeline = false;
 };
 
 absl::StatusOr<reports::RunResult> run_scenario(const Scenario& scenario, uint64_t seed,
