@@ -47,6 +47,19 @@ TEST(FaultAttribution, WithoutLabelsTheFaultIsNamedByNumberAndKind) {
   EXPECT_THAT(found[0].detail, Not(HasSubstr("cutting link")));
 }
 
+TEST(FaultAttribution, AFaultStartingIsBlamedOverOneEndingAtTheSameInstant) {
+  // Fault #0 cut n2 off and ends at 2s, the instant fault #1 isolates the leader.
+  HandTrace trace(five_nodes({"partition isolate n2", "partition isolate leader"}));
+  trace.at(100).leader(0, 1).at(110);
+  for (NodeId node = 1; node < 5; ++node) trace.follows(node, 0, 1);
+  trace.at(1000).fault_start(0, FaultCode::kPartition).link(1, 4, false);
+  trace.at(2000).fault_start(1, FaultCode::kPartition).isolate(0, 5);
+  trace.link(1, 4, true).fault_end(0, FaultCode::kPartition);
+  const auto found = violations_of(trace.end(5000), "recovery");
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_THAT(found[0].detail, HasSubstr("partition isolate leader (fault #1) starting at 2s"));
+}
+
 TEST(FaultAttribution, ALinkCutWithNoFaultAroundItIsStillNamed) {
   // Links cut directly (a test, a future tool) have no fault to blame: the link itself is named.
   HandTrace trace(five_nodes({}));

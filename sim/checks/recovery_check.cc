@@ -91,15 +91,19 @@ std::optional<RecoveryCheck::StableLeader> RecoveryCheck::find_stable_leader() c
 
 namespace {
 
-// A link or clock change at the instant a fault starts or ends is that fault's doing: the fault
-// stays the event to blame, so a bridge partition is named as the bridge, not as the last of the
-// links it cut ("cutting link n5->n3").
-bool is_effect_of(const TraceRecord& change, const TraceRecord& fault) {
+// Whether `later`, recorded at the same instant as the fault event `blamed`, leaves the blame
+// where it is. A link or clock change at the instant a fault starts or ends is that fault's
+// doing, so a bridge partition is named as the bridge, not as the last of the links it cut
+// ("cutting link n5->n3"). And a fault that ends at the instant another starts did not disrupt
+// anything: the one that started is to blame.
+bool keeps_blame(const TraceRecord& later, const TraceRecord& blamed) {
+  if (later.time != blamed.time) return false;
   const bool is_boundary =
-      fault.kind == RecordKind::kFaultStart || fault.kind == RecordKind::kFaultEnd;
+      blamed.kind == RecordKind::kFaultStart || blamed.kind == RecordKind::kFaultEnd;
   const bool is_effect =
-      change.kind == RecordKind::kLinkChange || change.kind == RecordKind::kClockChange;
-  return is_boundary && is_effect && change.time == fault.time;
+      later.kind == RecordKind::kLinkChange || later.kind == RecordKind::kClockChange;
+  if (is_boundary && is_effect) return true;
+  return blamed.kind == RecordKind::kFaultStart && later.kind == RecordKind::kFaultEnd;
 }
 
 }  // namespace
@@ -108,7 +112,7 @@ void RecoveryCheck::note_fault(const TraceRecord& record) {
   // A stable leader that was still in place when this fault struck has lasted: the window it
   // ended is closed, before the fault changes anything.
   if (pending_since_) confirm_pending();
-  if (!any_fault_ || !is_effect_of(record, last_fault_)) last_fault_ = record;
+  if (!any_fault_ || !keeps_blame(record, last_fault_)) last_fault_ = record;
   any_fault_ = true;
   if (open_) {
     // A new fault while nobody leads gives the cluster a fresh bound from this fault.
