@@ -35,7 +35,8 @@ Json param_json(const ParamValue& value) {
     }
     // A ratio as a number (0.01 for 1/100): the double nearest the ratio is exactly defined.
     Json operator()(const sim::Ratio& ratio) const {
-      return ratio.den == 0 ? 0.0 : static_cast<double>(ratio.num) / static_cast<double>(ratio.den);
+      if (ratio.den == 0) return 0.0;
+      return static_cast<double>(ratio.num) / static_cast<double>(ratio.den);
     }
     Json operator()(const std::vector<sim::NodeId>& nodes) const { return node_names(nodes); }
   };

@@ -31,10 +31,12 @@ std::string human(sim::Duration d) {
 // for (sim/checks/timeline.h keeps ten), so a marker never stands in a gap with nothing around it.
 constexpr size_t kMaxTimelineMarkers = 10;
 
+double seconds(sim::Instant t) { return static_cast<double>(t.ns()) / 1e9; }
+
 std::string violation_marker(const sim::checks::Violation& violation) {
   // ">>>" in place of the indent, with the time in the entries' column.
-  return absl::StrCat(">>>", absl::StrFormat("%9.3fs", static_cast<double>(violation.time.ns()) / 1e9),
-                      "  VIOLATION ", violation.check, ": ", violation.detail, "\n");
+  return absl::StrCat(">>>", absl::StrFormat("%9.3fs", seconds(violation.time)), "  VIOLATION ",
+                      violation.check, ": ", violation.detail, "\n");
 }
 
 std::string timeline_heading(const RunResult& run) {
@@ -64,22 +66,23 @@ std::string timeline_text(const RunResult& run) {
   for (; next_marker < markers; ++next_marker) {
     absl::StrAppend(&out, violation_marker(violations[next_marker]));
   }
+  const uint64_t after_last = run.timeline_omitted + run.timeline.size() - next_position;
   if (run.timeline_omitted > 0 && run.timeline_full) {
-    absl::StrAppend(&out, "  ... and ", run.timeline_omitted, " more, not kept: the full timeline ",
-                    "stops at ", run.timeline_limit, " entries (--trace FILE records everything)\n");
-  } else if (run.timeline_omitted + run.timeline.size() > next_position) {
-    absl::StrAppend(&out, "  ... and ", run.timeline_omitted + run.timeline.size() - next_position,
-                    " more\n");
+    absl::StrAppend(&out, "  ... and ", run.timeline_omitted,
+                    " more, not kept: the full timeline stops at ", run.timeline_limit,
+                    " entries (--trace FILE records everything)\n");
+  } else if (after_last > 0) {
+    absl::StrAppend(&out, "  ... and ", after_last, " more\n");
   }
   return out;
 }
 
 std::string error_text(const RunResult& run) {
-  if (run.verdict != Verdict::kInternalError && run.verdict != Verdict::kBudgetExceeded) return "";
-  const char* what = run.verdict == Verdict::kInternalError ? "internal error" : "budget exceeded";
-  return absl::StrCat("\n", what, " at ", absl::StrFormat("%.3fs", static_cast<double>(
-                                                                       run.error_time.ns()) / 1e9),
-                      " (true time): ", run.error, "\n");
+  const bool internal = run.verdict == Verdict::kInternalError;
+  if (!internal && run.verdict != Verdict::kBudgetExceeded) return "";
+  return absl::StrCat("\n", internal ? "internal error" : "budget exceeded", " at ",
+                      absl::StrFormat("%.3fs", seconds(run.error_time)), " (true time): ",
+                      run.error, "\n");
 }
 
 }  // namespace
@@ -87,7 +90,9 @@ std::string error_text(const RunResult& run) {
 std::string run_to_text(const RunResult& run, const RunTextOptions& options) {
   std::string out;
   std::vector<std::string> params;
-  for (const RunParam& param : run.params) params.push_back(absl::StrCat(param.name, "=", param.text));
+  for (const RunParam& param : run.params) {
+    params.push_back(absl::StrCat(param.name, "=", param.text));
+  }
   absl::StrAppend(&out, "scenario  ", run.scenario, " (", run.scenario_path, "), seed ", run.seed,
                   "\n");
   absl::StrAppend(&out, "algorithm ", run.algorithm, ": ", absl::StrJoin(params, " "), "\n");

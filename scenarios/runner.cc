@@ -70,8 +70,9 @@ reports::RunParam report_param(const std::string& name, const algorithms::ParamV
 // What a fault did, for its timeline entries: the injector's effect sentence when it started
 // ("fault: partition bridge: n3 sees both ..."), its label when it ended. `fired_by_index` maps
 // a plan index to what the injector recorded; a fault it did not record keeps the generic words.
-std::string describe_timeline_entry(const sim::checks::LeadershipTimeline::Entry& entry,
-                                    const std::vector<const faults::FiredFault*>& fired_by_index) {
+std::string describe_timeline_entry(
+    const sim::checks::LeadershipTimeline::Entry& entry,
+    const std::vector<const faults::FiredFault*>& fired_by_index) {
   using Event = sim::checks::LeadershipTimeline::Event;
   const bool is_fault = entry.event == Event::kFaultStarted || entry.event == Event::kFaultEnded;
   const faults::FiredFault* fired =

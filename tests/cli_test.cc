@@ -147,7 +147,8 @@ TEST(Cli, ElectionTimeoutCanBeSetFromTheCommandLine) {
   // matters here is that the override reached the algorithm.
   ASSERT_TRUE(result.exit_code == 0 || result.exit_code == 2) << result.err;
   const auto json = nlohmann::json::parse(testing::read_text(json_path));
-  EXPECT_EQ(json["params"]["election_timeout_ns"], nlohmann::json::array({12'000'000, 24'000'000}));
+  EXPECT_EQ(json["params"]["election_timeout_ns"],
+            nlohmann::json::array({12'000'000, 24'000'000}));
   EXPECT_EQ(json["params"]["heartbeat_interval_ns"], 6'000'000);
 }
 

@@ -113,7 +113,8 @@ TEST(Partition, GroupsPutUnlistedNodesTogether) {
   EXPECT_EQ(cluster.network().strongly_connected_groups(), (Groups{{0}, {1, 2}, {3, 4}}));
   EXPECT_FALSE(cluster.network().majority_connected());
   expect_healed(cluster);
-  EXPECT_EQ(cluster.fired()[0].effect, "partition groups: {n1} | {n2,n3} | {n4,n5} cannot reach each other for 50ms");
+  EXPECT_EQ(cluster.fired()[0].effect,
+            "partition groups: {n1} | {n2,n3} | {n4,n5} cannot reach each other for 50ms");
 }
 
 TEST(Partition, BridgeAloneSeesBothSides) {

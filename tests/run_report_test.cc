@@ -1,5 +1,5 @@
-// The run report and the run JSON through the real binary: the full timeline, the window around a
-// late violation in a brief one, faults named by their shape, typed parameters, the version and
+// The run report and the run JSON through the real binary: the full timeline, the window around
+// a late violation in a brief one, faults named by their shape, typed parameters, the version and
 // commit; and the report pieces for internal errors and invalid UTF-8, on results made by hand.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -123,15 +123,16 @@ TEST(RunReport, ABridgePartitionReadsAsTheBridge) {
                              "algorithm: {name: raft}\n"
                              "duration: 20s\n"
                              "faults:\n"
-                             "  - {at: 5s, partition: {bridge: n3, groups: [[n1, n2], [n4, n5]]},"
-                             " heal_after: 5s}\n"
+                             "  - {at: 5s, heal_after: 5s,\n"
+                             "     partition: {bridge: n3, groups: [[n1, n2], [n4, n5]]}}\n"
                              "checks: {recovery_within: 3s}\n";
   const auto result = run_electsim("run " + scenario.string() + " --seed 1", dir);
   ASSERT_EQ(result.exit_code, 0) << result.err << result.out;
   EXPECT_THAT(result.out,
               HasSubstr("partition bridge: n3 sees both {n1,n2} and {n4,n5}, which cannot "
                         "reach each other for 5s"));
-  EXPECT_THAT(result.out, HasSubstr("fault: partition bridge: n3 sees both {n1,n2} and {n4,n5}"));
+  EXPECT_THAT(result.out,
+              HasSubstr("fault: partition bridge: n3 sees both {n1,n2} and {n4,n5}"));
   EXPECT_THAT(result.out, HasSubstr("fault ended: partition bridge n3"));
   EXPECT_THAT(result.out, Not(HasSubstr("cutting link")));
 }
@@ -174,8 +175,8 @@ reports::RunResult stopped_run(reports::Verdict verdict) {
 TEST(RunReport, AnInternalErrorIsShownWithItsMessageAndTime) {
   const reports::RunResult run = stopped_run(reports::Verdict::kInternalError);
   const std::string text = reports::run_to_text(run, reports::RunTextOptions{});
-  EXPECT_THAT(text, HasSubstr("internal error at 1.500s (true time): algorithms/raft/raft.cc:120: "
-                              "check failed: term went backwards\n"));
+  EXPECT_THAT(text, HasSubstr("internal error at 1.500s (true time): "
+                              "algorithms/raft/raft.cc:120: check failed: term went backwards\n"));
   EXPECT_THAT(text, HasSubstr("verdict     internal_error\n"));
   const auto json = reports::run_to_json(run);
   EXPECT_EQ(json["verdict"], "internal_error");
@@ -187,8 +188,25 @@ TEST(RunReport, ABudgetExceededVerdictIsShownWithItsMessage) {
   reports::RunResult run = stopped_run(reports::Verdict::kBudgetExceeded);
   run.error = "this scenario would need more than 1000 events; the smallest timer is 2ns";
   const std::string text = reports::run_to_text(run, reports::RunTextOptions{});
-  EXPECT_THAT(text, HasSubstr("budget exceeded at 1.500s (true time): this scenario would need"));
+  EXPECT_THAT(text,
+              HasSubstr("budget exceeded at 1.500s (true time): this scenario would need"));
   EXPECT_THAT(text, HasSubstr("verdict     budget_exceeded\n"));
+}
+
+TEST(RunReport, AFullTimelineThatHitItsCapSaysSo) {
+  reports::RunResult run;
+  run.timeline_full = true;
+  run.timeline_limit = 2;
+  for (uint64_t i = 0; i < 2; ++i) {
+    run.timeline.push_back(reports::TimelineEntry{
+        sim::Instant::zero() + sim::Duration::milliseconds(static_cast<int64_t>(i)),
+        "n1 became leader", i});
+  }
+  run.timeline_omitted = 5;
+  const std::string text = reports::run_to_text(run, reports::RunTextOptions{});
+  EXPECT_THAT(text, HasSubstr("leadership timeline (full):\n"));
+  EXPECT_THAT(text, HasSubstr("  ... and 5 more, not kept: the full timeline stops at 2 "
+                              "entries (--trace FILE records everything)\n"));
 }
 
 TEST(RunReport, JsonSurvivesInvalidUtf8) {
@@ -198,7 +216,8 @@ TEST(RunReport, JsonSurvivesInvalidUtf8) {
   const auto json = reports::run_to_json(run);
   std::string text;
   ASSERT_NO_THROW(text = reports::json_text(json, 2));
-  EXPECT_THAT(text, HasSubstr("bad \xEF\xBF\xBD\xEF\xBF\xBD name"));  // U+FFFD for each bad byte
+  // U+FFFD for each bad byte.
+  EXPECT_THAT(text, HasSubstr("bad \xEF\xBF\xBD\xEF\xBF\xBD name"));
   ASSERT_NO_THROW(text = reports::sweep_to_json_text(reports::SweepSummary{}, {run}));
   EXPECT_THAT(text, HasSubstr("\xEF\xBF\xBD"));
 }

@@ -126,8 +126,8 @@ TEST(LeadershipTimeline, MemoryStaysBoundedWhateverTheViolations) {
   std::vector<int> every_tenth;
   for (int i = 20; i < 5000; i += 10) every_tenth.push_back(i);
   feed(timeline, trace, 5000, every_tenth);
-  const size_t bound = 10 + LeadershipTimeline::kMaxWindows * (LeadershipTimeline::kWindowBefore +
-                                                               LeadershipTimeline::kWindowAfter);
+  const size_t window = LeadershipTimeline::kWindowBefore + LeadershipTimeline::kWindowAfter;
+  const size_t bound = 10 + LeadershipTimeline::kMaxWindows * window;
   EXPECT_LE(timeline.entries().size(), bound);
   EXPECT_EQ(timeline.windows_dropped(), every_tenth.size() - LeadershipTimeline::kMaxWindows);
   EXPECT_EQ(timeline.entries().size() + timeline.more(), 5000u);

@@ -40,7 +40,9 @@ class Check : public TraceObserver {
  public:
   virtual KindMask kinds() const = 0;
   virtual void collect(CheckResults& results) const = 0;
-  void set_violation_observer(ViolationObserver* observer) { violations_.set_observer(observer); }
+  void set_violation_observer(ViolationObserver* observer) {
+    violations_.set_observer(observer);
+  }
 
  protected:
   ViolationList violations_;
@@ -57,7 +59,8 @@ std::string node_names(std::span<const NodeId> nodes);
 KindMask fault_event_kinds();
 bool is_fault_event(const TraceRecord& record);
 // "the crash of n2 at 10s", "fault #3 (partition) starting at 30s", ...; with `fault_labels`
-// (by plan index) a fault is named by its label: "partition bridge n3 (fault #3) starting at 30s".
+// (by plan index) a fault is named by its label: "partition bridge n3 (fault #3) starting at
+// 30s".
 std::string describe_fault_event(const TraceRecord& record,
                                  const std::vector<std::string>& fault_labels = {});
 

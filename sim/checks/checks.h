@@ -64,7 +64,8 @@ struct Violation {
   std::string detail;          // one sentence, with node names n1.. and human durations
 };
 
-// Told of each violation as a check finds it, during the run (CheckSuite::set_violation_observer).
+// Told of each violation as a check finds it, during the run
+// (CheckSuite::set_violation_observer).
 // The violation's time may be earlier than the record that revealed it (a missed recovery bound
 // is found at the first record after the bound).
 class ViolationObserver {
