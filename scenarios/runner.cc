@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "electsim_commit.h"
+#include "faults/describe.h"
 #include "faults/injector.h"
 #include "sim/checks/checks.h"
 #include "sim/checks/timeline.h"
@@ -152,7 +153,11 @@ absl::StatusOr<reports::RunResult> run_scenario(const Scenario& scenario, uint64
   }
   check_config.recovery_counts_all_up = scenario.checks.recovery_quorum == RecoveryQuorum::kAllUp;
   check_config.sometimes = scenario.checks.sometimes;
-  for (const faults::Fault& fault : plan) check_config.fault_labels.push_back(fault.label);
+  // The injector gives a fault without a label its default one; the checks name it the same way.
+  for (const faults::Fault& fault : plan) {
+    check_config.fault_labels.push_back(fault.label.empty() ? faults::default_label(fault)
+                                                            : fault.label);
+  }
   sim::checks::CheckSuite checks(check_config);
   checks.attach(world.trace());
 
