@@ -55,10 +55,12 @@ int peers_lost(const sim::World& world, const Links& links, NodeId node) {
   return lost;
 }
 
-std::string sides_picture(const std::vector<std::vector<NodeId>>& sides) {
+// "{n1,n2}": one side of a partition, as the groups, bridge and majority/minority pictures
+// name it.
+std::string side_picture(const std::vector<NodeId>& side) {
   std::vector<std::string> names;
-  for (const auto& side : sides) names.push_back(node_names(side));
-  return absl::StrJoin(names, " | ");
+  for (NodeId node : side) names.push_back(node_name(node));
+  return absl::StrCat("{", absl::StrJoin(names, ","), "}");
 }
 
 std::optional<PartitionCut> plan_groups(const PartitionShape& shape, const sim::World& world,
@@ -85,7 +87,9 @@ std::optional<PartitionCut> plan_groups(const PartitionShape& shape, const sim::
   for (size_t i = 0; i < sides.size(); ++i) {
     for (size_t j = i + 1; j < sides.size(); ++j) separate(&cut.links, sides[i], sides[j]);
   }
-  cut.picture = absl::StrCat("groups ", sides_picture(sides));
+  std::vector<std::string> names;
+  for (const auto& side : sides) names.push_back(side_picture(side));
+  cut.picture = absl::StrCat("groups: ", absl::StrJoin(names, " | "), " cannot reach each other");
   return cut;
 }
 
@@ -144,7 +148,8 @@ std::optional<PartitionCut> plan_majority_minority(const PartitionShape& shape,
   const std::vector<NodeId> majority = others(size, minority);
   PartitionCut cut;
   separate(&cut.links, minority, majority);
-  cut.picture = absl::StrCat("majority_minority ", sides_picture({minority, majority}));
+  cut.picture = absl::StrCat("majority_minority: minority ", side_picture(minority),
+                             " cut off from majority ", side_picture(majority));
   if (const std::optional<NodeId> leader = world.current_leader()) {
     const bool in_minority = std::binary_search(minority.begin(), minority.end(), *leader);
     absl::StrAppend(&cut.picture, ", leader ", node_name(*leader), " in the ",
@@ -170,8 +175,11 @@ std::optional<PartitionCut> plan_bridge(const PartitionShape& shape, const sim::
   const std::vector<NodeId> second_side = others(world.size(), excluded);
   PartitionCut cut;
   separate(&cut.links, first_side, second_side);
-  cut.picture = absl::StrCat("bridge ", node_with_role(world, bridge[0]), " between ",
-                             sides_picture({first_side, second_side}));
+  // Named as the bridge, not as the links it cuts: the point of the shape is the one node that
+  // still sees both sides (Ongaro's thesis, 4.2.3; Jepsen's "bridge" nemesis).
+  cut.picture = absl::StrCat("bridge: ", node_with_role(world, bridge[0]), " sees both ",
+                             side_picture(first_side), " and ", side_picture(second_side),
+                             ", which cannot reach each other");
   cut.nodes = bridge;
   return cut;
 }

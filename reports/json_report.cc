@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <variant>
 
 #include "absl/strings/str_cat.h"
 
@@ -14,6 +15,41 @@ Json node_names(const std::vector<sim::NodeId>& nodes) {
   Json names = Json::array();
   for (sim::NodeId node : nodes) names.push_back(absl::StrCat("n", node + 1));
   return names;
+}
+
+// Durations carry their unit in the key (DESIGN.md, "JSON of a run"): a duration or a duration
+// range is written as integer nanoseconds under "<name>_ns"; every other type keeps its name.
+std::string param_key(const RunParam& param) {
+  const bool is_time = std::holds_alternative<sim::Duration>(param.value) ||
+                       std::holds_alternative<sim::DurationRange>(param.value);
+  return is_time ? absl::StrCat(param.name, "_ns") : param.name;
+}
+
+Json param_json(const ParamValue& value) {
+  struct ToJson {
+    Json operator()(bool flag) const { return flag; }
+    Json operator()(int64_t number) const { return number; }
+    Json operator()(sim::Duration duration) const { return duration.ns(); }
+    Json operator()(const sim::DurationRange& range) const {
+      return Json::array({range.lo.ns(), range.hi.ns()});
+    }
+    // A ratio as a number (0.01 for 1/100): the double nearest the ratio is exactly defined.
+    Json operator()(const sim::Ratio& ratio) const {
+      if (ratio.den == 0) return 0.0;
+      return static_cast<double>(ratio.num) / static_cast<double>(ratio.den);
+    }
+    Json operator()(const std::vector<sim::NodeId>& nodes) const { return node_names(nodes); }
+  };
+  return std::visit(ToJson{}, value);
+}
+
+Json timeline_json(const RunResult& run) {
+  Json entries = Json::array();
+  for (const TimelineEntry& entry : run.timeline) {
+    entries.push_back(
+        Json{{"time_ns", entry.time.ns()}, {"position", entry.position}, {"text", entry.text}});
+  }
+  return entries;
 }
 
 Json percentiles_json(const Percentiles& p) {
@@ -29,11 +65,17 @@ Json run_to_json(const RunResult& run) {
   json["scenario_path"] = run.scenario_path;
   json["seed"] = run.seed;
   json["algorithm"] = run.algorithm;
+  json["electsim_version"] = run.build.version;
+  json["electsim_commit"] = run.build.commit;
   Json params = Json::object();
-  for (const auto& [name, value] : run.params) params[name] = value;
+  for (const RunParam& param : run.params) params[param_key(param)] = param_json(param.value);
   json["params"] = params;
   json["fingerprint"] = format_fingerprint(run.fingerprint);
   json["verdict"] = std::string(verdict_name(run.verdict));
+  const bool stopped = run.verdict == Verdict::kInternalError ||
+                       run.verdict == Verdict::kBudgetExceeded;
+  json["error"] = stopped ? Json(run.error) : Json(nullptr);
+  json["error_time_ns"] = stopped ? Json(run.error_time.ns()) : Json(nullptr);
   Json violations = Json::array();
   for (const auto& v : run.checks.violations) {
     violations.push_back(Json{{"check", v.check},
@@ -75,8 +117,14 @@ Json run_to_json(const RunResult& run) {
   json["messages_dropped"] = run.messages_dropped;
   json["events"] = run.events;
   json["sim_time_ns"] = run.sim_time.ns();
+  json["timeline"] = timeline_json(run);
+  json["timeline_omitted"] = run.timeline_omitted;
   json["replay"] = run.reproduce;
   return json;
+}
+
+std::string json_text(const Json& json, int indent) {
+  return json.dump(indent, ' ', /*ensure_ascii=*/false, Json::error_handler_t::replace);
 }
 
 std::string sweep_to_json_text(const SweepSummary& summary, const std::vector<RunResult>& runs) {
@@ -96,12 +144,12 @@ std::string sweep_to_json_text(const SweepSummary& summary, const std::vector<Ru
   json["leader_changes"] = summary.leader_changes;
   json["messages"] = summary.messages_delivered;
   json["events"] = summary.events;
-  std::string text = json.dump(2);
+  std::string text = json_text(json, 2);
   text.erase(text.size() - 2);  // the closing "\n}", reopened to append the runs
   text += ",\n  \"runs\": [";
   for (size_t i = 0; i < runs.size(); ++i) {
     text += i == 0 ? "\n    " : ",\n    ";
-    text += run_to_json(runs[i]).dump();
+    text += json_text(run_to_json(runs[i]));
   }
   text += runs.empty() ? "]\n}\n" : "\n  ]\n}\n";
   return text;

@@ -5,10 +5,11 @@
 #include <cstdint>
 #include <optional>
 #include <string>
-#include <utility>
+#include <variant>
 #include <vector>
 
 #include "sim/checks/checks.h"
+#include "sim/prng.h"
 #include "sim/time.h"
 #include "sim/trace.h"
 
@@ -41,21 +42,47 @@ struct FaultRecord {
 struct TimelineEntry {
   sim::Instant time;
   std::string text;  // "n3 became leader of epoch 4"
+  // 0-based, among every entry of the run: where two kept entries' positions are not
+  // consecutive, the entries between them were omitted (a brief timeline keeps its head and
+  // the entries around each violation).
+  uint64_t position = 0;
+};
+
+// An algorithm parameter as resolved for the run, typed for the JSON. The alternatives mirror
+// algorithms::ParamValue (which reports/ may not include): bool, integer, duration, duration
+// range, ratio, node list.
+using ParamValue = std::variant<bool, int64_t, sim::Duration, sim::DurationRange, sim::Ratio,
+                                std::vector<sim::NodeId>>;
+struct RunParam {
+  std::string name;   // as in the scenario file: "election_timeout"
+  ParamValue value;
+  std::string text;   // as a person would write it: "150ms..300ms"
+};
+
+// Which electsim produced a result: "0.1.0" and the short commit ("abc123def456", with "-dirty"
+// for a build from a changed tree, "unknown" outside git).
+struct BuildInfo {
+  std::string version;
+  std::string commit;
 };
 
 struct RunResult {
   std::string scenario;       // the scenario's name
   std::string scenario_path;  // as given
   std::string algorithm;
-  std::vector<std::pair<std::string, std::string>> params;  // resolved, formatted
+  std::vector<RunParam> params;  // resolved, in name order
   uint64_t seed = 0;
   uint64_t fingerprint = 0;
   Verdict verdict = Verdict::kPass;
   sim::checks::CheckResults checks;
   std::vector<FaultRecord> faults;
   std::vector<std::string> nemesis_kinds;  // enabled for this seed (swarm), empty without nemesis
-  std::vector<TimelineEntry> timeline;     // brief
-  uint64_t timeline_omitted = 0;
+  // The kept timeline entries in position order; see TimelineEntry::position.
+  std::vector<TimelineEntry> timeline;
+  uint64_t timeline_omitted = 0;      // entries seen but not kept
+  uint64_t timeline_limit = 0;        // how many entries the head keeps (brief or full)
+  bool timeline_full = false;         // `run --timeline full`
+  BuildInfo build;
   uint64_t messages_sent = 0;
   uint64_t messages_delivered = 0;
   uint64_t messages_dropped = 0;

@@ -1,5 +1,7 @@
 #include "reports/text_report.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -25,12 +27,72 @@ std::string human(sim::Duration d) {
   return absl::StrFormat("%.1fms", static_cast<double>(d.ns()) / 1e6);
 }
 
+// Violations shown inside the timeline, at their true time: as many as the timeline kept windows
+// for (sim/checks/timeline.h keeps ten), so a marker never stands in a gap with nothing around it.
+constexpr size_t kMaxTimelineMarkers = 10;
+
+double seconds(sim::Instant t) { return static_cast<double>(t.ns()) / 1e9; }
+
+std::string violation_marker(const sim::checks::Violation& violation) {
+  // ">>>" in place of the indent, with the time in the entries' column.
+  return absl::StrCat(">>>", absl::StrFormat("%9.3fs", seconds(violation.time)), "  VIOLATION ",
+                      violation.check, ": ", violation.detail, "\n");
+}
+
+std::string timeline_heading(const RunResult& run) {
+  if (run.timeline_full) return "leadership timeline (full):\n";
+  return absl::StrCat("leadership timeline (brief: the first ", run.timeline_limit,
+                      " entries and those around each violation; --timeline full for all):\n");
+}
+
+// The kept entries in order, "... N entries omitted ..." where positions jump, and each
+// violation marked between the entries before and after its true time.
+std::string timeline_text(const RunResult& run) {
+  std::string out = timeline_heading(run);
+  const auto& violations = run.checks.violations;
+  const size_t markers = std::min(violations.size(), kMaxTimelineMarkers);
+  size_t next_marker = 0;
+  uint64_t next_position = 0;
+  for (const TimelineEntry& entry : run.timeline) {
+    if (entry.position > next_position) {
+      absl::StrAppend(&out, "  ... ", entry.position - next_position, " entries omitted ...\n");
+    }
+    for (; next_marker < markers && violations[next_marker].time < entry.time; ++next_marker) {
+      absl::StrAppend(&out, violation_marker(violations[next_marker]));
+    }
+    absl::StrAppend(&out, "  ", at(entry.time), "  ", entry.text, "\n");
+    next_position = entry.position + 1;
+  }
+  for (; next_marker < markers; ++next_marker) {
+    absl::StrAppend(&out, violation_marker(violations[next_marker]));
+  }
+  const uint64_t after_last = run.timeline_omitted + run.timeline.size() - next_position;
+  if (run.timeline_omitted > 0 && run.timeline_full) {
+    absl::StrAppend(&out, "  ... and ", run.timeline_omitted,
+                    " more, not kept: the full timeline stops at ", run.timeline_limit,
+                    " entries (--trace FILE records everything)\n");
+  } else if (after_last > 0) {
+    absl::StrAppend(&out, "  ... and ", after_last, " more\n");
+  }
+  return out;
+}
+
+std::string error_text(const RunResult& run) {
+  const bool internal = run.verdict == Verdict::kInternalError;
+  if (!internal && run.verdict != Verdict::kBudgetExceeded) return "";
+  return absl::StrCat("\n", internal ? "internal error" : "budget exceeded", " at ",
+                      absl::StrFormat("%.3fs", seconds(run.error_time)), " (true time): ",
+                      run.error, "\n");
+}
+
 }  // namespace
 
 std::string run_to_text(const RunResult& run, const RunTextOptions& options) {
   std::string out;
   std::vector<std::string> params;
-  for (const auto& [name, value] : run.params) params.push_back(absl::StrCat(name, "=", value));
+  for (const RunParam& param : run.params) {
+    params.push_back(absl::StrCat(param.name, "=", param.text));
+  }
   absl::StrAppend(&out, "scenario  ", run.scenario, " (", run.scenario_path, "), seed ", run.seed,
                   "\n");
   absl::StrAppend(&out, "algorithm ", run.algorithm, ": ", absl::StrJoin(params, " "), "\n");
@@ -46,15 +108,7 @@ std::string run_to_text(const RunResult& run, const RunTextOptions& options) {
       absl::StrAppend(&out, "  ", at(fault.start), "  ", fault.effect, "\n");
     }
   }
-  absl::StrAppend(&out, "\nleadership timeline (brief):\n");
-  size_t shown = 0;
-  for (const TimelineEntry& entry : run.timeline) {
-    if (shown++ == options.max_timeline_lines) break;
-    absl::StrAppend(&out, "  ", at(entry.time), "  ", entry.text, "\n");
-  }
-  const uint64_t hidden = run.timeline.size() - std::min(run.timeline.size(), shown) +
-                          run.timeline_omitted;
-  if (hidden > 0) absl::StrAppend(&out, "  ... and ", hidden, " more\n");
+  absl::StrAppend(&out, "\n", timeline_text(run));
   absl::StrAppend(&out, "\nleader changes ", run.checks.leader_changes, "\n");
   std::vector<std::string> recovery;
   for (sim::Duration d : run.checks.recovery) recovery.push_back(human(d));
@@ -82,6 +136,7 @@ std::string run_to_text(const RunResult& run, const RunTextOptions& options) {
   for (const auto& v : run.checks.violations) {
     absl::StrAppend(&out, "  ", at(v.time), "  ", v.check, ": ", v.detail, "\n");
   }
+  absl::StrAppend(&out, error_text(run));
   absl::StrAppend(&out, "\nverdict     ", verdict_name(run.verdict), "\n");
   absl::StrAppend(&out, "fingerprint ", format_fingerprint(run.fingerprint), "  (", run.events,
                   " events, ", run.messages_delivered, " messages delivered, ",

@@ -12,7 +12,6 @@ namespace electsim::reports {
 
 struct RunTextOptions {
   std::optional<sim::Duration> recovery_bound;  // printed beside recovery times
-  size_t max_timeline_lines = 20;
 };
 std::string run_to_text(const RunResult& run, const RunTextOptions& options);
 

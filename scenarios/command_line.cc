@@ -159,6 +159,7 @@ FinishedCommand seed_error(std::string_view flag, std::string_view value,
 struct RunParser {
   RunCommand command;
   std::string seed_text;
+  std::string timeline = "brief";
   std::string algorithm;
   CLI::App* app = nullptr;
 
@@ -171,8 +172,14 @@ struct RunParser {
     app->add_option("--trace", command.trace_path,
                     "stream the full trace as JSON Lines to FILE ('-': standard output, and the "
                     "report for people goes to standard error)");
+    app->add_option("--timeline", timeline,
+                    "brief (the first entries and those around each violation) or full");
   }
   Command finish() {
+    if (timeline != "brief" && timeline != "full") {
+      return usage_error(absl::StrCat("--timeline '", timeline, "': expected brief or full"));
+    }
+    command.timeline_full = timeline == "full";
     if (app->count("--seed") > 0) {
       auto seed = parse_seed(seed_text);
       if (!seed.ok()) return seed_error("--seed", seed_text, seed.status());

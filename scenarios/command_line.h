@@ -38,6 +38,7 @@ struct RunCommand {
   OutputFlags output;
   std::optional<uint64_t> seed;
   std::optional<std::string> trace_path;
+  bool timeline_full = false;  // --timeline full: every leadership entry, not the brief one
 };
 
 struct SweepCommand {

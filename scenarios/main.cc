@@ -146,6 +146,7 @@ int command_run(const RunCommand& command, const std::string& program) {
   if (scenarios::OutputFile* trace = outputs->find("--trace")) {
     options.trace_sink = &trace_sink.emplace(trace->stream());
   }
+  options.full_timeline = command.timeline_full;
   auto result = scenarios::run_scenario(*scenario, chosen_seed, options);
   if (trace_sink && trace_sink->failed()) {
     const absl::Status status =
@@ -161,7 +162,7 @@ int command_run(const RunCommand& command, const std::string& program) {
   std::ostream& report = outputs->uses_standard_output() ? std::cerr : std::cout;
   print_run_report(report, flags, *scenario, *result);
   if (scenarios::OutputFile* json = outputs->find("--json")) {
-    json->write(reports::run_to_json(*result).dump(2) + "\n");
+    json->write(reports::json_text(reports::run_to_json(*result), 2) + "\n");
   }
   exit_code = commit_outputs(*outputs, reports::verdict_exit_code(result->verdict));
   if (!flags.quiet && exit_code != scenarios::kExitIoError &&

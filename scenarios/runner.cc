@@ -3,9 +3,11 @@
 #include <atomic>
 #include <mutex>
 #include <thread>
+#include <variant>
 
 #include "absl/strings/str_cat.h"
 #include "electsim_commit.h"
+#include "faults/describe.h"
 #include "faults/injector.h"
 #include "sim/checks/checks.h"
 #include "sim/checks/timeline.h"
@@ -55,6 +57,48 @@ void configure_clocks(const ClockSpec& clocks, uint64_t seed, sim::World& world)
   }
 }
 
+// The brief timeline's head: as many entries as a person reads before the rest of the report.
+constexpr size_t kBriefTimelineLimit = 20;
+
+// Copies a parameter into the reports-side variant, which has the same alternatives in the same
+// order (reports/ may not include algorithms/).
+reports::RunParam report_param(const std::string& name, const algorithms::ParamValue& value) {
+  reports::ParamValue typed = std::visit(
+      [](const auto& alternative) { return reports::ParamValue(alternative); }, value);
+  return reports::RunParam{name, std::move(typed), algorithms::format_param(value)};
+}
+
+// What a fault did, for its timeline entries: the injector's effect sentence when it started
+// ("fault: partition bridge: n3 sees both ..."), its label when it ended. `fired_by_index` maps
+// a plan index to what the injector recorded; a fault it did not record keeps the generic words.
+std::string describe_timeline_entry(
+    const sim::checks::LeadershipTimeline::Entry& entry,
+    const std::vector<const faults::FiredFault*>& fired_by_index) {
+  using Event = sim::checks::LeadershipTimeline::Event;
+  const bool is_fault = entry.event == Event::kFaultStarted || entry.event == Event::kFaultEnded;
+  const faults::FiredFault* fired =
+      is_fault && entry.fault_index < fired_by_index.size() ? fired_by_index[entry.fault_index]
+                                                            : nullptr;
+  if (fired == nullptr) return sim::checks::LeadershipTimeline::describe_event(entry);
+  if (entry.event == Event::kFaultStarted) return absl::StrCat("fault: ", fired->effect);
+  return absl::StrCat("fault ended: ", fired->label);
+}
+
+std::vector<reports::TimelineEntry> timeline_entries(
+    const sim::checks::LeadershipTimeline& timeline, const faults::Injector& injector) {
+  std::vector<const faults::FiredFault*> fired_by_index(injector.plan().size(), nullptr);
+  for (const faults::FiredFault& fired : injector.fired()) {
+    if (fired.index < fired_by_index.size()) fired_by_index[fired.index] = &fired;
+  }
+  std::vector<reports::TimelineEntry> entries;
+  entries.reserve(timeline.entries().size());
+  for (const auto& entry : timeline.entries()) {
+    entries.push_back(reports::TimelineEntry{
+        entry.time, describe_timeline_entry(entry, fired_by_index), entry.position});
+  }
+  return entries;
+}
+
 reports::Verdict verdict_of(const sim::checks::CheckResults& results) {
   if (results.safety_violated()) return reports::Verdict::kSafetyViolation;
   if (results.liveness_violated()) return reports::Verdict::kLivenessViolation;
@@ -102,6 +146,14 @@ absl::StatusOr<reports::RunResult> run_scenario(const Scenario& scenario, uint64
   sim::World world(seed, scenario.nodes, scenario_link(scenario.network), *factory);
   configure_clocks(scenario.clocks, seed, world);
 
+  std::vector<faults::Fault> plan = scenario.faults;
+  std::vector<std::string> nemesis_kinds;
+  if (scenario.nemesis) {
+    std::vector<faults::Fault> drawn = faults::draw_nemesis_plan(
+        *scenario.nemesis, scenario.nodes, scenario.duration, seed, &nemesis_kinds);
+    plan.insert(plan.end(), drawn.begin(), drawn.end());
+  }
+
   sim::checks::CheckConfig check_config;
   check_config.nodes = scenario.nodes;
   check_config.recovery_within = scenario.checks.recovery_within;
@@ -114,24 +166,27 @@ absl::StatusOr<reports::RunResult> run_scenario(const Scenario& scenario, uint64
   }
   check_config.recovery_counts_all_up = scenario.checks.recovery_quorum == RecoveryQuorum::kAllUp;
   check_config.sometimes = scenario.checks.sometimes;
+  // The injector gives a fault without a label its default one; the checks name it the same way.
+  for (const faults::Fault& fault : plan) {
+    check_config.fault_labels.push_back(fault.label.empty() ? faults::default_label(fault)
+                                                            : fault.label);
+  }
   sim::checks::CheckSuite checks(check_config);
   checks.attach(world.trace());
 
-  std::vector<faults::Fault> plan = scenario.faults;
-  std::vector<std::string> nemesis_kinds;
-  if (scenario.nemesis) {
-    std::vector<faults::Fault> drawn = faults::draw_nemesis_plan(
-        *scenario.nemesis, scenario.nodes, scenario.duration, seed, &nemesis_kinds);
-    plan.insert(plan.end(), drawn.begin(), drawn.end());
-  }
   // The nodes boot first: a fault at 0s (a crash, a pause) must find them running, which it does
   // only if their start events come before its own in the queue's (time, sequence) order.
   world.start();
   faults::Injector injector(world, std::move(plan), seed);
   injector.schedule();
 
-  sim::checks::LeadershipTimeline timeline;
-  if (options.keep_timeline) timeline.attach(world.trace());
+  sim::checks::LeadershipTimeline timeline(options.full_timeline
+                                               ? sim::checks::LeadershipTimeline::kFullLimit
+                                               : kBriefTimelineLimit);
+  if (options.keep_timeline) {
+    timeline.attach(world.trace());
+    checks.set_violation_observer(&timeline);
+  }
   if (options.trace_sink != nullptr) world.trace().add_observer(options.trace_sink);
 
   run_world(world, sim::Instant::zero() + scenario.duration, options.trace_sink);
@@ -143,8 +198,9 @@ absl::StatusOr<reports::RunResult> run_scenario(const Scenario& scenario, uint64
   result.scenario = scenario.name;
   result.scenario_path = scenario.path;
   result.algorithm = scenario.algorithm;
+  result.build = reports::BuildInfo{ELECTSIM_VERSION, ELECTSIM_COMMIT};
   for (const auto& [name, value] : scenario.params) {
-    result.params.emplace_back(name, algorithms::format_param(value));
+    result.params.push_back(report_param(name, value));
   }
   result.seed = seed;
   result.fingerprint = world.trace().fingerprint();
@@ -155,11 +211,10 @@ absl::StatusOr<reports::RunResult> run_scenario(const Scenario& scenario, uint64
                                                  fired.skipped, fired.effect, fired.nodes});
   }
   result.nemesis_kinds = nemesis_kinds;
-  for (const auto& entry : timeline.entries()) {
-    result.timeline.push_back(reports::TimelineEntry{
-        entry.time, sim::checks::LeadershipTimeline::describe_event(entry)});
-  }
+  result.timeline = timeline_entries(timeline, injector);
   result.timeline_omitted = timeline.more();
+  result.timeline_limit = timeline.limit();
+  result.timeline_full = options.full_timeline;
   result.messages_sent = world.stats().messages_sent;
   result.messages_delivered = world.stats().messages_delivered;
   result.messages_dropped = world.stats().messages_dropped;

@@ -21,6 +21,9 @@ struct RunOptions {
   // scenarios/outputs.h). If a write fails the run stops early and returns the sink's error.
   sim::JsonlSink* trace_sink = nullptr;
   bool keep_timeline = true;              // sweeps drop it to keep memory flat
+  // Keep every timeline entry (up to LeadershipTimeline::kFullLimit) rather than the brief
+  // head and the windows around violations.
+  bool full_timeline = false;
 };
 
 absl::StatusOr<reports::RunResult> run_scenario(const Scenario& scenario, uint64_t seed,

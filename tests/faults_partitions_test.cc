@@ -81,7 +81,8 @@ TEST(Partition, MajorityMinorityPutsTheLeaderInTheLargestMinority) {
   EXPECT_EQ(cluster.fired()[0].nodes, (Nodes{0, 1}));
   expect_healed(cluster);
   EXPECT_EQ(cluster.fired()[0].effect,
-            "partition majority_minority n1 n2 | n3 n4 n5, leader n1 in the minority for 50ms");
+            "partition majority_minority: minority {n1,n2} cut off from majority {n3,n4,n5}, "
+            "leader n1 in the minority for 50ms");
 }
 
 TEST(Partition, MajorityMinorityAroundNamedMembers) {
@@ -112,7 +113,8 @@ TEST(Partition, GroupsPutUnlistedNodesTogether) {
   EXPECT_EQ(cluster.network().strongly_connected_groups(), (Groups{{0}, {1, 2}, {3, 4}}));
   EXPECT_FALSE(cluster.network().majority_connected());
   expect_healed(cluster);
-  EXPECT_EQ(cluster.fired()[0].effect, "partition groups n1 | n2 n3 | n4 n5 for 50ms");
+  EXPECT_EQ(cluster.fired()[0].effect,
+            "partition groups: {n1} | {n2,n3} | {n4,n5} cannot reach each other for 50ms");
 }
 
 TEST(Partition, BridgeAloneSeesBothSides) {
@@ -136,7 +138,9 @@ TEST(Partition, BridgeAloneSeesBothSides) {
   EXPECT_FALSE(network.directly_connected(across));
   EXPECT_EQ(links_down(network), 8);
   expect_healed(cluster);
-  EXPECT_EQ(cluster.fired()[0].effect, "partition bridge n3 between n1 n2 | n4 n5 for 50ms");
+  EXPECT_EQ(cluster.fired()[0].effect,
+            "partition bridge: n3 sees both {n1,n2} and {n4,n5}, which cannot reach each other "
+            "for 50ms");
 }
 
 TEST(Partition, OneWayCutsOnlyOneDirection) {

@@ -52,8 +52,11 @@ std::vector<RunResult> run_variant(const std::string& file, const Variant& varia
   EXPECT_TRUE(scenario.ok()) << scenario.status();
   std::vector<RunResult> runs;
   if (!scenario.ok()) return runs;
+  // The whole timeline: elected_between() counts leaders in it.
+  scenarios::RunOptions run_options;
+  run_options.full_timeline = true;
   for (uint64_t seed = 1; seed <= kSeeds; ++seed) {
-    auto run = scenarios::run_scenario(*scenario, seed, scenarios::RunOptions{});
+    auto run = scenarios::run_scenario(*scenario, seed, run_options);
     EXPECT_TRUE(run.ok()) << run.status();
     if (run.ok()) runs.push_back(*std::move(run));
   }

@@ -7,6 +7,7 @@
 namespace electsim::sim::checks {
 
 void ViolationList::add(Violation violation) {
+  if (observer_ != nullptr) observer_->on_violation(violation);
   if (kept_.size() < kMaxViolationsPerCheck) {
     kept_.push_back(std::move(violation));
   } else {
@@ -45,14 +46,29 @@ bool is_fault_event(const TraceRecord& record) {
   return !(record.kind == RecordKind::kClockChange && record.time == Instant::zero());
 }
 
-std::string describe_fault_event(const TraceRecord& record) {
+namespace {
+
+// "partition bridge n3 (fault #3)" with a label, else "fault #3 (partition)".
+std::string fault_name(const TraceRecord& record, const std::vector<std::string>& fault_labels) {
+  if (record.a < fault_labels.size() && !fault_labels[record.a].empty()) {
+    return absl::StrCat(fault_labels[record.a], " (fault #", record.a, ")");
+  }
+  return absl::StrCat("fault #", record.a, " (", fault_code_name(record.b), ")");
+}
+
+}  // namespace
+
+std::string describe_fault_event(const TraceRecord& record,
+                                 const std::vector<std::string>& fault_labels) {
   const std::string at = absl::StrCat(" at ", format_instant_readable(record.time));
   const std::string node = node_name(record.node);
+  const bool is_heal = record.b == static_cast<uint64_t>(FaultCode::kHeal);
   switch (record.kind) {
     case RecordKind::kFaultStart:
-      return absl::StrCat("fault #", record.a, " (", fault_code_name(record.b), ") starting", at);
     case RecordKind::kFaultEnd:
-      return absl::StrCat("fault #", record.a, " (", fault_code_name(record.b), ") ending", at);
+      if (is_heal) return absl::StrCat(fault_name(record, fault_labels), at);
+      return absl::StrCat(fault_name(record, fault_labels),
+                          record.kind == RecordKind::kFaultStart ? " starting" : " ending", at);
     case RecordKind::kCrash:
       return absl::StrCat("the crash of ", node, at);
     case RecordKind::kRestart:

@@ -64,6 +64,16 @@ struct Violation {
   std::string detail;          // one sentence, with node names n1.. and human durations
 };
 
+// Told of each violation as a check finds it, during the run
+// (CheckSuite::set_violation_observer).
+// The violation's time may be earlier than the record that revealed it (a missed recovery bound
+// is found at the first record after the bound).
+class ViolationObserver {
+ public:
+  virtual ~ViolationObserver() = default;
+  virtual void on_violation(const Violation& violation) = 0;
+};
+
 struct Overlap {               // two nodes believed they led at the same true time
   std::vector<NodeId> nodes;
   Instant start;
@@ -90,6 +100,9 @@ struct CheckConfig {
   // never overlap in true time): every overlap is also an *always* violation. Off for Raft-like
   // algorithms, where a deposed leader that has not heard of its successor yet is normal.
   bool overlaps_are_violations = false;
+  // The faults' labels by plan index ("partition bridge n3"), so that a violation blames a
+  // fault by name; empty means faults are named by number and kind.
+  std::vector<std::string> fault_labels;
 };
 
 struct CheckResults {
@@ -118,6 +131,8 @@ class CheckSuite {
   void attach(Trace& trace);
   // Valid after trace.end() was called.
   CheckResults results() const;
+  // Shows every violation to `observer` as it is found (kept or not); nullptr stops it.
+  void set_violation_observer(ViolationObserver* observer);
 
  private:
   struct Impl;

@@ -36,7 +36,6 @@ class OneLeaderPerEpoch final : public Check {
   uint64_t forgotten_below_ = 0;             // every epoch <= this may have been forgotten
   uint64_t unjudged_claims_ = 0;
   uint64_t leader_changes_ = 0;
-  ViolationList violations_;
 };
 
 // exclusive_leadership: the intervals of true time in which two nodes both believe they lead.
@@ -74,7 +73,6 @@ class ExclusiveLeadership final : public Check {
   std::vector<OpenPair> open_;       // pairs overlapping now; at most leaders^2, which is small
   std::vector<Overlap> overlaps_;
   uint64_t overlaps_dropped_ = 0;
-  ViolationList violations_;
 };
 
 // epochs_never_go_backwards: each node's reported epoch (kBecameLeader, kFollows) never
@@ -100,7 +98,6 @@ class EpochsNeverGoBackwards final : public Check {
     Instant amnesia_at;
   };
   std::vector<NodeEpochs> nodes_;
-  ViolationList violations_;
 };
 
 }  // namespace electsim::sim::checks

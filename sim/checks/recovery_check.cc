@@ -89,16 +89,35 @@ std::optional<RecoveryCheck::StableLeader> RecoveryCheck::find_stable_leader() c
   return std::nullopt;
 }
 
+namespace {
+
+// Whether `later`, recorded at the same instant as the fault event `blamed`, leaves the blame
+// where it is. A link or clock change at the instant a fault starts or ends is that fault's
+// doing, so a bridge partition is named as the bridge, not as the last of the links it cut
+// ("cutting link n5->n3"). And a fault that ends at the instant another starts did not disrupt
+// anything: the one that started is to blame.
+bool keeps_blame(const TraceRecord& later, const TraceRecord& blamed) {
+  if (later.time != blamed.time) return false;
+  const bool is_boundary =
+      blamed.kind == RecordKind::kFaultStart || blamed.kind == RecordKind::kFaultEnd;
+  const bool is_effect =
+      later.kind == RecordKind::kLinkChange || later.kind == RecordKind::kClockChange;
+  if (is_boundary && is_effect) return true;
+  return blamed.kind == RecordKind::kFaultStart && later.kind == RecordKind::kFaultEnd;
+}
+
+}  // namespace
+
 void RecoveryCheck::note_fault(const TraceRecord& record) {
   // A stable leader that was still in place when this fault struck has lasted: the window it
   // ended is closed, before the fault changes anything.
   if (pending_since_) confirm_pending();
+  if (!any_fault_ || !keeps_blame(record, last_fault_)) last_fault_ = record;
   any_fault_ = true;
-  last_fault_ = record;
   if (open_) {
     // A new fault while nobody leads gives the cluster a fresh bound from this fault.
     reference_ = record.time;
-    reference_text_ = describe_fault_event(record);
+    reference_text_ = describe_fault_event(last_fault_, fault_labels_);
     after_fault_ = true;
     reported_ = false;
   }
@@ -141,7 +160,7 @@ void RecoveryCheck::open_window(Instant now) {
   deposed_ = 0;
   if (any_fault_ && last_fault_.time >= quorum_since_) {
     reference_ = last_fault_.time;
-    reference_text_ = describe_fault_event(last_fault_);
+    reference_text_ = describe_fault_event(last_fault_, fault_labels_);
   } else {
     reference_ = quorum_since_;
     reference_text_ = any_fault_ ? absl::StrCat("a quorum became available at ",

@@ -21,6 +21,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sim/checks/check_base.h"
@@ -35,6 +36,9 @@ class RecoveryCheck final : public Check {
   // `record_times` false it measures no recovery times; before `judged_from` it reports nothing.
   RecoveryCheck(uint32_t nodes, Duration bound, bool count_all_up, std::string name = "recovery",
                 bool record_times = true, Instant judged_from = Instant::zero());
+
+  // Names for the faults by plan index (CheckConfig::fault_labels), used in violation details.
+  void set_fault_labels(std::vector<std::string> labels) { fault_labels_ = std::move(labels); }
 
   KindMask kinds() const override;
   void on_record(const TraceRecord& record) override;
@@ -82,7 +86,7 @@ class RecoveryCheck final : public Check {
   uint32_t deposed_ = 0;                  // stable leaders in this window that did not last
 
   std::vector<Duration> recovery_;
-  ViolationList violations_;
+  std::vector<std::string> fault_labels_;
 };
 
 }  // namespace electsim::sim::checks

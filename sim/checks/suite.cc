@@ -22,14 +22,18 @@ CheckSuite::CheckSuite(const CheckConfig& config) : impl_(std::make_unique<Impl>
       std::make_unique<ExclusiveLeadership>(config.nodes, config.overlaps_are_violations));
   checks.push_back(std::make_unique<EpochsNeverGoBackwards>(config.nodes));
   if (config.recovery_within) {
-    checks.push_back(std::make_unique<RecoveryCheck>(config.nodes, *config.recovery_within,
-                                                     config.recovery_counts_all_up, "recovery",
-                                                     true, config.recovery_judged_from));
+    auto recovery = std::make_unique<RecoveryCheck>(config.nodes, *config.recovery_within,
+                                                    config.recovery_counts_all_up, "recovery",
+                                                    true, config.recovery_judged_from);
+    recovery->set_fault_labels(config.fault_labels);
+    checks.push_back(std::move(recovery));
   }
   if (config.stable_leader_within) {
-    checks.push_back(std::make_unique<RecoveryCheck>(
+    auto stable = std::make_unique<RecoveryCheck>(
         config.nodes, *config.stable_leader_within, config.recovery_counts_all_up, "stable_leader",
-        !config.recovery_within.has_value(), Instant::zero()));
+        !config.recovery_within.has_value(), Instant::zero());
+    stable->set_fault_labels(config.fault_labels);
+    checks.push_back(std::move(stable));
   }
   if (!config.sometimes.empty()) {
     checks.push_back(std::make_unique<SometimesGoals>(config.nodes, config.sometimes));
@@ -40,6 +44,10 @@ CheckSuite::~CheckSuite() = default;
 
 void CheckSuite::attach(Trace& trace) {
   for (const auto& check : impl_->checks) trace.add_observer(check.get(), check->kinds());
+}
+
+void CheckSuite::set_violation_observer(ViolationObserver* observer) {
+  for (const auto& check : impl_->checks) check->set_violation_observer(observer);
 }
 
 CheckResults CheckSuite::results() const {
