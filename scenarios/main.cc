@@ -36,6 +36,7 @@ struct CommonFlags {
   std::string algorithm;
   std::string json_path;
   bool quiet = false;
+  uint64_t max_events = scenarios::kDefaultMaxEvents;
 };
 
 void add_common(CLI::App& command, CommonFlags& flags) {
@@ -46,12 +47,17 @@ void add_common(CLI::App& command, CommonFlags& flags) {
                      "run this algorithm instead, with its default parameters");
   command.add_option("--json", flags.json_path, "write the results as JSON to FILE");
   command.add_flag("--quiet", flags.quiet, "print only the verdict line");
+  command.add_option("--max-events", flags.max_events,
+                     "the event budget of a run (default 100,000,000); a run that needs more "
+                     "is refused or stopped with exit 65")
+      ->check(CLI::Range(uint64_t{1}, UINT64_MAX));
 }
 
 std::optional<scenarios::Scenario> load(const CommonFlags& flags) {
   scenarios::LoadOptions options;
   options.overrides = flags.overrides;
   if (!flags.algorithm.empty()) options.algorithm_override = flags.algorithm;
+  options.max_events = flags.max_events;
   auto scenario = scenarios::load_scenario_file(flags.scenario_path, options);
   if (!scenario.ok()) {
     std::cerr << "electsim: " << scenario.status().message() << "\n";
@@ -103,6 +109,9 @@ int command_run(const CommonFlags& flags, std::optional<uint64_t> seed,
                                       ? scenario->checks.recovery_within
                                       : scenario->checks.stable_leader_within;
     std::cout << reports::run_to_text(*result, text_options);
+  }
+  if (result->verdict == reports::Verdict::kBudgetExceeded) {
+    std::cerr << "electsim: " << scenario->path << ": " << result->error << "\n";
   }
   if (!write_json(flags.json_path, reports::run_to_json(*result).dump(2) + "\n")) {
     return kExitInternal;
