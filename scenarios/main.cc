@@ -39,6 +39,19 @@ struct CommonFlags {
   uint64_t max_events = scenarios::kDefaultMaxEvents;
 };
 
+// Checks the flag's text before CLI11 converts it, which would wrap "-1" and clamp 2^64 silently.
+CLI::Validator positive_count() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        uint64_t value = 0;
+        const bool digits =
+            !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
+        if (digits && absl::SimpleAtoi(text, &value) && value > 0) return "";
+        return "expected a whole number from 1 to 18446744073709551615, got '" + text + "'";
+      },
+      "N");
+}
+
 void add_common(CLI::App& command, CommonFlags& flags) {
   command.add_option("scenario", flags.scenario_path, "scenario file (YAML)")->required();
   command.add_option("--set", flags.overrides, "override a scenario field: PATH=VALUE")
@@ -50,7 +63,7 @@ void add_common(CLI::App& command, CommonFlags& flags) {
   command.add_option("--max-events", flags.max_events,
                      "the event budget of a run (default 100,000,000); a run that needs more "
                      "is refused or stopped with exit 65")
-      ->check(CLI::Range(uint64_t{1}, UINT64_MAX));
+      ->check(positive_count());
 }
 
 std::optional<scenarios::Scenario> load(const CommonFlags& flags) {

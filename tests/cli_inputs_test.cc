@@ -300,9 +300,15 @@ TEST(CliInputs, ARunOverItsEventBudgetStopsWithExit65) {
 TEST(CliInputs, MaxEventsMustBeAPositiveNumber) {
   const fs::path dir = test_dir();
   const fs::path path = write_file(dir, "s.yaml", kRaft);
-  const Bounded run = run_bounded({"run", path.string(), "--max-events", "0"}, dir);
-  EXPECT_EQ(run.exit_code, 64);
-  EXPECT_TRUE(absl::StrContains(run.err, "--max-events")) << run.err;
+  // CLI11 alone would wrap -1 and clamp 2^64 to the largest value, and run.
+  for (const char* bad : {"0", "-1", "18446744073709551616", "many"}) {
+    const Bounded run = run_bounded({"run", path.string(), "--max-events", bad}, dir);
+    EXPECT_EQ(run.exit_code, 64) << bad;
+    EXPECT_TRUE(absl::StrContains(run.err, absl::StrCat("--max-events: expected a whole number "
+                                                        "from 1 to 18446744073709551615, got '",
+                                                        bad, "'")))
+        << run.err;
+  }
 }
 
 TEST(CliInputs, ANemesisThatWouldDrawTooManyFaultsIsRefused) {
