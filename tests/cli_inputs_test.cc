@@ -297,6 +297,20 @@ TEST(CliInputs, ARunOverItsEventBudgetStopsWithExit65) {
   EXPECT_EQ(std::count(run.err.begin(), run.err.end(), '\n'), 1);
 }
 
+TEST(CliInputs, ASweepWhoseRunsGoOverTheBudgetDoesNotPass) {
+  const fs::path dir = test_dir();
+  const fs::path path =
+      write_file(dir, "s.yaml", absl::StrCat(kRaft, "network: {duplication: 1}\n"));
+  const Bounded run =
+      run_bounded({"sweep", path.string(), "--seeds", "1..2", "--jobs", "1", "--max-events",
+                   "9000"},
+                  dir);
+  EXPECT_EQ(run.exit_code, 65) << run.out;
+  EXPECT_TRUE(absl::StrContains(run.out, "verdict budget_exceeded")) << run.out;
+  // Each reproduce line carries the budget, or it would not reproduce the run.
+  EXPECT_TRUE(absl::StrContains(run.out, "--seed 2 --max-events 9000")) << run.out;
+}
+
 TEST(CliInputs, MaxEventsMustBeAPositiveNumber) {
   const fs::path dir = test_dir();
   const fs::path path = write_file(dir, "s.yaml", kRaft);
