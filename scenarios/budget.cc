@@ -58,7 +58,8 @@ BudgetEstimate estimate_budget(const Scenario& scenario) {
   const uint64_t messages_per_period = 2 * (uint64_t{scenario.nodes} - 1);
   const auto periods = static_cast<uint64_t>(scenario.duration.ns()) / timer_ns;
   estimate.events = periods * (messages_per_period + 1);
-  const auto latency_ns = static_cast<uint64_t>(mean_latency(scenario.network.latency).ns());
+  estimate.typical_latency = mean_latency(scenario.network.latency);
+  const auto latency_ns = static_cast<uint64_t>(estimate.typical_latency.ns());
   estimate.pending = (latency_ns / timer_ns + 1) * messages_per_period;
   return estimate;
 }

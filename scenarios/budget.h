@@ -26,6 +26,7 @@ struct BudgetEstimate {
   std::string timer_name;  // the parameter that sets it: "heartbeat_interval"
   uint64_t events = 0;     // over the whole run
   uint64_t pending = 0;    // in flight at once
+  sim::Duration typical_latency;  // the latency model's mean
 };
 
 // One broadcast to every other node and their replies per period of the smallest timer: the

@@ -45,7 +45,7 @@ void check_budget(const Reader& reader, const Cursor& top, const Scenario& scena
                              " messages in flight at once, more than the ",
                              with_thousands(kMaxPendingEvents), " a run may hold ",
                              what_it_runs(scenario, estimate), " with a typical latency of ",
-                             sim::format_duration(scenario.network.latency.a),
+                             sim::format_duration(estimate.typical_latency),
                              "; lengthen the timer or shorten the latency"));
   }
 }

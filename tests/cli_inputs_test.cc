@@ -175,6 +175,20 @@ TEST(CliInputs, TheWorstFileUnderTheLimitsLoadsUnder200MB) {
   EXPECT_LT(run.max_rss_kb, kMemoryLimitKb);
 }
 
+TEST(CliInputs, TheWorstNestedFileUnderTheLimitsLoadsUnder200MB) {
+  // Flow collections nested nine deep, as many as the value limit allows.
+  std::string text = "version: 1\nx: [";
+  for (int i = 0; i < 199'990 / 9; ++i) {
+    text += i == 0 ? "[[[[[[[[[]]]]]]]]]" : ",[[[[[[[[[]]]]]]]]]";
+  }
+  const fs::path dir = test_dir();
+  const fs::path path = write_file(dir, "nested.yaml", text + "]\n");
+  const Bounded run = run_bounded({"run", path.string()}, dir);
+  EXPECT_EQ(run.exit_code, 65);
+  EXPECT_TRUE(absl::StrContains(run.err, "unknown key 'x'")) << run.err;
+  EXPECT_LT(run.max_rss_kb, kMemoryLimitKb);
+}
+
 TEST(CliInputs, AliasesCountAsWhatTheyName) {
   // A billion laughs: each level names the one before ten times.
   std::string text = "version: 1\na0: &a0 [1,1,1,1,1,1,1,1,1,1]\n";
@@ -200,7 +214,8 @@ TEST(CliInputs, DeepNestingIsAnErrorNotACrash) {
   EXPECT_EQ(run.exit_code, 65);
   EXPECT_FALSE(run.timed_out);
   EXPECT_TRUE(absl::StartsWith(run.err, absl::StrCat("electsim: ", path.string(), ":2:")));
-  EXPECT_TRUE(absl::EndsWith(run.err, ": not valid YAML: nested too deeply (more than 500 levels)\n"))
+  EXPECT_TRUE(
+      absl::EndsWith(run.err, ": not valid YAML: nested too deeply (more than 500 levels)\n"))
       << run.err;
   EXPECT_LT(run.max_rss_kb, kMemoryLimitKb);
 }
@@ -263,6 +278,21 @@ TEST(CliInputs, AMicrosecondHeartbeatIsAllowedButOverTheDefaultBudget) {
                                     absl::StrCat(kRaft, params, "duration: 10ms\n"));
   const Bounded ran = run_bounded({"run", "--quiet", brief.string()}, dir);
   EXPECT_EQ(ran.exit_code, 0) << ran.err;
+}
+
+TEST(CliInputs, TooManyMessagesInFlightAreRefusedBeforeTheRun) {
+  // A heartbeat every microsecond over a one-second link: eight million messages in the air.
+  const fs::path dir = test_dir();
+  const fs::path path = write_file(
+      dir, "s.yaml",
+      absl::StrCat(kRaft, "algorithm: {name: raft, params: {heartbeat_interval: 1us}}\n",
+                   "network: {latency: 1s}\nduration: 10ms\n"));
+  const Bounded run = run_bounded({"run", path.string()}, dir);
+  expect_refused(run, absl::StrCat(path.string(), ":3:54: this scenario would hold about "
+                                   "8,000,008 messages in flight at once, more than the 1,000,000 "
+                                   "a run may hold (the smallest timer, heartbeat_interval, is "
+                                   "1us, over 10ms on 5 nodes) with a typical latency of 1s; "
+                                   "lengthen the timer or shorten the latency"));
 }
 
 TEST(CliInputs, AHugeDurationIsRefusedWithItsMaximum) {
