@@ -15,10 +15,22 @@ std::string_view trim(std::string_view text) {
   return text;
 }
 
+// A bound as the user would write it: "1us", "1h", or a plain number for integers.
+std::string format_bound(const ParamSpec& spec, int64_t ns) {
+  if (spec.type != ParamType::kDuration && spec.type != ParamType::kDurationRange) {
+    return absl::StrCat(ns);
+  }
+  constexpr int64_t kNanosPerMinute = 60'000'000'000;
+  constexpr int64_t kNanosPerHour = 60 * kNanosPerMinute;
+  if (ns != 0 && ns % kNanosPerHour == 0) return absl::StrCat(ns / kNanosPerHour, "h");
+  if (ns != 0 && ns % kNanosPerMinute == 0) return absl::StrCat(ns / kNanosPerMinute, "m");
+  return sim::format_duration(sim::Duration::nanoseconds(ns));
+}
+
 absl::Status out_of_range(const ParamSpec& spec, std::string_view text) {
   return absl::InvalidArgumentError(absl::StrCat(
-      "parameter '", spec.name, "' must be between ", spec.min, " and ", spec.max, ", got '",
-      std::string(text), "'"));
+      "parameter '", spec.name, "' must be between ", format_bound(spec, spec.min), " and ",
+      format_bound(spec, spec.max), ", got '", std::string(text), "'"));
 }
 
 absl::StatusOr<NodeList> parse_node_list(std::string_view text, uint32_t nodes) {

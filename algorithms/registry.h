@@ -43,7 +43,16 @@ struct ParamSpec {
   // Inclusive bounds for kInt (and for the nanoseconds of durations), checked by the loader.
   int64_t min = 0;
   int64_t max = INT64_MAX;
+  // A duration that sets how often a timer fires (an election timeout, a heartbeat). The
+  // smallest one bounds how many events a run needs, which the scenario's budget is checked
+  // against before it runs.
+  bool is_timer = false;
 };
+
+// The shortest timer an algorithm may ask for: below a microsecond no real system times an
+// election, and every firing costs simulated events (issue 7: `election_timeout: 2ns..3ns`
+// grew to 3.5 GB).
+inline constexpr int64_t kMinTimerNanos = 1'000;
 
 // Parameter values by name, after defaults are applied: every spec has a value.
 using Params = std::map<std::string, ParamValue, std::less<>>;

@@ -117,6 +117,12 @@ struct NemesisKindSpec {
   DurationRange extra_latency{};
 };
 
+// The most faults a nemesis may draw for one run, on average: the loader refuses a spec whose
+// kinds, at their mean intervals over the nemesis's window, would draw more (so none is ever
+// dropped silently), and the drawing loop treats four times this many from one kind as a broken
+// invariant. A drawn fault holds about half a kilobyte while the run lasts.
+inline constexpr int64_t kMaxNemesisFaults = 10'000;
+
 struct NemesisSpec {
   std::vector<NemesisKindSpec> kinds;
   Duration start_after;   // no random fault before this

@@ -53,6 +53,8 @@ SweepSummary summarize(const std::vector<RunResult>& runs, uint64_t seed_first,
 Verdict sweep_verdict(const SweepSummary& summary) {
   if (summary.safety_failures > 0) return Verdict::kSafetyViolation;
   if (summary.liveness_failures > 0) return Verdict::kLivenessViolation;
+  // Any other failure is a run its budget stopped (exit 65): not a pass.
+  if (summary.failed > 0) return Verdict::kBudgetExceeded;
   return Verdict::kPass;
 }
 

@@ -9,6 +9,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "scenarios/exit_codes.h"
 #include "scenarios/runner.h"
@@ -39,6 +40,9 @@ void add_scenario_options(CLI::App& command, ScenarioFlags& flags, std::string& 
                      "run this algorithm instead, with its default parameters");
   command.add_flag("--print-scenario", flags.print_scenario,
                    "print the scenario as resolved after --set and --algorithm (YAML), and stop");
+  command.add_option("--max-events", flags.max_events_text,
+                     "the event budget of a run (default 100,000,000); a run that needs more "
+                     "is refused or stopped with exit 65");
 }
 
 void add_output_options(CLI::App& command, OutputFlags& flags) {
@@ -62,6 +66,18 @@ std::optional<FinishedCommand> finish_scenario_flags(ScenarioFlags& flags,
   if (flags.scenario.empty()) return usage_error("scenario: expected a file or a built-in name");
   for (const std::string& text : flags.overrides) {
     if (auto bad = check_utf8("--set", text)) return bad;
+  }
+  if (flags.max_events_text) {
+    // Checked as text: CLI11's conversion would wrap "-1" and clamp 2^64 silently.
+    const std::string& text = *flags.max_events_text;
+    uint64_t value = 0;
+    const bool digits = !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
+    if (!digits || !absl::SimpleAtoi(text, &value) || value == 0) {
+      return usage_error(absl::StrCat("--max-events '", text,
+                                      "': expected a whole number from 1 to "
+                                      "18446744073709551615"));
+    }
+    flags.max_events = value;
   }
   if (algorithm_given) {
     if (algorithm.empty()) {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "scenarios/scenario.h"
 
 namespace electsim::scenarios {
 
@@ -26,6 +27,8 @@ struct ScenarioFlags {
   std::vector<std::string> overrides;   // --set PATH=VALUE, in order
   std::optional<std::string> algorithm;  // --algorithm NAME
   bool print_scenario = false;           // --print-scenario: print the resolved YAML and stop
+  std::optional<std::string> max_events_text;  // --max-events as typed, checked by the parser
+  uint64_t max_events = kDefaultMaxEvents;     // the event budget of each run
 };
 
 struct OutputFlags {

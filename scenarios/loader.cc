@@ -1,12 +1,7 @@
 // The scenario loader: YAML text -> a validated Scenario, or one line saying what is wrong where
 // (DESIGN.md, "The outside contract"; the schema is in schema.h and docs/SCENARIOS.md).
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
-#include <system_error>
 
 #include "absl/strings/cord.h"
 #include "absl/strings/numbers.h"
@@ -16,6 +11,7 @@
 #include "scenarios/scenario.h"
 #include "scenarios/schema.h"
 #include "scenarios/suggest.h"
+#include <yaml-cpp/depthguard.h>
 
 namespace electsim::scenarios {
 namespace {
@@ -81,7 +77,12 @@ YAML::Node parse_root(const std::string& text, const std::string& path) {
   }
   YAML::Node root;
   try {
+    loader::check_yaml_size(text, path);
     root = YAML::Load(text);
+  } catch (const YAML::DeepRecursion& error) {
+    // yaml-cpp stops at its own depth limit (about 500 levels) and calls it a "bad file".
+    throw LoadError{absl::StrCat(path, ":", error.mark.line + 1, ":", error.mark.column + 1,
+                                 ": not valid YAML: nested too deeply (more than 500 levels)")};
   } catch (const YAML::ParserException& error) {
     throw LoadError{absl::StrCat(path, ":", error.mark.line + 1, ":", error.mark.column + 1,
                                  ": not valid YAML: ", error.msg)};
@@ -341,6 +342,8 @@ Scenario load(const std::string& text, const std::string& path, const LoadOption
   }
   read_checks(reader, top, scenario);
   read_seeds(reader, top, scenario);
+  scenario.max_events = options.max_events;
+  loader::check_budget(reader, top, scenario);
   return scenario;
 }
 
@@ -361,21 +364,9 @@ absl::StatusOr<Scenario> load_scenario_text(const std::string& text, const std::
 }
 
 absl::StatusOr<Scenario> load_scenario_file(const std::string& path, const LoadOptions& options) {
-  // Linux lets a directory be opened for reading; it would then read as an empty scenario.
-  std::error_code ignored;
-  if (std::filesystem::is_directory(path, ignored)) {
-    return absl::InvalidArgumentError(absl::StrCat(path, ": cannot read: ", std::strerror(EISDIR)));
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return absl::InvalidArgumentError(absl::StrCat(path, ": cannot read: ", std::strerror(errno)));
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) {
-    return absl::InvalidArgumentError(absl::StrCat(path, ": cannot read: ", std::strerror(errno)));
-  }
-  return load_scenario_text(text.str(), path, options);
+  absl::StatusOr<std::string> text = loader::read_scenario_bytes(path);
+  if (!text.ok()) return text.status();
+  return load_scenario_text(*text, path, options);
 }
 
 bool is_command_line_error(const absl::Status& status) {

@@ -390,22 +390,31 @@ Fault read_fault(const Reader& reader, const Cursor& item, const FaultContext& c
   return fault;
 }
 
+// The latest start of another heal that is certainly over before `heal` begins, if any: a
+// partition that began before it is certainly healed by then. Precomputed once per heal so that
+// checking every heal against every fault stays O(faults x heals), not cubic.
+std::optional<sim::Duration> latest_heal_before(const std::vector<Fault>& faults, size_t heal) {
+  std::optional<sim::Duration> latest;
+  for (size_t k = 0; k < faults.size(); ++k) {
+    const Fault& other = faults[k];
+    if (k == heal || other.kind != FaultKind::kHeal || other.at.hi >= faults[heal].at.lo) continue;
+    if (!latest || other.at.lo > *latest) latest = other.at.lo;
+  }
+  return latest;
+}
+
 // A heal must have something to undo (else the scenario does not test what its author meant):
 // some partition or link fault that may have started before it and has not certainly ended,
 // either by its own heal_after or by another heal in between.
-bool may_be_in_force(const std::vector<Fault>& faults, size_t heal, size_t other) {
+bool may_be_in_force(const std::vector<Fault>& faults, size_t heal, size_t other,
+                     const std::optional<sim::Duration>& heal_between_from) {
   const Fault& h = faults[heal];
   const Fault& f = faults[other];
   if (f.kind != FaultKind::kPartition && f.kind != FaultKind::kLinkFault) return false;
   const bool starts_before = f.at.lo < h.at.hi || (f.at.lo == h.at.hi && other < heal);
   if (!starts_before) return false;
   if (f.duration && f.at.hi + f.duration->hi <= h.at.lo) return false;
-  for (size_t k = 0; k < faults.size(); ++k) {
-    const Fault& between = faults[k];
-    if (k == heal || between.kind != FaultKind::kHeal) continue;
-    if (between.at.lo > f.at.hi && between.at.hi < h.at.lo) return false;
-  }
-  return true;
+  return !(heal_between_from && *heal_between_from > f.at.hi);
 }
 
 void check_heals(const Reader& reader, const std::vector<Cursor>& items,
@@ -416,11 +425,12 @@ void check_heals(const Reader& reader, const std::vector<Cursor>& items,
     if (faults[heal].kind != FaultKind::kHeal) continue;
     bool any_before = false;
     bool in_force = false;
+    const std::optional<sim::Duration> heal_between_from = latest_heal_before(faults, heal);
     for (size_t other = 0; other < faults.size(); ++other) {
       const FaultKind kind = faults[other].kind;
       if (kind != FaultKind::kPartition && kind != FaultKind::kLinkFault) continue;
       any_before = any_before || faults[other].at.lo <= faults[heal].at.hi;
-      in_force = in_force || may_be_in_force(faults, heal, other);
+      in_force = in_force || may_be_in_force(faults, heal, other, heal_between_from);
     }
     if (in_force) continue;
     reader.fail(reader.require(items[heal], "heal"),
@@ -436,7 +446,13 @@ void check_heals(const Reader& reader, const std::vector<Cursor>& items,
 std::vector<Fault> read_faults(const Reader& reader, const Cursor& list,
                                const FaultContext& context) {
   const std::vector<Cursor> items = reader.items(list, "a list of faults");
+  if (items.size() > kMaxFaults) {
+    reader.fail(items[kMaxFaults],
+                absl::StrCat("a scenario holds at most ", kMaxFaults, " faults; this is fault ",
+                             kMaxFaults + 1, " (use a nemesis to draw many faults from the seed)"));
+  }
   std::vector<Fault> faults;
+  faults.reserve(items.size());
   for (const Cursor& item : items) faults.push_back(read_fault(reader, item, context));
   check_heals(reader, items, faults, context);
   return faults;

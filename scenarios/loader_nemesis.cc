@@ -97,6 +97,30 @@ void read_kind(const Reader& reader, const Cursor& kind, const KindName& name,
   }
 }
 
+// Refuses a nemesis that would draw more than faults::kMaxNemesisFaults on average over its
+// window, at the `every` of the kind that draws the most, rather than drop faults silently.
+void check_fault_count(const Reader& reader, const Cursor& kinds, sim::Duration window,
+                       const std::vector<NemesisKindSpec>& specs) {
+  double expected = 0;
+  const NemesisKindSpec* busiest = nullptr;
+  for (const NemesisKindSpec& spec : specs) {
+    expected += static_cast<double>(window.ns()) / static_cast<double>(spec.mean_interval.ns());
+    if (busiest == nullptr || spec.mean_interval < busiest->mean_interval) busiest = &spec;
+  }
+  if (expected <= static_cast<double>(faults::kMaxNemesisFaults)) return;
+  std::string name;
+  for (const KindName& kind : kKinds) {
+    if (kind.kind == busiest->kind) name = kind.name;
+  }
+  const Cursor site = reader.require(reader.require(kinds, name), "every");
+  reader.fail_value(site,
+                    absl::StrCat("the nemesis would draw about ",
+                                 static_cast<uint64_t>(expected), " faults over its window of ",
+                                 sim::format_duration(window), ", more than the ",
+                                 faults::kMaxNemesisFaults,
+                                 " a run may hold; draw them less often"));
+}
+
 void read_kinds(const Reader& reader, const Cursor& nemesis, faults::NemesisSpec& spec) {
   const auto kinds = reader.find(nemesis, "kinds");
   if (!kinds) {
@@ -141,6 +165,8 @@ std::optional<faults::NemesisSpec> read_nemesis(const Reader& reader, const Curs
     }
   }
   read_kinds(reader, *nemesis, spec);
+  check_fault_count(reader, reader.require(*nemesis, "kinds"),
+                    duration - spec.quiet_period - spec.start_after, spec.kinds);
   return spec;
 }
 

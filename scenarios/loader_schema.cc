@@ -58,13 +58,16 @@ void add_top_keys(std::vector<KeyDoc>& keys) {
        "each node's initial offset is drawn from -max_offset..max_offset"},
       {"resource", "mapping", "{}", "the fenced resource that leaders write to"},
       {"resource.fencing", "bool", "true", "whether the resource rejects stale fencing tokens"},
-      {"duration", "duration", "60s", "simulated time of one run; must be positive"},
+      {"duration", "duration", "60s",
+       "simulated time of one run; must be positive and at most 720h (as must every time in a "
+       "scenario)"},
   });
 }
 
 void add_fault_keys(std::vector<KeyDoc>& keys) {
   keys.insert(keys.end(), {
-      {"faults", "list", "[]", "the fault schedule; each item has `at` and one action key"},
+      {"faults", "list", "[]",
+       "the fault schedule; each item has `at` and one action key; at most 10000 faults"},
       {"faults[].at", "duration or duration range", "required",
        "when the fault fires, from the start of the run; a range lo..hi is drawn from the seed; "
        "must be before `duration`"},

@@ -20,10 +20,22 @@ bool parse_int(std::string_view text, int64_t* value) {
   return absl::SimpleAtoi(absl::string_view(text.data(), text.size()), value);
 }
 
+// The longest time a scenario may name: its duration, a fault's time, a latency, a clock
+// offset. A run needs events in proportion to its duration, which the event budget judges; this
+// bound keeps every sum of times far from int64 overflow (292 years) and catches a typo such as
+// `duration: 9223372036854775807ns` with a message in units.
+constexpr sim::Duration kMaxScenarioTime = sim::Duration::seconds(720 * 3600);
+constexpr char kMaxScenarioTimeText[] = "720h (30 days)";
+
 void check_sign(const Reader& reader, const Cursor& at, sim::Duration value, Sign sign) {
   if (sign == Sign::kPositive && value <= sim::Duration::zero()) {
     reader.fail_value(at, absl::StrCat("must be a positive duration, got '",
                                        sim::format_duration(value), "'"));
+  }
+  if (value > kMaxScenarioTime || value < sim::Duration::zero() - kMaxScenarioTime) {
+    reader.fail_value(at, absl::StrCat("must be at most ", kMaxScenarioTimeText,
+                                       sign == Sign::kAny ? " either way" : "", ", got '",
+                                       at.node.Scalar(), "'"));
   }
 }
 
@@ -136,6 +148,7 @@ sim::DurationRange read_duration_range(const Reader& reader, const Cursor& at, S
     range = *parsed;
   }
   check_sign(reader, at, range.lo, sign);
+  check_sign(reader, at, range.hi, sign);
   return range;
 }
 

@@ -43,6 +43,7 @@ scenarios::LoadOptions load_options(const ScenarioFlags& flags) {
   scenarios::LoadOptions options;
   options.overrides = flags.overrides;
   options.algorithm_override = flags.algorithm;
+  options.max_events = flags.max_events;
   return options;
 }
 
@@ -161,6 +162,9 @@ int command_run(const RunCommand& command, const std::string& program) {
   // With an output on standard output, the report for people goes to standard error.
   std::ostream& report = outputs->uses_standard_output() ? std::cerr : std::cout;
   print_run_report(report, flags, *scenario, *result);
+  if (result->verdict == reports::Verdict::kBudgetExceeded) {
+    std::cerr << "electsim: " << scenario->path << ": " << result->error << "\n";
+  }
   if (scenarios::OutputFile* json = outputs->find("--json")) {
     json->write(reports::json_text(reports::run_to_json(*result), 2) + "\n");
   }

@@ -9,6 +9,7 @@
 #include "electsim_commit.h"
 #include "faults/describe.h"
 #include "faults/injector.h"
+#include "scenarios/budget.h"
 #include "sim/checks/checks.h"
 #include "sim/checks/timeline.h"
 #include "sim/jsonl_sink.h"
@@ -132,6 +133,9 @@ std::string reproduce_command(const Scenario& scenario, uint64_t seed) {
   for (const std::string& override_text : scenario.overrides) {
     absl::StrAppend(&command, " --set ", shell_quote(override_text));
   }
+  if (scenario.max_events != kDefaultMaxEvents) {
+    absl::StrAppend(&command, " --max-events ", scenario.max_events);
+  }
   return command;
 }
 
@@ -144,6 +148,7 @@ absl::StatusOr<reports::RunResult> run_scenario(const Scenario& scenario, uint64
   }
   const auto factory = info->make_factory(scenario.params, scenario.nodes);
   sim::World world(seed, scenario.nodes, scenario_link(scenario.network), *factory);
+  world.set_budget(run_budget(scenario));
   configure_clocks(scenario.clocks, seed, world);
 
   std::vector<faults::Fault> plan = scenario.faults;
@@ -206,6 +211,12 @@ absl::StatusOr<reports::RunResult> run_scenario(const Scenario& scenario, uint64
   result.fingerprint = world.trace().fingerprint();
   result.checks = checks.results();
   result.verdict = verdict_of(result.checks);
+  if (world.budget_exceeded() != sim::BudgetExceeded::kNone) {
+    // The checks judged a run cut short, so what they found is not the verdict.
+    result.verdict = reports::Verdict::kBudgetExceeded;
+    result.error = budget_stop_message(scenario, world.budget_exceeded(), world.now());
+    result.error_time = world.now();
+  }
   for (const faults::FiredFault& fired : injector.fired()) {
     result.faults.push_back(reports::FaultRecord{fired.label, fired.start, fired.end,
                                                  fired.skipped, fired.effect, fired.nodes});

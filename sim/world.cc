@@ -61,12 +61,36 @@ void World::start() {
 void World::run_until(Instant end) {
   while (step(end)) {
   }
-  if (end > now_) now_ = end;
+  if (end > now_ && budget_exceeded_ == BudgetExceeded::kNone) now_ = end;
   trace_.end(now_);
+}
+
+void World::set_budget(const RunBudget& budget) {
+  budget_ = budget;
+  next_budget_check_ = std::min(budget_.max_events, stats_.events);
+}
+
+bool World::within_budget() {
+  if (stats_.events >= budget_.max_events) {
+    budget_exceeded_ = BudgetExceeded::kEvents;
+    return false;
+  }
+  if (queue_.size() > budget_.max_pending) {
+    budget_exceeded_ = BudgetExceeded::kPending;
+    return false;
+  }
+  const uint64_t next_look_at_queue = budget_.max_pending == UINT64_MAX
+                                          ? UINT64_MAX
+                                          : stats_.events + kBudgetCheckEvents;
+  next_budget_check_ = std::min(budget_.max_events, next_look_at_queue);
+  return true;
 }
 
 bool World::step(Instant end) {
   if (queue_.empty()) return false;
+  if (stats_.events >= next_budget_check_) [[unlikely]] {
+    if (!within_budget()) return false;
+  }
   const Event& next = queue_.top();
   if (next.time > static_cast<uint64_t>(end.ns())) return false;
   const Event event = next;  // copied: dispatching may push, which may move it

@@ -39,6 +39,14 @@ struct WorldStats {
   uint64_t timers_fired = 0;
 };
 
+// Limits on one run, checked by the world's guard as it runs (run_until, step). The default is
+// no limit; the runner sets one for every scenario (scenarios/budget.h).
+struct RunBudget {
+  uint64_t max_events = UINT64_MAX;   // events processed
+  uint64_t max_pending = UINT64_MAX;  // events waiting in the queue at once (this bounds memory)
+};
+enum class BudgetExceeded : uint8_t { kNone, kEvents, kPending };
+
 class World {
  public:
   // Every node runs an instance made by `factory`, which must outlive the world.
@@ -49,10 +57,16 @@ class World {
 
   // Schedules every node's on_start at true time zero (in id order).
   void start();
-  // Runs every event with time <= end, then sets now() to end and ends the trace.
+  // Runs every event with time <= end, then sets now() to end and ends the trace. A run that
+  // goes over its budget stops at the event that would have gone over: now() stays there.
   void run_until(Instant end);
-  // Runs the next event if it is due at or before `end`; false if there is none.
+  // Runs the next event if it is due at or before `end`; false if there is none, or if running
+  // it would go over the budget.
   bool step(Instant end);
+
+  void set_budget(const RunBudget& budget);
+  // Which limit stopped the run, if one did.
+  BudgetExceeded budget_exceeded() const { return budget_exceeded_; }
 
   Instant now() const { return now_; }
   uint64_t seed() const { return seed_; }
@@ -133,6 +147,9 @@ class World {
   enum EventKind : uint32_t { kStartNode, kDeliver, kTimerFire, kControl };
 
   void dispatch(const Event& event);
+  // The guard's slow path, run every kBudgetCheckEvents events: false (and budget_exceeded_ set)
+  // if the run is over its budget.
+  bool within_budget();
   void deliver(NodeId node, uint32_t slot);
   void handle_message(NodeId node, uint32_t slot);
   void fire_timer(NodeId node, uint64_t data);
@@ -181,6 +198,13 @@ class World {
   std::vector<std::function<void()>> controls_;
   std::vector<uint64_t> free_controls_;
   uint64_t next_message_id_ = 0;
+  // The hot loop compares the event count with next_budget_check_ only, one comparison per
+  // event; the queue size is looked at every kBudgetCheckEvents events, which lets it overshoot
+  // the limit by what that many events can send (a broadcast each, at most).
+  static constexpr uint64_t kBudgetCheckEvents = 256;
+  RunBudget budget_;
+  uint64_t next_budget_check_ = UINT64_MAX;
+  BudgetExceeded budget_exceeded_ = BudgetExceeded::kNone;
 };
 
 }  // namespace electsim::sim

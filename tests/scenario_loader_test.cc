@@ -595,7 +595,7 @@ TEST(ScenarioErrors, FileThatCannotBeRead) {
             "/nonexistent/electsim/x.yaml: cannot read: No such file or directory");
   const std::string directory = std::string(ELECTSIM_SOURCE_DIR) + "/scenarios";
   EXPECT_EQ(load_scenario_file(directory, {}).status().message(),
-            directory + ": cannot read: Is a directory");
+            directory + ": not a regular file (a directory)");
 }
 
 // Overrides ------------------------------------------------------------------------------------

@@ -19,16 +19,16 @@ AlgorithmInfo raft_info() {
       "chapter 9), with optional PreVote, CheckQuorum and leader stickiness";
   info.params = {
       {"election_timeout", ParamType::kDurationRange, "150ms..300ms",
-       "follower election timeout, drawn uniformly from the range at every reset (paper 5.2)", 1,
-       kNanosPerHour},
+       "follower election timeout, drawn uniformly from the range at every reset (paper 5.2)",
+       kMinTimerNanos, kNanosPerHour, /*is_timer=*/true},
       {"initial_election_timeout", ParamType::kDurationRange, "",
        "the election timeout after a start or restart, until the server hears from a leader; "
        "defaults to election_timeout (Figure 16's sweeps elect their first leader with a broad "
        "one)",
-       1, kNanosPerHour},
+       kMinTimerNanos, kNanosPerHour, /*is_timer=*/true},
       {"heartbeat_interval", ParamType::kDuration, "",
-       "leader's AppendEntries interval; defaults to half the minimum election timeout", 1,
-       kNanosPerHour},
+       "leader's AppendEntries interval; defaults to half the minimum election timeout",
+       kMinTimerNanos, kNanosPerHour, /*is_timer=*/true},
       {"pre_vote", ParamType::kBool, "false",
        "a candidate first asks whether it could win, without raising terms (thesis 9.6)"},
       {"check_quorum", ParamType::kBool, "false",
@@ -57,6 +57,14 @@ AlgorithmInfo raft_info() {
       params.emplace("heartbeat_interval", ParamValue{timeout.lo / 2});
     }
     const auto heartbeat = get<sim::Duration>(params, "heartbeat_interval");
+    if (heartbeat.ns() < kMinTimerNanos) {
+      // Only the default can get here: a heartbeat written out was bounded when parsed.
+      return absl::InvalidArgumentError(absl::StrCat(
+          "parameter 'heartbeat_interval' defaults to half the minimum election timeout (",
+          sim::format_duration(heartbeat), "), below the shortest timer of ",
+          sim::format_duration(sim::Duration::nanoseconds(kMinTimerNanos)),
+          "; raise election_timeout or set heartbeat_interval"));
+    }
     if (heartbeat >= timeout.lo) {
       return absl::InvalidArgumentError(absl::StrCat(
           "parameter 'heartbeat_interval' (", sim::format_duration(heartbeat),
