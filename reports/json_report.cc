@@ -17,8 +17,13 @@ Json node_names(const std::vector<sim::NodeId>& nodes) {
 }
 
 Json percentiles_json(const Percentiles& p) {
-  return Json{{"p50", p.p50.ns()}, {"p90", p.p90.ns()}, {"p99", p.p99.ns()},
-              {"max", p.max.ns()}, {"count", p.count}};
+  return Json{{"p50", p.p50.ns()},
+              {"p90", p.p90.ns()},
+              {"p99", p.p99.ns()},
+              {"max", p.max.ns()},
+              {"count", p.count},
+              {"approximate", p.approximate},
+              {"relative_error", p.approximate ? RecoveryDistribution::kRelativeError : 0.0}};
 }
 
 }  // namespace
@@ -34,6 +39,10 @@ Json run_to_json(const RunResult& run) {
   json["params"] = params;
   json["fingerprint"] = format_fingerprint(run.fingerprint);
   json["verdict"] = std::string(verdict_name(run.verdict));
+  if (!run.error.empty()) {  // internal_error, budget_exceeded
+    json["error"] = run.error;
+    json["error_time_ns"] = run.error_time.ns();
+  }
   Json violations = Json::array();
   for (const auto& v : run.checks.violations) {
     violations.push_back(Json{{"check", v.check},
@@ -79,32 +88,52 @@ Json run_to_json(const RunResult& run) {
   return json;
 }
 
-std::string sweep_to_json_text(const SweepSummary& summary, const std::vector<RunResult>& runs) {
+std::string sweep_json_opening(const SweepSummary& summary) {
   Json json;
-  json["scenario"] = summary.scenario;
-  json["algorithm"] = summary.algorithm;
-  json["seeds"] = summary.seed_last - summary.seed_first + 1;
-  json["seed_first"] = summary.seed_first;
-  json["seed_last"] = summary.seed_last;
-  json["passed"] = summary.passed;
-  json["failed"] = summary.failed;
-  json["safety_failures"] = summary.safety_failures;
-  json["liveness_failures"] = summary.liveness_failures;
-  json["failing_seeds"] = summary.failing_seeds;
-  json["verdict"] = std::string(verdict_name(sweep_verdict(summary)));
-  json["recovery_ns"] = percentiles_json(summary.recovery);
-  json["leader_changes"] = summary.leader_changes;
-  json["messages"] = summary.messages_delivered;
-  json["events"] = summary.events;
+  json["scenario"] = summary.scenario();
+  json["algorithm"] = summary.algorithm();
+  json["overrides"] = summary.overrides();
+  json["requested_seed_first"] = summary.requested_first();
+  json["requested_seed_last"] = summary.requested_last();
   std::string text = json.dump(2);
-  text.erase(text.size() - 2);  // the closing "\n}", reopened to append the runs
-  text += ",\n  \"runs\": [";
-  for (size_t i = 0; i < runs.size(); ++i) {
-    text += i == 0 ? "\n    " : ",\n    ";
-    text += run_to_json(runs[i]).dump();
+  text.erase(text.size() - 2);  // the closing "\n}", reopened for the runs
+  return text + ",\n  \"runs\": [";
+}
+
+std::string sweep_json_run(const RunResult& run, bool first) {
+  return (first ? "\n    " : ",\n    ") + run_to_json(run).dump();
+}
+
+std::string sweep_json_closing(SweepSummary& summary, bool any_runs) {
+  Json json;
+  json["seeds"] = summary.seeds();
+  json["seed_first"] = summary.seed_first();
+  json["seed_last"] = summary.seed_last() ? Json(*summary.seed_last()) : Json(nullptr);
+  json["interrupted"] = summary.interrupted();
+  json["passed"] = summary.passed();
+  json["failed"] = summary.failed();
+  json["safety_failures"] = summary.safety_failures();
+  json["liveness_failures"] = summary.liveness_failures();
+  json["internal_errors"] = summary.internal_errors();
+  json["budget_exceeded"] = summary.budget_exceeded();
+  json["failing_seeds"] = summary.failing_seeds();
+  json["failing_seeds_truncated"] = summary.failed() > summary.failing_seeds().size();
+  Json failures = Json::array();
+  for (const FailureNote& note : summary.failure_notes()) {
+    failures.push_back(Json{{"seed", note.seed},
+                            {"verdict", verdict_name(note.verdict)},
+                            {"what", note.what},
+                            {"time_ns", note.time.ns()},
+                            {"replay", note.reproduce}});
   }
-  text += runs.empty() ? "]\n}\n" : "\n  ]\n}\n";
-  return text;
+  json["failures"] = failures;
+  json["verdict"] = std::string(verdict_name(sweep_verdict(summary)));
+  json["recovery_ns"] = percentiles_json(summary.recovery());
+  json["leader_changes"] = summary.leader_changes();
+  json["messages"] = summary.messages_delivered();
+  json["events"] = summary.events();
+  // dump(2) opens with "{" and a newline; the runs' array closes first and the keys follow it.
+  return (any_runs ? "\n  ]," : "],") + json.dump(2).substr(1) + "\n";
 }
 
 absl::Status write_file_atomically(const std::string& path, const std::string& text) {
