@@ -122,5 +122,28 @@ TEST(SweepCli, TheTextShowsTheOverridesAndTheWallTime) {
       << result.out;
 }
 
+// The text without its wall-time line (which is for people and varies from run to run).
+std::string without_wall_time(const std::string& text) {
+  std::string kept;
+  for (size_t at = 0, end; at < text.size(); at = end + 1) {
+    end = text.find('\n', at);
+    if (end == std::string::npos) end = text.size();
+    const std::string line = text.substr(at, end - at);
+    if (!absl::StartsWith(line, "took ")) absl::StrAppend(&kept, line, "\n");
+  }
+  return kept;
+}
+
+TEST(SweepCli, TheTextDoesNotDependOnJobs) {
+  const fs::path dir = testing::temp_dir("sweep-text-jobs");
+  const std::string sweep = "sweep " + testing::source_path("scenarios/library/nemesis-amnesia.yaml") +
+                            " --seeds 1..40 --jobs ";
+  const auto one = run_electsim(sweep + "1", dir);
+  const auto three = run_electsim(sweep + "3", dir);
+  EXPECT_EQ(one.exit_code, three.exit_code);
+  EXPECT_TRUE(absl::StrContains(one.out, "took ")) << one.out;
+  EXPECT_EQ(without_wall_time(one.out), without_wall_time(three.out));
+}
+
 }  // namespace
 }  // namespace electsim
