@@ -114,7 +114,7 @@ TEST_F(EventQueueCheckTest, PushingInThePastFailsACheck) {
   EventQueue queue;
   queue.push(100, 0, 0, 0);
   (void)queue.pop();
-  EXPECT_CHECK_FAILS(queue.push(99, 0, 0, 0), "event scheduled in the past");
+  EXPECT_CHECK_FAILS(queue.push(99, 0, 0, 0), "(99 vs 100): event scheduled in the past");
 }
 
 TEST_F(EventQueueCheckTest, PopFromEmptyFailsACheck) {
