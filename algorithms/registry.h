@@ -77,8 +77,14 @@ struct AlgorithmInfo {
 
 // Every algorithm that is built in, in the order `electsim list` prints them.
 const std::vector<AlgorithmInfo>& registry();
-// nullptr if unknown.
+// nullptr if unknown. Looks at the built-in algorithms, then at those registered for tests.
 const AlgorithmInfo* find_algorithm(std::string_view name);
+
+// Adds an algorithm that only tests use (tests/algorithms/): find_algorithm finds it, so a
+// scenario or --algorithm can name it, but registry() and `electsim list` do not show it. A name
+// already registered is replaced. Not thread-safe: register before any run starts. Pointers from
+// find_algorithm stay valid.
+void register_algorithm_for_tests(AlgorithmInfo info);
 // The names of algorithms in DESIGN.md's contract that are not implemented yet.
 std::vector<std::string> planned_algorithms();
 

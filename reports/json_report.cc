@@ -53,8 +53,13 @@ Json timeline_json(const RunResult& run) {
 }
 
 Json percentiles_json(const Percentiles& p) {
-  return Json{{"p50", p.p50.ns()}, {"p90", p.p90.ns()}, {"p99", p.p99.ns()},
-              {"max", p.max.ns()}, {"count", p.count}};
+  return Json{{"p50", p.p50.ns()},
+              {"p90", p.p90.ns()},
+              {"p99", p.p99.ns()},
+              {"max", p.max.ns()},
+              {"count", p.count},
+              {"approximate", p.approximate},
+              {"relative_error", p.approximate ? RecoveryDistribution::kRelativeError : 0.0}};
 }
 
 }  // namespace
@@ -127,32 +132,52 @@ std::string json_text(const Json& json, int indent) {
   return json.dump(indent, ' ', /*ensure_ascii=*/false, Json::error_handler_t::replace);
 }
 
-std::string sweep_to_json_text(const SweepSummary& summary, const std::vector<RunResult>& runs) {
+std::string sweep_json_opening(const SweepSummary& summary) {
   Json json;
-  json["scenario"] = summary.scenario;
-  json["algorithm"] = summary.algorithm;
-  json["seeds"] = summary.seed_last - summary.seed_first + 1;
-  json["seed_first"] = summary.seed_first;
-  json["seed_last"] = summary.seed_last;
-  json["passed"] = summary.passed;
-  json["failed"] = summary.failed;
-  json["safety_failures"] = summary.safety_failures;
-  json["liveness_failures"] = summary.liveness_failures;
-  json["failing_seeds"] = summary.failing_seeds;
-  json["verdict"] = std::string(verdict_name(sweep_verdict(summary)));
-  json["recovery_ns"] = percentiles_json(summary.recovery);
-  json["leader_changes"] = summary.leader_changes;
-  json["messages"] = summary.messages_delivered;
-  json["events"] = summary.events;
+  json["scenario"] = summary.scenario();
+  json["algorithm"] = summary.algorithm();
+  json["overrides"] = summary.overrides();
+  json["requested_seed_first"] = summary.requested_first();
+  json["requested_seed_last"] = summary.requested_last();
   std::string text = json_text(json, 2);
-  text.erase(text.size() - 2);  // the closing "\n}", reopened to append the runs
-  text += ",\n  \"runs\": [";
-  for (size_t i = 0; i < runs.size(); ++i) {
-    text += i == 0 ? "\n    " : ",\n    ";
-    text += json_text(run_to_json(runs[i]));
+  text.erase(text.size() - 2);  // the closing "\n}", reopened for the runs
+  return text + ",\n  \"runs\": [";
+}
+
+std::string sweep_json_run(const RunResult& run, bool first) {
+  return (first ? "\n    " : ",\n    ") + json_text(run_to_json(run));
+}
+
+std::string sweep_json_closing(SweepSummary& summary, bool any_runs) {
+  Json json;
+  json["seeds"] = summary.seeds();
+  json["seed_first"] = summary.seed_first();
+  json["seed_last"] = summary.seed_last() ? Json(*summary.seed_last()) : Json(nullptr);
+  json["interrupted"] = summary.interrupted();
+  json["passed"] = summary.passed();
+  json["failed"] = summary.failed();
+  json["safety_failures"] = summary.safety_failures();
+  json["liveness_failures"] = summary.liveness_failures();
+  json["internal_errors"] = summary.internal_errors();
+  json["budget_exceeded"] = summary.budget_exceeded();
+  json["failing_seeds"] = summary.failing_seeds();
+  json["failing_seeds_truncated"] = summary.failed() > summary.failing_seeds().size();
+  Json failures = Json::array();
+  for (const FailureNote& note : summary.failure_notes()) {
+    failures.push_back(Json{{"seed", note.seed},
+                            {"verdict", verdict_name(note.verdict)},
+                            {"what", note.what},
+                            {"time_ns", note.time.ns()},
+                            {"replay", note.reproduce}});
   }
-  text += runs.empty() ? "]\n}\n" : "\n  ]\n}\n";
-  return text;
+  json["failures"] = failures;
+  json["verdict"] = std::string(verdict_name(sweep_verdict(summary)));
+  json["recovery_ns"] = percentiles_json(summary.recovery());
+  json["leader_changes"] = summary.leader_changes();
+  json["messages"] = summary.messages_delivered();
+  json["events"] = summary.events();
+  // dump(2) opens with "{" and a newline; the runs' array closes first and the keys follow it.
+  return (any_runs ? "\n  ]," : "],") + json_text(json, 2).substr(1) + "\n";
 }
 
 }  // namespace electsim::reports

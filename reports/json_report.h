@@ -29,8 +29,31 @@ nlohmann::ordered_json run_to_json(const RunResult& run);
 // have the bad bytes replaced by U+FFFD rather than throwing: output must never fail on them.
 // `indent` < 0 gives one line.
 std::string json_text(const nlohmann::ordered_json& json, int indent = -1);
-// The sweep's JSON text. Each run is rendered and discarded in turn, so a 10,000-seed sweep never
-// holds the whole document as a tree (that cost hundreds of megabytes); one run per line.
-std::string sweep_to_json_text(const SweepSummary& summary, const std::vector<RunResult>& runs);
+
+// The sweep's JSON, written as the sweep goes, in three parts: the opening, one line per run in
+// seed order, and the closing with the summary. Nothing is held back, so a sweep of any size
+// writes its JSON in constant memory. The document is
+//   {
+//     "scenario": ..., "algorithm": ..., "overrides": [...],
+//     "requested_seed_first": A, "requested_seed_last": B,
+//     "runs": [
+//       {one run, as run_to_json, on one line},
+//       ...
+//     ],
+//     "seeds": N, "seed_first": A, "seed_last": L, "interrupted": false,
+//     "passed", "failed", "safety_failures", "liveness_failures", "internal_errors",
+//     "budget_exceeded", "failing_seeds" (the first 1,000), "failing_seeds_truncated",
+//     "failures" (the first 100: seed, verdict, what, time_ns, replay), "verdict",
+//     "recovery_ns": {"p50", "p90", "p99", "max", "count", "approximate", "relative_error"},
+//     "leader_changes", "messages", "events"
+//   }
+// with every key on its own line. The summary follows the runs because it is known only at the
+// end. seed_first..seed_last is the range summarized: the requested one, or after an interrupt
+// its finished prefix (seed_last is null if no seed finished).
+std::string sweep_json_opening(const SweepSummary& summary);
+// `first` is true for the first run of the sweep (no comma before it).
+std::string sweep_json_run(const RunResult& run, bool first);
+// `any_runs` is false if no run was written.
+std::string sweep_json_closing(SweepSummary& summary, bool any_runs);
 
 }  // namespace electsim::reports

@@ -1,61 +1,72 @@
 #include "reports/sweep_summary.h"
 
-#include <algorithm>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "sim/check.h"
 
 namespace electsim::reports {
 
-Percentiles percentiles(std::vector<sim::Duration> values) {
-  Percentiles result;
-  result.count = values.size();
-  if (values.empty()) return result;
-  std::sort(values.begin(), values.end());
-  auto rank = [&](uint64_t percent) {
-    // Nearest rank: the smallest value with at least `percent`% of the values at or below it.
-    const uint64_t n = values.size();
-    const uint64_t index = (percent * n + 99) / 100;
-    return values[std::max<uint64_t>(index, 1) - 1];
-  };
-  result.p50 = rank(50);
-  result.p90 = rank(90);
-  result.p99 = rank(99);
-  result.max = values.back();
-  return result;
+SweepSummary::SweepSummary(std::string scenario, std::string algorithm,
+                           std::vector<std::string> overrides, uint64_t requested_first,
+                           uint64_t requested_last)
+    : scenario_(std::move(scenario)),
+      algorithm_(std::move(algorithm)),
+      overrides_(std::move(overrides)),
+      requested_first_(requested_first),
+      requested_last_(requested_last) {
+  SIM_CHECK_LE(requested_first, requested_last, "a sweep's seed range runs forwards");
 }
 
-SweepSummary summarize(const std::vector<RunResult>& runs, uint64_t seed_first,
-                       uint64_t seed_last) {
-  SweepSummary summary;
-  summary.seed_first = seed_first;
-  summary.seed_last = seed_last;
-  std::vector<sim::Duration> recovery;
-  for (const RunResult& run : runs) {
-    if (summary.scenario.empty()) {
-      summary.scenario = run.scenario;
-      summary.algorithm = run.algorithm;
-    }
-    if (run.verdict == Verdict::kPass) {
-      ++summary.passed;
-    } else {
-      ++summary.failed;
-      summary.failing_seeds.push_back(run.seed);
-      if (run.verdict == Verdict::kSafetyViolation) ++summary.safety_failures;
-      if (run.verdict == Verdict::kLivenessViolation) ++summary.liveness_failures;
-    }
-    recovery.insert(recovery.end(), run.checks.recovery.begin(), run.checks.recovery.end());
-    summary.leader_changes += run.checks.leader_changes;
-    summary.messages_delivered += run.messages_delivered;
-    summary.events += run.events;
+void SweepSummary::add(const RunResult& run) {
+  const uint64_t expected = seed_last_ ? *seed_last_ + 1 : requested_first_;
+  SIM_CHECK_EQ(run.seed, expected, "sweep runs are summarized in seed order, without gaps");
+  SIM_CHECK(!seed_last_ || *seed_last_ < requested_last_, "a run past the requested range");
+  seed_last_ = run.seed;
+  if (run.verdict == Verdict::kPass) {
+    ++passed_;
+  } else {
+    add_failure(run);
   }
-  summary.recovery = percentiles(std::move(recovery));
-  return summary;
+  for (sim::Duration recovery : run.checks.recovery) recovery_.add(recovery);
+  leader_changes_ += run.checks.leader_changes;
+  messages_delivered_ += run.messages_delivered;
+  events_ += run.events;
+}
+
+void SweepSummary::add_failure(const RunResult& run) {
+  ++failed_;
+  switch (run.verdict) {
+    case Verdict::kSafetyViolation: ++safety_failures_; break;
+    case Verdict::kLivenessViolation: ++liveness_failures_; break;
+    case Verdict::kInternalError: ++internal_errors_; break;
+    case Verdict::kBudgetExceeded: ++budget_exceeded_; break;
+    case Verdict::kPass: break;
+  }
+  if (failing_seeds_.size() < kMaxFailingSeeds) failing_seeds_.push_back(run.seed);
+  if (failure_notes_.size() < kMaxFailureNotes) {
+    const bool has_violation = !run.checks.violations.empty();
+    const sim::Instant time = has_violation && run.error.empty()
+                                  ? run.checks.violations.front().time
+                                  : run.error_time;
+    failure_notes_.push_back(
+        FailureNote{run.seed, run.verdict, failure_text(run), time, run.reproduce});
+  }
 }
 
 Verdict sweep_verdict(const SweepSummary& summary) {
-  if (summary.safety_failures > 0) return Verdict::kSafetyViolation;
-  if (summary.liveness_failures > 0) return Verdict::kLivenessViolation;
-  // Any other failure is a run its budget stopped (exit 65): not a pass.
-  if (summary.failed > 0) return Verdict::kBudgetExceeded;
+  if (summary.internal_errors() > 0) return Verdict::kInternalError;
+  if (summary.safety_failures() > 0) return Verdict::kSafetyViolation;
+  if (summary.liveness_failures() > 0) return Verdict::kLivenessViolation;
+  if (summary.budget_exceeded() > 0) return Verdict::kBudgetExceeded;
   return Verdict::kPass;
+}
+
+std::string failure_text(const RunResult& run) {
+  if (!run.error.empty()) return run.error;
+  if (run.checks.violations.empty()) return "";
+  const auto& first = run.checks.violations.front();
+  return absl::StrCat(first.check, ": ", first.detail);
 }
 
 }  // namespace electsim::reports

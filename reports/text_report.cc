@@ -145,38 +145,4 @@ std::string run_to_text(const RunResult& run, const RunTextOptions& options) {
   return out;
 }
 
-std::string sweep_to_text(const SweepSummary& summary, const std::vector<RunResult>& runs,
-                          size_t max_failures) {
-  std::string out;
-  absl::StrAppend(&out, "scenario ", summary.scenario, ", algorithm ", summary.algorithm,
-                  ", seeds ", summary.seed_first, "..", summary.seed_last, "\n");
-  absl::StrAppend(&out, "passed ", summary.passed, ", failed ", summary.failed, " (",
-                  summary.safety_failures, " safety, ", summary.liveness_failures,
-                  " liveness)\n");
-  const Percentiles& p = summary.recovery;
-  if (p.count > 0) {
-    absl::StrAppend(&out, "recovery over ", p.count, " windows: p50 ", human(p.p50), ", p90 ",
-                    human(p.p90), ", p99 ", human(p.p99), ", max ", human(p.max), "\n");
-  } else {
-    absl::StrAppend(&out, "recovery: no disruption measured\n");
-  }
-  size_t printed = 0;
-  for (const RunResult& run : runs) {
-    if (run.verdict == Verdict::kPass) continue;
-    if (printed++ == max_failures) {
-      absl::StrAppend(&out, "  ... ", summary.failed - max_failures, " more failing seeds\n");
-      break;
-    }
-    const std::string first =
-        run.checks.violations.empty()
-            ? std::string("")
-            : absl::StrCat(run.checks.violations.front().check, ": ",
-                           run.checks.violations.front().detail);
-    absl::StrAppend(&out, "  seed ", run.seed, " ", verdict_name(run.verdict), " - ", first,
-                    "\n    ", run.reproduce, "\n");
-  }
-  absl::StrAppend(&out, "verdict ", verdict_name(sweep_verdict(summary)), "\n");
-  return out;
-}
-
 }  // namespace electsim::reports

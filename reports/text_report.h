@@ -6,7 +6,6 @@
 #include <vector>
 
 #include "reports/run_result.h"
-#include "reports/sweep_summary.h"
 
 namespace electsim::reports {
 
@@ -15,8 +14,6 @@ struct RunTextOptions {
 };
 std::string run_to_text(const RunResult& run, const RunTextOptions& options);
 
-// `runs` in seed order; prints at most `max_failures` failing seeds with reproduce commands.
-std::string sweep_to_text(const SweepSummary& summary, const std::vector<RunResult>& runs,
-                          size_t max_failures = 10);
+// A sweep's summary is in reports/sweep_text.h.
 
 }  // namespace electsim::reports

@@ -12,14 +12,10 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "scenarios/seed_range.h"
 #include "scenarios/scenario.h"
 
 namespace electsim::scenarios {
-
-struct SeedRange {
-  uint64_t first = 0;
-  uint64_t last = 0;
-};
 
 // What names the scenario and changes it before it runs (shared by run, sweep and check).
 struct ScenarioFlags {

@@ -1,10 +1,13 @@
 // The electsim command line (DESIGN.md, "The outside contract"): run, sweep, check, list.
 // Exit codes: 0 pass, 1 safety violation, 2 liveness violation, 64 bad command line,
 // 65 bad scenario file, 70 internal error, 73 an output cannot be created, 74 a write failed,
-// 130 interrupted. Parsing lives in scenarios/command_line.cc (so that
-// it can be fuzzed); this file executes what was parsed.
+// 130 interrupted (a sweep summarizes its finished seeds first). A failed internal check in a run
+// is that run's verdict internal_error (70); a sweep's verdict ranks internal_error over safety
+// over liveness over budget_exceeded (reports::sweep_verdict). Parsing lives in
+// scenarios/command_line.cc (so that it can be fuzzed); this file executes what was parsed.
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <exception>
 #include <iostream>
@@ -14,6 +17,8 @@
 #include <vector>
 
 #include "reports/json_report.h"
+#include "reports/sweep_summary.h"
+#include "reports/sweep_text.h"
 #include "reports/text_report.h"
 #include "absl/strings/str_cat.h"
 #include "scenarios/builtin_scenarios.h"
@@ -25,12 +30,15 @@
 #include "scenarios/runner.h"
 #include "scenarios/scenario.h"
 #include "scenarios/scenario_text.h"
+#include "scenarios/sweep.h"
 
 namespace {
 
 using namespace electsim;
 using scenarios::kExitBadScenario;
+using scenarios::kExitCannotCreate;
 using scenarios::kExitInternal;
+using scenarios::kExitIoError;
 using scenarios::kExitUsage;
 using scenarios::CheckCommand;
 using scenarios::FinishedCommand;
@@ -115,6 +123,15 @@ std::string wrote_line(const scenarios::Outputs& outputs, const sim::JsonlSink* 
 
 void print_run_report(std::ostream& out, const scenarios::OutputFlags& flags,
                       const scenarios::Scenario& scenario, const reports::RunResult& result) {
+  if (result.verdict == reports::Verdict::kInternalError) {
+    // A failed internal check: no checks or timeline to show, only what failed and where.
+    if (flags.quiet) {
+      out << "internal_error seed " << result.seed << ": " << result.error << "\n";
+    } else {
+      out << scenarios::version_line() << "\n" << reports::run_failure_to_text(result);
+    }
+    return;
+  }
   if (flags.quiet) {
     out << reports::verdict_name(result.verdict) << " seed " << result.seed << " fingerprint "
         << reports::format_fingerprint(result.fingerprint) << "\n";
@@ -176,37 +193,69 @@ int command_run(const RunCommand& command, const std::string& program) {
   return exit_code;
 }
 
+// Progress on a terminal: "\r12345 seeds done" now and then (the range may hold 2^64 seeds, which
+// does not fit in 64 bits, so it is the count done that is shown, not a fraction).
+void show_progress(uint64_t done) {
+  if (done % 256 != 0) return;
+  std::fprintf(stderr, "\r%llu seeds done", static_cast<unsigned long long>(done));
+}
+
 int command_sweep(const SweepCommand& command, const std::string& program) {
+  // The first SIGINT or SIGTERM stops handing out seeds and the finished prefix is summarized; a
+  // second one removes the temporary files and exits at once. Installed before any exists.
+  scenarios::install_interrupt_handlers(scenarios::InterruptMode::kGraceful);
   int exit_code = 0;
   auto scenario = load(command.scenario, program, exit_code);
   if (!scenario) return exit_code;
   if (command.scenario.print_scenario) return print_scenario(command.scenario, *scenario);
   const auto& flags = command.output;
-  const int jobs = command.jobs;
-  const uint64_t first = command.seeds ? command.seeds->first : scenario->seed_first;
-  const uint64_t last = command.seeds ? command.seeds->last : scenario->seed_last;
-  // Hook for the sweep's interrupt handling: install_interrupt_handlers(kGraceful) belongs
-  // before open_outputs, so the temporary JSON file is removed by a second interrupt too (and by
-  // the ordinary return after a graceful stop).
+  const scenarios::SeedRange range =
+      command.seeds.value_or(scenarios::SeedRange{scenario->seed_first, scenario->seed_last});
   auto outputs = open_outputs({{"--json", flags.json_path}}, *scenario, exit_code);
   if (!outputs) return exit_code;
   std::ostream& report = outputs->uses_standard_output() ? std::cerr : std::cout;
-  const bool show_progress = !flags.quiet && isatty(STDERR_FILENO) != 0;
-  auto progress = [&](uint64_t done, uint64_t total) {
-    if (show_progress && (done % 64 == 0 || done == total)) {
-      std::fprintf(stderr, "\r%llu/%llu seeds", static_cast<unsigned long long>(done),
-                   static_cast<unsigned long long>(total));
-      if (done == total) std::fprintf(stderr, "\n");
-    }
-  };
-  const auto runs = scenarios::run_sweep(*scenario, first, last, jobs, progress);
-  const auto summary = reports::summarize(runs, first, last);
-  if (!flags.quiet) report << scenarios::version_line() << "\n";
-  report << reports::sweep_to_text(summary, runs, flags.quiet ? 3 : 10);
-  if (scenarios::OutputFile* json = outputs->find("--json")) {
-    json->write(reports::sweep_to_json_text(summary, runs));
+  scenarios::OutputFile* json = outputs->find("--json");
+  reports::SweepSummary summary(scenario->name, scenario->algorithm,
+                                scenarios::override_words(*scenario), range.first, range.last);
+  if (json != nullptr) json->write(reports::sweep_json_opening(summary));
+  if (!flags.quiet) report << scenarios::version_line() << std::endl;  // the sweep may be long
+  const bool progress = !flags.quiet && isatty(STDERR_FILENO) != 0;
+  scenarios::SweepOptions options;
+  options.jobs = command.jobs;
+  options.run.keep_timeline = false;
+  options.stop_requested = scenarios::interrupt_requested;
+  bool any_runs = false;
+  const auto started = std::chrono::steady_clock::now();  // wall time, for people only
+  auto outcome = scenarios::run_sweep(
+      *scenario, range, options, [&](const reports::RunResult& run) {
+        summary.add(run);
+        if (progress) show_progress(summary.seeds());
+        // A write error is kept by the output and reported when it is committed (exit 74).
+        if (json != nullptr) json->write(reports::sweep_json_run(run, !any_runs));
+        any_runs = true;
+        return absl::OkStatus();
+      });
+  if (progress) {
+    std::fprintf(stderr, "\r%llu seeds done\n", static_cast<unsigned long long>(summary.seeds()));
   }
-  return commit_outputs(*outputs, reports::verdict_exit_code(reports::sweep_verdict(summary)));
+  if (!outcome.ok()) {
+    std::cerr << "electsim: " << outcome.status().message() << "\n";
+    return kExitInternal;
+  }
+  if (outcome->stopped) summary.mark_interrupted();
+  const std::chrono::duration<double> wall = std::chrono::steady_clock::now() - started;
+  if (flags.quiet) {
+    report << reports::sweep_verdict_line(summary);
+  } else {
+    reports::SweepTextOptions text_options;
+    text_options.wall_seconds = wall.count();
+    report << reports::sweep_to_text(summary, text_options);
+  }
+  if (json != nullptr) json->write(reports::sweep_json_closing(summary, any_runs));
+  const int verdict_code = outcome->stopped
+                               ? scenarios::kExitInterrupted
+                               : reports::verdict_exit_code(reports::sweep_verdict(summary));
+  return commit_outputs(*outputs, verdict_code);
 }
 
 int command_check(const CheckCommand& command, const std::string& program) {

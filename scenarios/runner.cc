@@ -1,9 +1,7 @@
 #include "scenarios/runner.h"
 
-#include <atomic>
-#include <mutex>
-#include <thread>
 #include <variant>
+#include <exception>
 
 #include "absl/strings/str_cat.h"
 #include "electsim_commit.h"
@@ -139,8 +137,30 @@ std::string reproduce_command(const Scenario& scenario, uint64_t seed) {
   return command;
 }
 
-absl::StatusOr<reports::RunResult> run_scenario(const Scenario& scenario, uint64_t seed,
-                                                const RunOptions& options) {
+namespace {
+
+// Records the world's true time in `time` if an exception (a failed check) leaves the scope.
+class FailureTimeRecorder {
+ public:
+  FailureTimeRecorder(const sim::World& world, sim::Instant& time)
+      : world_(world), time_(time), exceptions_before_(std::uncaught_exceptions()) {}
+  ~FailureTimeRecorder() {
+    if (std::uncaught_exceptions() > exceptions_before_) time_ = world_.now();
+  }
+  FailureTimeRecorder(const FailureTimeRecorder&) = delete;
+  FailureTimeRecorder& operator=(const FailureTimeRecorder&) = delete;
+
+ private:
+  const sim::World& world_;
+  sim::Instant& time_;
+  int exceptions_before_;
+};
+
+// run_scenario without the guard: a failed internal check throws out of it, after setting
+// `failure_time` to the world's true time when it failed.
+absl::StatusOr<reports::RunResult> run_unguarded(const Scenario& scenario, uint64_t seed,
+                                                 const RunOptions& options,
+                                                 sim::Instant& failure_time) {
   const algorithms::AlgorithmInfo* info = algorithms::find_algorithm(scenario.algorithm);
   if (info == nullptr) {
     return absl::InvalidArgumentError(
@@ -149,6 +169,7 @@ absl::StatusOr<reports::RunResult> run_scenario(const Scenario& scenario, uint64
   const auto factory = info->make_factory(scenario.params, scenario.nodes);
   sim::World world(seed, scenario.nodes, scenario_link(scenario.network), *factory);
   world.set_budget(run_budget(scenario));
+  const FailureTimeRecorder failure_time_recorder(world, failure_time);
   configure_clocks(scenario.clocks, seed, world);
 
   std::vector<faults::Fault> plan = scenario.faults;
@@ -235,34 +256,55 @@ absl::StatusOr<reports::RunResult> run_scenario(const Scenario& scenario, uint64
   return result;
 }
 
-std::vector<reports::RunResult> run_sweep(
-    const Scenario& scenario, uint64_t first, uint64_t last, int jobs,
-    const std::function<void(uint64_t, uint64_t)>& progress) {
-  const uint64_t total = last - first + 1;
-  std::vector<reports::RunResult> results(total);
-  std::atomic<uint64_t> next{0};
-  std::atomic<uint64_t> done{0};
-  std::mutex progress_mutex;
-  RunOptions options;
-  options.keep_timeline = false;
-  auto worker = [&]() {
-    for (uint64_t index = next++; index < total; index = next++) {
-      auto run = run_scenario(scenario, first + index, options);
-      SIM_CHECK(run.ok(), "a validated scenario failed to run");
-      results[index] = std::move(*run);
-      const uint64_t finished = ++done;
-      if (progress) {
-        std::lock_guard<std::mutex> lock(progress_mutex);
-        progress(finished, total);
-      }
-    }
-  };
-  const auto threads = static_cast<uint64_t>(std::max(1, jobs));
-  std::vector<std::thread> pool;
-  for (uint64_t i = 1; i < std::min(threads, total); ++i) pool.emplace_back(worker);
-  worker();
-  for (std::thread& thread : pool) thread.join();
-  return results;
+// The result of a run that a failed internal check ended: what the scenario and seed were, the
+// check's one-line message and the true time, and how to reproduce it. Nothing else is known.
+reports::RunResult internal_error_result(const Scenario& scenario, uint64_t seed,
+                                         const std::string& error, sim::Instant time) {
+  reports::RunResult result;
+  result.scenario = scenario.name;
+  result.scenario_path = scenario.path;
+  result.algorithm = scenario.algorithm;
+  result.build = reports::BuildInfo{ELECTSIM_VERSION, ELECTSIM_COMMIT};
+  for (const auto& [name, value] : scenario.params) {
+    result.params.push_back(report_param(name, value));
+  }
+  result.seed = seed;
+  result.verdict = reports::Verdict::kInternalError;
+  result.error = error;
+  result.error_time = time;
+  result.sim_time = time - sim::Instant::zero();
+  result.reproduce = reproduce_command(scenario, seed);
+  return result;
+}
+
+}  // namespace
+
+absl::StatusOr<reports::RunResult> run_scenario(const Scenario& scenario, uint64_t seed,
+                                                const RunOptions& options) {
+  // A check that fails while the world is being built, before the run, happens at time zero.
+  sim::Instant failure_time = sim::Instant::zero();
+  try {
+    return run_unguarded(scenario, seed, options, failure_time);
+  } catch (const sim::InternalCheckFailure& failure) {
+    return internal_error_result(scenario, seed, failure.what(), failure_time);
+  }
+}
+
+reports::RunResult run_scenario_as_result(const Scenario& scenario, uint64_t seed,
+                                          const RunOptions& options) noexcept {
+  try {
+    auto run = run_scenario(scenario, seed, options);
+    if (run.ok()) return *std::move(run);
+    return internal_error_result(scenario, seed, std::string(run.status().message()),
+                                 sim::Instant::zero());
+  } catch (const std::exception& error) {
+    return internal_error_result(scenario, seed,
+                                 absl::StrCat("unexpected exception: ", error.what()),
+                                 sim::Instant::zero());
+  } catch (...) {
+    return internal_error_result(scenario, seed, "unexpected exception of an unknown type",
+                                 sim::Instant::zero());
+  }
 }
 
 }  // namespace electsim::scenarios

@@ -1,6 +1,6 @@
 // Runs a scenario: builds the world for one seed, wires the algorithm, faults, nemesis, checks
-// and trace sink, runs it, and turns what happened into a reports::RunResult. Sweeps run many
-// seeds on several threads, each seed an independent world, results in seed order.
+// and trace sink, runs it, and turns what happened into a reports::RunResult. Sweeps are in
+// scenarios/sweep.h.
 #pragma once
 
 #include <cstdint>
@@ -26,14 +26,16 @@ struct RunOptions {
   bool full_timeline = false;
 };
 
+// A failed internal check (SIM_CHECK) during the run ends only this run: the result has verdict
+// internal_error, the check's one-line message in `error` and the world's true time in
+// `error_time`. An error status is an output that could not be written (the trace).
 absl::StatusOr<reports::RunResult> run_scenario(const Scenario& scenario, uint64_t seed,
                                                 const RunOptions& options);
 
-// Runs seeds first..last on `jobs` threads; the result does not depend on `jobs`.
-// `progress(done, total)` is called from worker threads (serialised) if given.
-std::vector<reports::RunResult> run_sweep(const Scenario& scenario, uint64_t first,
-                                          uint64_t last, int jobs,
-                                          const std::function<void(uint64_t, uint64_t)>& progress);
+// For sweep workers, which must never let an exception escape: as run_scenario, but an error
+// status or any exception (bad_alloc) also becomes an internal_error result.
+reports::RunResult run_scenario_as_result(const Scenario& scenario, uint64_t seed,
+                                          const RunOptions& options) noexcept;
 
 // "PROGRAM run PATH --seed N [--algorithm X] [--set 'k=v']...", quoted for a POSIX shell, with
 // PROGRAM the binary as it was invoked (Scenario::program).

@@ -25,7 +25,7 @@ Instant LocalClock::local_at_drifting(Instant true_now) const {
 }
 
 Instant LocalClock::true_when_local_reaches(Instant local_target, Instant not_before) const {
-  SIM_CHECK(not_before >= base_true_, "clock query before its current segment");
+  SIM_CHECK_GE(not_before, base_true_, "clock query before its current segment");
   if (local_at(not_before) >= local_target) return not_before;
   if (drift_ppm_ == 0) return base_true_ + (local_target - base_local_);  // rate 1: exact
   // Smallest e with floor(e * r / S) >= L  <=>  e * r >= L * S  <=>  e >= ceil(L * S / r).

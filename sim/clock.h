@@ -27,7 +27,7 @@ class LocalClock {
 
   // Local time at true instant `true_now` (which must not precede the current segment).
   Instant local_at(Instant true_now) const {
-    SIM_CHECK(true_now >= base_true_, "clock read before its current segment");
+    SIM_CHECK_GE(true_now, base_true_, "clock read before its current segment");
     if (drift_ppm_ == 0) return base_local_ + (true_now - base_true_);  // the common case, exact
     return local_at_drifting(true_now);
   }

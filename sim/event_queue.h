@@ -33,7 +33,7 @@ class EventQueue {
 
   // Precondition: time >= the time of the last popped event.
   void push(uint64_t time, uint32_t kind, uint32_t node, uint64_t data) {
-    SIM_CHECK(time >= popped_, "event scheduled in the past");
+    SIM_CHECK_GE(time, popped_, "event scheduled in the past");
     const Event event{time, next_seq_++, kind, node, data};
     ++size_;
     // A peek may have moved the radix base past `time` without popping anything (the world

@@ -10,8 +10,8 @@
 #include <gtest/gtest.h>
 
 #include "reports/run_result.h"
-#include "scenarios/runner.h"
 #include "scenarios/scenario.h"
+#include "scenarios/sweep.h"
 
 namespace electsim::scenarios {
 namespace {
@@ -35,7 +35,7 @@ std::vector<double> sweep(const Line& line) {
   EXPECT_TRUE(scenario.ok()) << scenario.status();
   if (!scenario.ok()) return {};
   const int jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  const auto runs = run_sweep(*scenario, 1, kSeeds, jobs, nullptr);
+  const auto runs = collect_sweep(*scenario, SeedRange{1, kSeeds}, jobs);
   std::vector<double> recovery;
   for (const reports::RunResult& run : runs) {
     EXPECT_EQ(run.verdict, reports::Verdict::kPass) << line.timeout << " seed " << run.seed;

@@ -218,8 +218,15 @@ TEST(RunReport, JsonSurvivesInvalidUtf8) {
   ASSERT_NO_THROW(text = reports::json_text(json, 2));
   // U+FFFD for each bad byte.
   EXPECT_THAT(text, HasSubstr("bad \xEF\xBF\xBD\xEF\xBF\xBD name"));
-  ASSERT_NO_THROW(text = reports::sweep_to_json_text(reports::SweepSummary{}, {run}));
-  EXPECT_THAT(text, HasSubstr("\xEF\xBF\xBD"));
+  run.seed = 1;
+  reports::SweepSummary summary("bad \xff name", "raft", {"--set name=\xff"}, 1, 1);
+  summary.add(run);
+  ASSERT_NO_THROW(text = reports::sweep_json_opening(summary) +
+                         reports::sweep_json_run(run, /*first=*/true) +
+                         reports::sweep_json_closing(summary, /*any_runs=*/true));
+  EXPECT_THAT(text, HasSubstr("bad \xEF\xBF\xBD name"));
+  EXPECT_THAT(text, HasSubstr("bad \xEF\xBF\xBD\xEF\xBF\xBD name"));
+  EXPECT_TRUE(nlohmann::json::accept(text));
 }
 
 }  // namespace

@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/check_test_support.h"
+
 #include "sim/prng.h"
 
 namespace electsim::sim {
@@ -123,18 +125,18 @@ TEST(LocalClock, BackwardJumpRepeatsLocalTimes) {
   EXPECT_EQ(clock.true_when_local_reaches(ns(400), ns(1'000)), ns(1'000));
 }
 
-using LocalClockDeathTest = ::testing::Test;
+using LocalClockCheckTest = ::testing::Test;
 
-TEST_F(LocalClockDeathTest, DriftOutOfRangeAborts) {
+TEST_F(LocalClockCheckTest, DriftOutOfRangeFailsACheck) {
   LocalClock clock;
-  EXPECT_DEATH(clock.set_drift_ppm(ns(0), LocalClock::kMaxDriftPpm), "drift out of range");
-  EXPECT_DEATH(clock.set_drift_ppm(ns(0), -LocalClock::kMaxDriftPpm), "drift out of range");
+  EXPECT_CHECK_FAILS(clock.set_drift_ppm(ns(0), LocalClock::kMaxDriftPpm), "drift out of range");
+  EXPECT_CHECK_FAILS(clock.set_drift_ppm(ns(0), -LocalClock::kMaxDriftPpm), "drift out of range");
 }
 
-TEST_F(LocalClockDeathTest, ReadingBeforeTheSegmentAborts) {
+TEST_F(LocalClockCheckTest, ReadingBeforeTheSegmentFailsACheck) {
   LocalClock clock;
   clock.set_drift_ppm(ns(100), 5);
-  EXPECT_DEATH((void)clock.local_at(ns(99)), "before its current segment");
+  EXPECT_CHECK_FAILS((void)clock.local_at(ns(99)), "before its current segment");
 }
 
 }  // namespace

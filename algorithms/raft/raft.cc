@@ -87,7 +87,7 @@ void Raft::on_timer(Context& context, sim::TimerId timer) {
 
 void Raft::become_follower(Context& context, uint64_t term, NodeId leader,
                            StepDownReason reason) {
-  SIM_CHECK(term >= current_term_, "terms never go backwards");
+  SIM_CHECK_GE(term, current_term_, "terms never go backwards");
   const bool was_leader = role_ == RaftRole::kLeader;
   if (was_leader) {
     context.stepped_down(reason);

@@ -1,0 +1,120 @@
+#include "reports/sweep_text.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+
+namespace electsim::reports {
+namespace {
+
+// Milliseconds with one decimal read best in a summary; exact values are in the JSON.
+std::string human(sim::Duration d) {
+  if (d >= sim::Duration::seconds(10)) {
+    return absl::StrFormat("%.2fs", static_cast<double>(d.ns()) / 1e9);
+  }
+  return absl::StrFormat("%.1fms", static_cast<double>(d.ns()) / 1e6);
+}
+
+std::string true_time(sim::Instant t) {
+  return absl::StrFormat("%.9fs", static_cast<double>(t.ns()) / 1e9);
+}
+
+std::string seeds_line(const SweepSummary& summary) {
+  const std::string requested =
+      absl::StrCat(summary.requested_first(), "..", summary.requested_last());
+  if (!summary.interrupted()) return absl::StrCat("seeds ", requested);
+  if (!summary.seed_last()) {
+    return absl::StrCat("seeds ", requested, ": interrupted before any seed finished");
+  }
+  return absl::StrCat("seeds ", summary.seed_first(), "..", *summary.seed_last(), " of ",
+                      requested, " (interrupted: the summary covers the finished seeds ",
+                      summary.seed_first(), "..", *summary.seed_last(), ")");
+}
+
+std::string counts_line(const SweepSummary& summary) {
+  std::string line = absl::StrCat("passed ", summary.passed(), ", failed ", summary.failed(),
+                                  " (", summary.safety_failures(), " safety, ",
+                                  summary.liveness_failures(), " liveness");
+  if (summary.internal_errors() > 0) {
+    absl::StrAppend(&line, ", ", summary.internal_errors(), " internal errors");
+  }
+  if (summary.budget_exceeded() > 0) {
+    absl::StrAppend(&line, ", ", summary.budget_exceeded(), " over budget");
+  }
+  return line + ")\n";
+}
+
+std::string recovery_line(SweepSummary& summary) {
+  const Percentiles p = summary.recovery();
+  if (p.count == 0) return "recovery: no disruption measured\n";
+  std::string line = absl::StrCat("recovery over ", p.count, " windows: p50 ", human(p.p50),
+                                  ", p90 ", human(p.p90), ", p99 ", human(p.p99), ", max ",
+                                  human(p.max));
+  if (p.approximate) {
+    absl::StrAppend(&line, absl::StrFormat(" (approximate: percentiles within %.2f%%)",
+                                           RecoveryDistribution::kRelativeError * 100));
+  }
+  return line + "\n";
+}
+
+std::string failures_text(const SweepSummary& summary, size_t max_failures) {
+  std::string out;
+  size_t printed = 0;
+  for (const FailureNote& note : summary.failure_notes()) {
+    if (printed == max_failures) break;
+    ++printed;
+    absl::StrAppend(&out, "  seed ", note.seed, " ", verdict_name(note.verdict), " - ", note.what);
+    if (note.verdict == Verdict::kInternalError || note.verdict == Verdict::kBudgetExceeded) {
+      absl::StrAppend(&out, " (true time ", true_time(note.time), ")");
+    }
+    absl::StrAppend(&out, "\n    ", note.reproduce, "\n");
+  }
+  if (summary.failed() > printed) {
+    absl::StrAppend(&out, "  ... ", summary.failed() - printed,
+                    " more failing seeds (every run is in --json)\n");
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string sweep_verdict_line(const SweepSummary& summary) {
+  std::string line = absl::StrCat("verdict ", verdict_name(sweep_verdict(summary)), ": ",
+                                  summary.seeds(), " seeds, ", summary.passed(), " passed, ",
+                                  summary.failed(), " failed");
+  if (summary.interrupted()) absl::StrAppend(&line, ", interrupted");
+  return line + "\n";
+}
+
+std::string sweep_to_text(SweepSummary& summary, const SweepTextOptions& options) {
+  std::string out = absl::StrCat("scenario ", summary.scenario(), ", algorithm ",
+                                 summary.algorithm(), ", ", seeds_line(summary), "\n");
+  if (!summary.overrides().empty()) {
+    absl::StrAppend(&out, "overrides ", absl::StrJoin(summary.overrides(), " "), "\n");
+  }
+  absl::StrAppend(&out, counts_line(summary), recovery_line(summary));
+  absl::StrAppend(&out, failures_text(summary, options.max_failures));
+  if (options.wall_seconds) {
+    const double seconds = *options.wall_seconds;
+    absl::StrAppend(&out, absl::StrFormat("took %.2fs of wall time", seconds));
+    if (seconds > 0) {
+      absl::StrAppend(&out, absl::StrFormat(" (%.0f seeds/s)",
+                                            static_cast<double>(summary.seeds()) / seconds));
+    }
+    absl::StrAppend(&out, "\n");
+  }
+  return out + sweep_verdict_line(summary);
+}
+
+std::string run_failure_to_text(const RunResult& run) {
+  std::string out = absl::StrCat("scenario  ", run.scenario, " (", run.scenario_path, "), seed ",
+                                 run.seed, "\n");
+  absl::StrAppend(&out, "algorithm ", run.algorithm, "\n\n");
+  absl::StrAppend(&out, verdict_name(run.verdict), " at true time ", true_time(run.error_time),
+                  ":\n  ", run.error, "\n\n");
+  absl::StrAppend(&out, "verdict     ", verdict_name(run.verdict), "\n");
+  absl::StrAppend(&out, "reproduce   ", run.reproduce, "\n");
+  return out;
+}
+
+}  // namespace electsim::reports

@@ -1,0 +1,52 @@
+// Sweeps: many seeds of one scenario, each seed an independent world, on several threads, handed
+// to the caller in seed order as they finish. Memory does not grow with the number of seeds:
+// workers take seeds from a counter and may run at most a window of seeds ahead of the oldest
+// one the caller has not consumed yet; any range of uint64_t works, all 2^64 seeds too.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "reports/run_result.h"
+#include "scenarios/runner.h"
+#include "scenarios/scenario.h"
+#include "scenarios/seed_range.h"
+
+namespace electsim::scenarios {
+
+struct SweepOptions {
+  int jobs = 1;  // worker threads
+  // How far workers may run ahead of the oldest seed not yet consumed; 0 means 16 per job
+  // (at least 64). It bounds the results held at once, and so the memory.
+  uint64_t window = 0;
+  RunOptions run;  // for every seed (keep_timeline is usually false)
+  // Polled before each seed is handed out; once true, no more seeds start, the ones running
+  // finish and are consumed, and run_sweep returns with `stopped` set. For SIGINT/SIGTERM.
+  std::function<bool()> stop_requested;
+};
+
+struct SweepOutcome {
+  bool stopped = false;  // stop_requested ended the sweep before the last seed
+};
+
+// Runs every seed of `seeds` and calls consume(run) on the calling thread, in seed order, for
+// each, starting at seeds.first with no gaps: after a stop, the runs consumed are exactly those
+// of a shorter range. Results do not depend on `jobs`. A run that fails an internal check (or
+// throws) is consumed as an internal_error result, and the sweep goes on. If consume returns an
+// error, the sweep stops (running seeds finish and are discarded) and that error is returned.
+absl::StatusOr<SweepOutcome> run_sweep(
+    const Scenario& scenario, SeedRange seeds, const SweepOptions& options,
+    const std::function<absl::Status(const reports::RunResult&)>& consume);
+
+// The scenario's command-line overrides as the user wrote them, for the sweep's summary:
+// "--algorithm zab", "--set cluster.nodes=7".
+std::vector<std::string> override_words(const Scenario& scenario);
+
+// The runs of a small sweep, in seed order, for tests and experiments that want them all
+// (memory grows with the number of seeds).
+std::vector<reports::RunResult> collect_sweep(const Scenario& scenario, SeedRange seeds, int jobs);
+
+}  // namespace electsim::scenarios

@@ -1,0 +1,12 @@
+// Linked only into electsim_with_test_algorithms: registers the test-only algorithms before
+// main() runs, so the real command line can name them.
+#include "tests/algorithms/check_tripper.h"
+
+namespace {
+
+const bool kRegistered = [] {
+  electsim::testing::register_check_tripper();
+  return true;
+}();
+
+}  // namespace
