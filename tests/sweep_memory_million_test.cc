@@ -1,6 +1,8 @@
-// Acceptance 3 at full size (label `slow`: about 10 s on two busy cores): a sweep of 10^6 seeds
-// peaks at about the memory of 10^5 seeds, under 200 MB. tests/sweep_cli_test.cc runs the same
-// comparison at 10^4 and 10^5 in the fast suite.
+// Issue 7's acceptance 3 at full size: a sweep of 10^6 seeds peaks at about the memory of 10^5
+// seeds, under 200 MB (about 5 s alone in a Release build, 10 s on two busy cores). In the
+// sanitizer build it is skipped: ASan's shadow memory and quarantine make peak RSS a measure of
+// the sanitizer, not of the sweep, and 10^6 seeds would take minutes there;
+// tests/sweep_cli_test.cc runs the same comparison at 10^4 and 10^5 in every build.
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
@@ -34,7 +36,20 @@ long sweep_peak_kb(const fs::path& dir, uint64_t seeds) {
   return outcome.max_rss_kb;
 }
 
-TEST(SweepMemorySlow, AMillionSeedsPeakAtTheMemoryOfAHundredThousand) {
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kSanitized = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr bool kSanitized = true;
+#else
+constexpr bool kSanitized = false;
+#endif
+#else
+constexpr bool kSanitized = false;
+#endif
+
+TEST(SweepMemory, AMillionSeedsPeakAtTheMemoryOfAHundredThousand) {
+  if (kSanitized) GTEST_SKIP() << "peak RSS under AddressSanitizer measures the sanitizer";
   const fs::path dir = testing::temp_dir("sweep-memory-slow");
   const long small = sweep_peak_kb(dir, 100'000);
   const long large = sweep_peak_kb(dir, 1'000'000);
