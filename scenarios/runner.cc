@@ -156,6 +156,22 @@ class FailureTimeRecorder {
   int exceptions_before_;
 };
 
+// What every result says whatever became of the run: which scenario, build, parameters and seed,
+// and how to reproduce it.
+reports::RunResult result_header(const Scenario& scenario, uint64_t seed) {
+  reports::RunResult result;
+  result.scenario = scenario.name;
+  result.scenario_path = scenario.path;
+  result.algorithm = scenario.algorithm;
+  result.build = reports::BuildInfo{ELECTSIM_VERSION, ELECTSIM_COMMIT};
+  for (const auto& [name, value] : scenario.params) {
+    result.params.push_back(report_param(name, value));
+  }
+  result.seed = seed;
+  result.reproduce = reproduce_command(scenario, seed);
+  return result;
+}
+
 // run_scenario without the guard: a failed internal check throws out of it, after setting
 // `failure_time` to the world's true time when it failed.
 absl::StatusOr<reports::RunResult> run_unguarded(const Scenario& scenario, uint64_t seed,
@@ -220,15 +236,7 @@ absl::StatusOr<reports::RunResult> run_unguarded(const Scenario& scenario, uint6
     if (absl::Status status = options.trace_sink->flush(); !status.ok()) return status;
   }
 
-  reports::RunResult result;
-  result.scenario = scenario.name;
-  result.scenario_path = scenario.path;
-  result.algorithm = scenario.algorithm;
-  result.build = reports::BuildInfo{ELECTSIM_VERSION, ELECTSIM_COMMIT};
-  for (const auto& [name, value] : scenario.params) {
-    result.params.push_back(report_param(name, value));
-  }
-  result.seed = seed;
+  reports::RunResult result = result_header(scenario, seed);
   result.fingerprint = world.trace().fingerprint();
   result.checks = checks.results();
   result.verdict = verdict_of(result.checks);
@@ -252,7 +260,6 @@ absl::StatusOr<reports::RunResult> run_unguarded(const Scenario& scenario, uint6
   result.messages_dropped = world.stats().messages_dropped;
   result.events = world.stats().events;
   result.sim_time = world.now() - sim::Instant::zero();
-  result.reproduce = reproduce_command(scenario, seed);
   return result;
 }
 
@@ -260,20 +267,11 @@ absl::StatusOr<reports::RunResult> run_unguarded(const Scenario& scenario, uint6
 // check's one-line message and the true time, and how to reproduce it. Nothing else is known.
 reports::RunResult internal_error_result(const Scenario& scenario, uint64_t seed,
                                          const std::string& error, sim::Instant time) {
-  reports::RunResult result;
-  result.scenario = scenario.name;
-  result.scenario_path = scenario.path;
-  result.algorithm = scenario.algorithm;
-  result.build = reports::BuildInfo{ELECTSIM_VERSION, ELECTSIM_COMMIT};
-  for (const auto& [name, value] : scenario.params) {
-    result.params.push_back(report_param(name, value));
-  }
-  result.seed = seed;
+  reports::RunResult result = result_header(scenario, seed);
   result.verdict = reports::Verdict::kInternalError;
   result.error = error;
   result.error_time = time;
   result.sim_time = time - sim::Instant::zero();
-  result.reproduce = reproduce_command(scenario, seed);
   return result;
 }
 

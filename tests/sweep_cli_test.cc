@@ -70,7 +70,11 @@ TEST(SweepCli, AllSeedsStartAtOnceAndSigintSummarizesTheFinishedPrefix) {
   EXPECT_EQ(document["seed_last"].get<uint64_t>(), seeds - 1);
   EXPECT_EQ(document["passed"].get<uint64_t>() + document["failed"].get<uint64_t>(), seeds);
   EXPECT_TRUE(absl::StrContains(out, absl::StrCat("seeds 0..", seeds - 1, " of "))) << out;
-  EXPECT_FALSE(fs::exists(dir / "all.json.tmp"));
+  // The temporary file (.all.json.electsim-XXXXXX, scenarios/outputs.h) went with the rename.
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    EXPECT_FALSE(absl::StrContains(entry.path().filename().string(), "electsim-"))
+        << entry.path();
+  }
 }
 
 // Peak memory of a sweep of `seeds` seeds of the tiny scenario, in KB.
@@ -94,6 +98,32 @@ TEST(SweepCli, PeakMemoryDoesNotGrowWithTheNumberOfSeeds) {
   EXPECT_LT(large, 200 * 1024);
   EXPECT_LT(large - small, 20 * 1024) << small << " KB for 10^4 seeds, " << large
                                         << " KB for 10^5";
+}
+
+// Acceptance 3 of issue 7 at full size: 10^6 seeds peak at about the memory of 10^5 (about 5 s
+// alone in a Release build). Skipped under AddressSanitizer: its shadow memory and quarantine
+// make peak RSS a measure of the sanitizer, not of the sweep, and 10^6 seeds would take minutes
+// there; the 10^4 / 10^5 comparison above runs in every build.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kSanitized = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr bool kSanitized = true;
+#else
+constexpr bool kSanitized = false;
+#endif
+#else
+constexpr bool kSanitized = false;
+#endif
+
+TEST(SweepCli, AMillionSeedsPeakAtTheMemoryOfAHundredThousand) {
+  if (kSanitized) GTEST_SKIP() << "peak RSS under AddressSanitizer measures the sanitizer";
+  const fs::path dir = testing::temp_dir("sweep-memory-million");
+  const long small = sweep_peak_kb(dir, 100'000);
+  const long large = sweep_peak_kb(dir, 1'000'000);
+  EXPECT_LT(large, 200 * 1024);
+  EXPECT_LT(large - small, 20 * 1024) << small << " KB for 10^5 seeds, " << large
+                                        << " KB for 10^6";
 }
 
 TEST(SweepCli, QuietPrintsOnlyTheVerdictLine) {
