@@ -77,6 +77,23 @@ std::set<uint64_t> tripping_seeds(uint64_t first, uint64_t last) {
   return seeds;
 }
 
+// However the build spelled __FILE__ (ccache's "../", an absolute path where the prefix map did
+// not apply, or already relative), the failure names the file as the repository does.
+TEST(InternalCheck, FileNamesAreRelativeToTheRepositoryWhateverTheBuildPassed) {
+  auto file_of = [](const char* file) {
+    return sim::InternalCheckFailure(file, 1, "x", "", "m").file();
+  };
+  EXPECT_EQ(file_of("../sim/world.cc"), "sim/world.cc");
+  EXPECT_EQ(file_of("../../tests/algorithms/check_tripper.cc"), "tests/algorithms/check_tripper.cc");
+  EXPECT_EQ(file_of("./algorithms/raft/raft.cc"), "algorithms/raft/raft.cc");
+  EXPECT_EQ(file_of("/tmp/ci-clone/tests/algorithms/check_tripper.cc"),
+            "tests/algorithms/check_tripper.cc");
+  EXPECT_EQ(file_of("/home/u/electsim/algorithms/raft/raft.cc"), "algorithms/raft/raft.cc");
+  EXPECT_EQ(file_of("sim/time.h"), "sim/time.h");
+  EXPECT_EQ(sim::InternalCheckFailure("../sim/time.h", 7, "a < b", "3 vs 4", "m").what(),
+            std::string("sim/time.h:7: check 'a < b' failed (3 vs 4): m"));
+}
+
 TEST(InternalCheck, TheTestPredicateTripsOnSomeSeedsButNotAll) {
   const size_t tripping = tripping_seeds(1, 100).size();
   EXPECT_GE(tripping, 4u);
