@@ -34,7 +34,9 @@ void add_scenario_options(CLI::App& command, ScenarioFlags& flags, std::string& 
   command.add_option("scenario", flags.scenario,
                      "scenario file (YAML), or the name of a built-in scenario (electsim list)")
       ->required();
-  command.add_option("--set", flags.overrides, "override a scenario field: PATH=VALUE")
+  command.add_option("--set", flags.overrides,
+                     "override a scenario field: PATH=VALUE; list items by zero-based index, as "
+                     "in faults[0].at=12s")
       ->type_name("PATH=VALUE");
   command.add_option("--algorithm", algorithm,
                      "run this algorithm instead, with its default parameters");

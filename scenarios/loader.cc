@@ -30,6 +30,41 @@ std::string stem_of(const std::string& path) {
   return stem.empty() ? "scenario" : stem;
 }
 
+bool is_document_marker(std::string_view line) {
+  return (line.starts_with("---") || line.starts_with("...")) &&
+         (line.size() == 3 || line[3] == ' ' || line[3] == '\t' || line[3] == '\r');
+}
+
+// Whether a line holds anything but blanks and a comment.
+bool is_content_line(std::string_view line) {
+  const size_t first = line.find_first_not_of(" \t\r");
+  return first != std::string_view::npos && line[first] != '#';
+}
+
+// The line where content starts when the first YAML document holds none: the content comes after
+// a second `---` or after a `...` (as in "---\n---\nversion: 1"). 0 when the first content, if
+// any, belongs to the first document. yaml-cpp would read such a file as one empty document, and
+// "empty scenario" would hide the content the user can see.
+int content_line_after_empty_first_document(const std::string& text) {
+  int document_starts = 0;
+  bool first_document_ended = false;
+  int number = 0;
+  size_t start = 0;
+  while (start <= text.size()) {
+    const size_t end = std::min(text.find('\n', start), text.size());
+    const std::string_view line(text.data() + start, end - start);
+    ++number;
+    const bool marker = is_document_marker(line);
+    if (marker && line.starts_with("---")) ++document_starts;
+    if (marker && line.starts_with("...")) first_document_ended = true;
+    if (is_content_line(marker ? line.substr(3) : line)) {
+      return document_starts >= 2 || first_document_ended ? number : 0;
+    }
+    start = end + 1;
+  }
+  return 0;
+}
+
 // Where a second YAML document starts, if the text holds one: the first content line after a
 // `---` or `...` marker that follows content (comments and blank lines are not content), or the
 // line of the marker itself if content follows on it. 0 if there is no second document.
@@ -38,14 +73,6 @@ std::string stem_of(const std::string& path) {
 // yaml-cpp 0.7 allocates without bound in YAML::LoadAll on some malformed text that YAML::Load,
 // which stops after the first document, handles (tests/fuzz/findings/yaml-cpp-oom-1.yaml).
 int second_document_line(const std::string& text) {
-  auto is_marker = [](std::string_view line) {
-    return (line.starts_with("---") || line.starts_with("...")) &&
-           (line.size() == 3 || line[3] == ' ' || line[3] == '\t' || line[3] == '\r');
-  };
-  auto is_content = [](std::string_view line) {
-    const size_t first = line.find_first_not_of(" \t\r");
-    return first != std::string_view::npos && line[first] != '#';
-  };
   bool seen_content = false;
   int marker_line = 0;
   int number = 0;
@@ -54,13 +81,13 @@ int second_document_line(const std::string& text) {
     const size_t end = std::min(text.find('\n', start), text.size());
     const std::string_view line(text.data() + start, end - start);
     ++number;
-    if (is_marker(line)) {
-      const bool content_on_marker_line = is_content(line.substr(3));
+    if (is_document_marker(line)) {
+      const bool content_on_marker_line = is_content_line(line.substr(3));
       if (seen_content && marker_line == 0) marker_line = number;
       if (line.starts_with("...")) seen_content = true;  // what follows is another document
       if (marker_line != 0 && content_on_marker_line) return number;
       seen_content = seen_content || content_on_marker_line;
-    } else if (is_content(line)) {
+    } else if (is_content_line(line)) {
       if (marker_line != 0) return number;
       seen_content = true;
     }
@@ -71,6 +98,11 @@ int second_document_line(const std::string& text) {
 
 // Parses the text's one document; a YAML syntax error becomes a positioned LoadError.
 YAML::Node parse_root(const std::string& text, const std::string& path) {
+  if (const int line = content_line_after_empty_first_document(text); line != 0) {
+    throw LoadError{absl::StrCat(path, ":", line,
+                                 ":1: the first YAML document is empty and another one starts "
+                                 "here; a scenario is one document")};
+  }
   if (const int line = second_document_line(text); line != 0) {
     throw LoadError{absl::StrCat(path, ":", line,
                                  ":1: a scenario file holds one YAML document; found another here")};
