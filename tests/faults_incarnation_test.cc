@@ -105,5 +105,25 @@ TEST(CrashIncarnation, OnlyTheSupersededNodeOfAMultiNodeCrashStaysDown) {
             "crash n2, n3, restarted n3 after 10s, restart of n2 skipped: n2 crashed again at 15s");
 }
 
+// The nemesis cannot supersede a crash this way (it draws no restarts of its own, and a crash
+// of a node that is down is skipped), but it draws pauses and crashes that can supersede a
+// pause: n2 paused at 10s for 20s, crashed at 15s and restarted at 20s, paused again at 22s for
+// 18s. The first pause's resume at 30s must not end the second pause, due at 40s.
+TEST(PauseIncarnation, FirstPauseResumeDoesNotEndALaterPause) {
+  Cluster cluster(3);
+  cluster.inject({fault_at(FaultKind::kPause, 10 * kSecond, {node_target(kN2)}, 20 * kSecond),
+                  crash_n2_at(15, 5),
+                  fault_at(FaultKind::kPause, 22 * kSecond, {node_target(kN2)}, 18 * kSecond)});
+  cluster.run_to_ms(35 * kSecond);
+  EXPECT_EQ(cluster.world().status(kN2), NodeStatus::kPaused);
+  cluster.run_to_ms(45 * kSecond);
+  EXPECT_EQ(cluster.world().status(kN2), NodeStatus::kUp);
+  const auto resumes = cluster.recorder().of(RecordKind::kResume, kN2);
+  ASSERT_EQ(resumes.size(), 1u);
+  EXPECT_EQ(resumes[0].time, at_ms(40 * kSecond));
+  EXPECT_EQ(cluster.fired()[0].effect, "pause n2, resume after 20s skipped: n2 paused again at 22s");
+  EXPECT_EQ(cluster.fired()[2].effect, "pause n2 for 18s");
+}
+
 }  // namespace
 }  // namespace electsim::faults
