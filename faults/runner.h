@@ -42,6 +42,7 @@ class FaultRunner : public std::enable_shared_from_this<FaultRunner> {
     std::vector<NodeId> nodes;        // processes or clocks it changed
     // A crash's: each node's World::incarnation just after this crash stopped it. The restart
     // revives a node only if no crash has come since (issue 8: crashes have incarnations).
+    // A pause's: each node's pause count (pauses_) just after this pause froze it, likewise.
     std::vector<uint32_t> incarnations;
     std::vector<DirectedLink> links;  // links it cut or degraded
     std::vector<Duration> previous_offsets;
@@ -59,6 +60,7 @@ class FaultRunner : public std::enable_shared_from_this<FaultRunner> {
   void end(size_t index);
   void end_process(size_t index);
   void end_crash(size_t index);
+  void end_pause(size_t index);
   void end_network(size_t index, bool by_heal);
   void end_clock(size_t index);
 
@@ -79,6 +81,9 @@ class FaultRunner : public std::enable_shared_from_this<FaultRunner> {
   std::vector<InForce> in_force_;
   // When a fault last crashed each node: the reason a superseded restart gives.
   std::vector<sim::Instant> crashed_at_;
+  // How many times a fault paused each node, and when last: a pause's resume ends only its own.
+  std::vector<uint32_t> pauses_;
+  std::vector<sim::Instant> paused_at_;
   LinkCuts cuts_;
   LinkDegradations degradations_;
 };

@@ -83,6 +83,8 @@ bool FaultRunner::fire_process(size_t index, TargetResolver& resolver, FiredFaul
         break;
       default:
         world_.pause(node);
+        in_force_[index].incarnations.push_back(++pauses_[node]);
+        paused_at_[node] = world_.now();
         break;
     }
   }
@@ -103,10 +105,38 @@ void FaultRunner::end_process(size_t index) {
     end_crash(index);
     return;
   }
-  // A node that something else crashed meanwhile is left as it is: World::resume does nothing
-  // to a node that is not paused.
-  for (NodeId node : in_force_[index].nodes) world_.resume(node);
-  finish(index, absl::StrCat(" for ", lasted(index)));
+  end_pause(index);
+}
+
+void FaultRunner::end_pause(size_t index) {
+  const InForce& in_force = in_force_[index];
+  SIM_CHECK(in_force.incarnations.size() == in_force.nodes.size(), "one pause count per node");
+  std::vector<NodeId> resumed;
+  std::vector<NodeId> left;
+  std::vector<std::string> reasons;  // why each node in `left` was not resumed
+  for (size_t i = 0; i < in_force.nodes.size(); ++i) {
+    const NodeId node = in_force.nodes[i];
+    if (pauses_[node] != in_force.incarnations[i]) {
+      left.push_back(node);  // a later pause owns the node now: its own resume is due later
+      reasons.push_back(absl::StrCat(node_name(node), " paused again at ",
+                                     sim::format_instant_readable(paused_at_[node])));
+      continue;
+    }
+    // A node that something else crashed meanwhile is left as it is: World::resume does
+    // nothing to a node that is not paused.
+    world_.resume(node);
+    resumed.push_back(node);
+  }
+  const std::string after = absl::StrCat(" after ", lasted(index));
+  const std::string why = absl::StrJoin(reasons, ", ");
+  if (left.empty()) {
+    finish(index, absl::StrCat(" for ", lasted(index)));
+  } else if (resumed.empty()) {
+    finish(index, absl::StrCat(", resume", after, " skipped: ", why));
+  } else {
+    finish(index, absl::StrCat(" for ", lasted(index), ", resumed ", node_names(resumed),
+                               ", resume of ", node_names(left), " skipped: ", why));
+  }
 }
 
 void FaultRunner::end_crash(size_t index) {
