@@ -18,6 +18,10 @@ struct FiredFault {
   sim::Instant start;
   std::optional<sim::Instant> end;  // when it healed / the node restarted / the pause ended
   bool skipped = false;        // its target did not exist when it fired (e.g. no leader)
+  // A crash whose scheduled restart left at least one of its nodes alone, because the node was
+  // no longer down from this crash (restarted by something else, perhaps crashed again since);
+  // the effect says which node and why.
+  bool restart_skipped = false;
   // One sentence on what it hit: "partition cut the leader n3 off from 3 of 4 nodes for 12.3s".
   std::string effect;
   std::vector<sim::NodeId> nodes;  // the nodes it hit

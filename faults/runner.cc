@@ -14,6 +14,9 @@ FaultRunner::FaultRunner(sim::World& world, const std::vector<Fault>& plan, sim:
       fired_(fired),
       durations_(std::move(durations)),
       in_force_(plan.size()),
+      crashed_at_(world.size()),
+      pauses_(world.size(), 0),
+      paused_at_(world.size()),
       cuts_(world.size()),
       degradations_(world.size()) {
   SIM_CHECK(durations_.size() == plan_.size(), "one drawn duration per fault");

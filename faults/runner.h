@@ -40,6 +40,10 @@ class FaultRunner : public std::enable_shared_from_this<FaultRunner> {
     bool active = false;
     size_t fired_slot = 0;            // its entry in fired_
     std::vector<NodeId> nodes;        // processes or clocks it changed
+    // A crash's: each node's World::incarnation just after this crash stopped it. The restart
+    // revives a node only if no crash has come since (issue 8: crashes have incarnations).
+    // A pause's: each node's pause count (pauses_) just after this pause froze it, likewise.
+    std::vector<uint32_t> incarnations;
     std::vector<DirectedLink> links;  // links it cut or degraded
     std::vector<Duration> previous_offsets;
     std::vector<int64_t> previous_drifts;
@@ -55,6 +59,8 @@ class FaultRunner : public std::enable_shared_from_this<FaultRunner> {
   // The scheduled end of fault `index`; nothing if it already ended (a heal came first).
   void end(size_t index);
   void end_process(size_t index);
+  void end_crash(size_t index);
+  void end_pause(size_t index);
   void end_network(size_t index, bool by_heal);
   void end_clock(size_t index);
 
@@ -73,6 +79,11 @@ class FaultRunner : public std::enable_shared_from_this<FaultRunner> {
   std::vector<FiredFault>& fired_;
   std::vector<std::optional<Duration>> durations_;
   std::vector<InForce> in_force_;
+  // When a fault last crashed each node: the reason a superseded restart gives.
+  std::vector<sim::Instant> crashed_at_;
+  // How many times a fault paused each node, and when last: a pause's resume ends only its own.
+  std::vector<uint32_t> pauses_;
+  std::vector<sim::Instant> paused_at_;
   LinkCuts cuts_;
   LinkDegradations degradations_;
 };

@@ -75,12 +75,16 @@ bool FaultRunner::fire_process(size_t index, TargetResolver& resolver, FiredFaul
       case FaultKind::kCrash:
       case FaultKind::kAmnesiaCrash:
         world_.crash(node);
+        in_force_[index].incarnations.push_back(world_.incarnation(node));
+        crashed_at_[node] = world_.now();
         break;
       case FaultKind::kRestart:
         world_.restart(node, fault.amnesia);
         break;
       default:
         world_.pause(node);
+        in_force_[index].incarnations.push_back(++pauses_[node]);
+        paused_at_[node] = world_.now();
         break;
     }
   }
@@ -97,25 +101,79 @@ bool FaultRunner::fire_process(size_t index, TargetResolver& resolver, FiredFaul
 
 void FaultRunner::end_process(size_t index) {
   const Fault& fault = plan_[index];
-  // A node that something else restarted (or crashed, while paused) meanwhile is left as it is:
-  // World::restart and World::resume do nothing to a node in the wrong state.
-  for (NodeId node : in_force_[index].nodes) {
-    if (fault.kind == FaultKind::kPause) {
-      world_.resume(node);
+  if (fault.kind != FaultKind::kPause) {
+    end_crash(index);
+    return;
+  }
+  end_pause(index);
+}
+
+void FaultRunner::end_pause(size_t index) {
+  const InForce& in_force = in_force_[index];
+  SIM_CHECK(in_force.incarnations.size() == in_force.nodes.size(), "one pause count per node");
+  std::vector<NodeId> resumed;
+  std::vector<NodeId> left;
+  std::vector<std::string> reasons;  // why each node in `left` was not resumed
+  for (size_t i = 0; i < in_force.nodes.size(); ++i) {
+    const NodeId node = in_force.nodes[i];
+    if (pauses_[node] != in_force.incarnations[i]) {
+      left.push_back(node);  // a later pause owns the node now: its own resume is due later
+      reasons.push_back(absl::StrCat(node_name(node), " paused again at ",
+                                     sim::format_instant_readable(paused_at_[node])));
+      continue;
+    }
+    // A node that something else crashed meanwhile is left as it is: World::resume does
+    // nothing to a node that is not paused.
+    world_.resume(node);
+    resumed.push_back(node);
+  }
+  const std::string after = absl::StrCat(" after ", lasted(index));
+  const std::string why = absl::StrJoin(reasons, ", ");
+  if (left.empty()) {
+    finish(index, absl::StrCat(" for ", lasted(index)));
+  } else if (resumed.empty()) {
+    finish(index, absl::StrCat(", resume", after, " skipped: ", why));
+  } else {
+    finish(index, absl::StrCat(" for ", lasted(index), ", resumed ", node_names(resumed),
+                               ", resume of ", node_names(left), " skipped: ", why));
+  }
+}
+
+void FaultRunner::end_crash(size_t index) {
+  const InForce& in_force = in_force_[index];
+  SIM_CHECK(in_force.incarnations.size() == in_force.nodes.size(),
+            "one incarnation per crashed node");
+  const bool amnesia = plan_[index].kind == FaultKind::kAmnesiaCrash;
+  std::vector<NodeId> restarted;
+  std::vector<NodeId> left;
+  std::vector<std::string> reasons;  // why each node in `left` was not restarted
+  for (size_t i = 0; i < in_force.nodes.size(); ++i) {
+    const NodeId node = in_force.nodes[i];
+    // A later crash owns the node now, even if it is down: its own restart is due later.
+    if (world_.incarnation(node) != in_force.incarnations[i]) {
+      left.push_back(node);
+      reasons.push_back(absl::StrCat(node_name(node), " crashed again at ",
+                                     sim::format_instant_readable(crashed_at_[node])));
+    } else if (world_.status(node) != sim::NodeStatus::kDown) {
+      left.push_back(node);  // restarted early by something else
+      reasons.push_back(absl::StrCat(node_name(node), " is not down"));
     } else {
-      world_.restart(node, fault.kind == FaultKind::kAmnesiaCrash);
+      world_.restart(node, amnesia);
+      restarted.push_back(node);
     }
   }
-  switch (fault.kind) {
-    case FaultKind::kPause:
-      finish(index, absl::StrCat(" for ", lasted(index)));
-      return;
-    case FaultKind::kAmnesiaCrash:
-      finish(index, absl::StrCat(", restarted with nothing after ", lasted(index)));
-      return;
-    default:
-      finish(index, absl::StrCat(", restarted after ", lasted(index)));
-      return;
+  fired_of(index).restart_skipped = !left.empty();
+  const std::string restart = amnesia ? "restart with nothing" : "restart";
+  const std::string restarted_words = amnesia ? "restarted with nothing" : "restarted";
+  const std::string after = absl::StrCat(" after ", lasted(index));
+  const std::string why = absl::StrJoin(reasons, ", ");
+  if (left.empty()) {
+    finish(index, absl::StrCat(", ", restarted_words, after));
+  } else if (restarted.empty()) {
+    finish(index, absl::StrCat(", ", restart, after, " skipped: ", why));
+  } else {
+    finish(index, absl::StrCat(", ", restarted_words, " ", node_names(restarted), after, ", ",
+                               restart, " of ", node_names(left), " skipped: ", why));
   }
 }
 

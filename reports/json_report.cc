@@ -110,7 +110,8 @@ Json run_to_json(const RunResult& run) {
                {"end_ns", f.end ? Json(f.end->ns()) : Json(nullptr)},
                {"skipped", f.skipped},
                {"effect", f.effect},
-               {"nodes", node_names(f.nodes)}};
+               {"nodes", node_names(f.nodes)},
+               {"restart_skipped", f.restart_skipped}};
     faults.push_back(fault);
   }
   json["faults_fired"] = faults;

@@ -37,6 +37,9 @@ struct FaultRecord {
   bool skipped = false;
   std::string effect;
   std::vector<sim::NodeId> nodes;
+  // A crash whose restart left a node alone that was no longer down from it (the effect says
+  // why: restarted early, or crashed again since).
+  bool restart_skipped = false;
 };
 
 struct TimelineEntry {

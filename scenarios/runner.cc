@@ -248,7 +248,8 @@ absl::StatusOr<reports::RunResult> run_unguarded(const Scenario& scenario, uint6
   }
   for (const faults::FiredFault& fired : injector.fired()) {
     result.faults.push_back(reports::FaultRecord{fired.label, fired.start, fired.end,
-                                                 fired.skipped, fired.effect, fired.nodes});
+                                                 fired.skipped, fired.effect, fired.nodes,
+                                                 fired.restart_skipped});
   }
   result.nemesis_kinds = nemesis_kinds;
   result.timeline = timeline_entries(timeline, injector);

@@ -101,6 +101,9 @@ class World {
   void pause(NodeId node);
   void resume(NodeId node);
   NodeStatus status(NodeId node) const { return nodes_[node].status; }
+  // How many times the node has crashed. A fault that restarts the node later checks it, so
+  // that it never revives a node that a later crash stopped (that crash owns the restart).
+  uint32_t incarnation(NodeId node) const { return nodes_[node].incarnation; }
 
   const Leadership& leadership(NodeId node) const { return nodes_[node].leadership; }
   // The node that is not down, reports leading, and has the highest epoch (lowest id on ties).

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "absl/strings/match.h"
+#include "reports/json_report.h"
 #include "reports/text_report.h"
 #include "scenarios/runner.h"
 #include "scenarios/scenario.h"
@@ -49,6 +50,31 @@ TEST(RunnerFaults, TheReportNamesASkippedFaultOnce) {
   const std::string text = reports::run_to_text(run, reports::RunTextOptions{});
   EXPECT_TRUE(absl::StrContains(text, "0.000s  crash leader: skipped, no node leads\n")) << text;
   EXPECT_FALSE(absl::StrContains(text, "crash leader - skipped")) << text;
+}
+
+// Issue 8's case from a scenario file: n1's first crash is due to restart at 20s, but a restart
+// at 12s and a second crash at 15s mean n1 is the second crash's until 45s. The report says the
+// first restart was skipped, and why, in text and JSON.
+TEST(RunnerFaults, AFirstCrashRestartLeavesANodeThatALaterCrashStopped) {
+  const reports::RunResult run = run_text(
+      "version: 1\n"
+      "cluster: {nodes: 3}\n"
+      "duration: 50s\n"
+      "faults:\n"
+      "  - {at: 10s, crash: n1, restart_after: 10s}\n"
+      "  - {at: 12s, restart: n1}\n"
+      "  - {at: 15s, crash: n1, restart_after: 30s}\n");
+  ASSERT_EQ(run.faults.size(), 3u);
+  EXPECT_TRUE(run.faults[0].restart_skipped);
+  EXPECT_TRUE(absl::StrContains(run.faults[0].effect,
+                                ", restart after 10s skipped: n1 crashed again at 15s"))
+      << run.faults[0].effect;
+  EXPECT_FALSE(run.faults[2].restart_skipped);
+  EXPECT_TRUE(absl::EndsWith(run.faults[2].effect, ", restarted after 30s"))
+      << run.faults[2].effect;
+  const auto json = reports::run_to_json(run);
+  EXPECT_EQ(json["faults_fired"][0]["restart_skipped"], true);
+  EXPECT_EQ(json["faults_fired"][2]["restart_skipped"], false);
 }
 
 }  // namespace
