@@ -17,6 +17,7 @@
 #include "absl/strings/str_cat.h"
 #include "tests/cli_test_support.h"
 #include "tests/process_test_support.h"
+#include "tests/sanitizer_build.h"
 
 namespace electsim {
 namespace {
@@ -92,6 +93,7 @@ long sweep_peak_kb(const fs::path& dir, uint64_t seeds) {
 }
 
 TEST(SweepCli, PeakMemoryDoesNotGrowWithTheNumberOfSeeds) {
+  if (!testing::kMemoryIsMeasurable) GTEST_SKIP() << "peak RSS under ASan measures the sanitizer";
   const fs::path dir = testing::temp_dir("sweep-memory");
   const long small = sweep_peak_kb(dir, 10'000);
   const long large = sweep_peak_kb(dir, 100'000);
@@ -101,23 +103,10 @@ TEST(SweepCli, PeakMemoryDoesNotGrowWithTheNumberOfSeeds) {
 }
 
 // Acceptance 3 of issue 7 at full size: 10^6 seeds peak at about the memory of 10^5 (about 5 s
-// alone in a Release build). Skipped under AddressSanitizer: its shadow memory and quarantine
-// make peak RSS a measure of the sanitizer, not of the sweep, and 10^6 seeds would take minutes
-// there; the 10^4 / 10^5 comparison above runs in every build.
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool kSanitized = true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-constexpr bool kSanitized = true;
-#else
-constexpr bool kSanitized = false;
-#endif
-#else
-constexpr bool kSanitized = false;
-#endif
-
+// alone in a Release build). Like the comparison above, skipped under AddressSanitizer
+// (tests/sanitizer_build.h); 10^6 seeds would also take minutes there.
 TEST(SweepCli, AMillionSeedsPeakAtTheMemoryOfAHundredThousand) {
-  if (kSanitized) GTEST_SKIP() << "peak RSS under AddressSanitizer measures the sanitizer";
+  if (!testing::kMemoryIsMeasurable) GTEST_SKIP() << "peak RSS under ASan measures the sanitizer";
   const fs::path dir = testing::temp_dir("sweep-memory-million");
   const long small = sweep_peak_kb(dir, 100'000);
   const long large = sweep_peak_kb(dir, 1'000'000);
