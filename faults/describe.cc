@@ -74,6 +74,14 @@ std::string target_name(const Target& target) {
       return "random node";
     case Target::Kind::kAll:
       return "all";
+    case Target::Kind::kHost:
+      return absl::StrCat("h", target.node + 1);
+    case Target::Kind::kLeaderOfGroup:
+      return absl::StrCat("leader of group ", target.group + 1);
+    case Target::Kind::kBusiestHost:
+      return "busiest host";
+    case Target::Kind::kServiceHost:
+      return "service host";
   }
   return "unknown";
 }

@@ -29,9 +29,15 @@ struct Target {
     kRandomFollower,  // a follower of the current leader drawn from the seed
     kRandomNode,      // any node that is not down, drawn from the seed
     kAll,             // every node
+    // Issue 8: hosts and groups. Faults act on hosts; a process target means the host it runs on.
+    kHost,            // a named host: h1 (id 0), h2, ...
+    kLeaderOfGroup,   // the leader of group `group` (g7 is id 6); none: the fault is skipped
+    kBusiestHost,     // the host that leads the most groups (lowest id on ties)
+    kServiceHost,     // a host running a service replica (the lowest-id one that is up)
   };
   Kind kind = Kind::kNode;
-  NodeId node = 0;  // for kNode
+  NodeId node = 0;   // for kNode (a process id) and kHost (a host id)
+  uint32_t group = 0;  // for kLeaderOfGroup
   friend bool operator==(const Target&, const Target&) = default;
 };
 using Targets = std::vector<Target>;

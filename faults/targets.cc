@@ -67,6 +67,11 @@ bool TargetResolver::resolve(const Target& target, std::vector<NodeId>* nodes) {
     case Target::Kind::kAll:
       for (NodeId node = 0; node < world_.size(); ++node) append_unique(nodes, node);
       return true;
+    case Target::Kind::kHost:
+    case Target::Kind::kLeaderOfGroup:
+    case Target::Kind::kBusiestHost:
+    case Target::Kind::kServiceHost:
+      return fail("host and group targets are not resolved yet (issue 8)");
   }
   return fail("unknown target kind");
 }

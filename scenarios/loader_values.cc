@@ -232,6 +232,10 @@ std::string format_target(const Target& target) {
     case Target::Kind::kRandomFollower: return "random_follower";
     case Target::Kind::kRandomNode: return "random";
     case Target::Kind::kAll: return "all";
+    case Target::Kind::kHost: return absl::StrCat("h", target.node + 1);
+    case Target::Kind::kLeaderOfGroup: return absl::StrCat("leader of group ", target.group + 1);
+    case Target::Kind::kBusiestHost: return "busiest_host";
+    case Target::Kind::kServiceHost: return "service_host";
   }
   return "?";
 }

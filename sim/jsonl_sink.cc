@@ -151,6 +151,10 @@ void write_details(LineWriter& line, const TraceRecord& r) {
       line.key("words");
       line.unsigned_number(r.a);
       return;
+    case RecordKind::kReady:
+      line.key("epoch");
+      line.unsigned_number(r.a);
+      return;
     case RecordKind::kCrash:
     case RecordKind::kPause:
       return;

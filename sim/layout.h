@@ -22,8 +22,6 @@ namespace electsim::sim {
 
 using HostId = uint32_t;
 using ProcessId = NodeId;
-using GroupId = uint32_t;
-inline constexpr GroupId kNoGroup = UINT32_MAX;
 inline constexpr HostId kNoHost = UINT32_MAX;
 
 // The limits a scenario is checked against (scenarios/budget.h reports them as errors).

@@ -22,6 +22,7 @@ std::string_view record_kind_name(RecordKind kind) {
     case RecordKind::kFaultEnd: return "fault_end";
     case RecordKind::kResourceWrite: return "resource_write";
     case RecordKind::kPersist: return "persist";
+    case RecordKind::kReady: return "ready";
     case RecordKind::kCount: break;
   }
   return "unknown";

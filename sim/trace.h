@@ -12,8 +12,11 @@
 
 namespace electsim::sim {
 
+// A process (what sends, receives and leads); see sim/layout.h for hosts, processes and groups.
 using NodeId = uint32_t;
 inline constexpr NodeId kNoNode = UINT32_MAX;
+using GroupId = uint32_t;
+inline constexpr GroupId kNoGroup = UINT32_MAX;
 
 enum class RecordKind : uint8_t {
   kSend,           // node -> peer; a = message type tag, b = message id
@@ -34,6 +37,7 @@ enum class RecordKind : uint8_t {
   kFaultEnd,       // a fault ended (healed); a = fault index, b = fault kind code
   kResourceWrite,  // the fenced resource: node wrote with token a; b = 1 accepted, 0 rejected
   kPersist,        // node persisted its durable state; a = number of words
+  kReady,          // node, which leads epoch a, finished initializing (Zab's synchronization)
   kCount,
 };
 std::string_view record_kind_name(RecordKind kind);
@@ -58,6 +62,11 @@ enum class StepDownReason : uint8_t {
 };
 std::string_view step_down_reason_name(StepDownReason reason);
 
+// Issue 8 moves records to hosts and groups: process records (messages, timers, persist,
+// leadership) name processes in `node`/`peer` and carry the process's `group` (kNoGroup for a
+// process outside any group); host records (crash, restart, pause, resume, clock, link changes)
+// name hosts in `node`/`peer` and carry kNoGroup. With one group on N hosts, process i runs on
+// host i, so the two readings agree.
 struct TraceRecord {
   Instant time;  // true time
   RecordKind kind;
@@ -65,6 +74,7 @@ struct TraceRecord {
   NodeId peer = kNoNode;
   uint64_t a = 0;
   uint64_t b = 0;
+  GroupId group = kNoGroup;
 };
 
 class TraceObserver {

@@ -141,6 +141,8 @@ TEST(JsonlSink, EveryKindHasItsKeys) {
         {"accepted", true}}},
       {record(24, RecordKind::kPersist, 1, kNoNode, 3, 0),
        {{"t_ns", 24}, {"kind", "persist"}, {"node", "n2"}, {"peer", nullptr}, {"words", 3}}},
+      {record(25, RecordKind::kReady, 1, kNoNode, 4, 0),
+       {{"t_ns", 25}, {"kind", "ready"}, {"node", "n2"}, {"peer", nullptr}, {"epoch", 4}}},
       // The extremes of every numeric field still fit in a line.
       {record(INT64_MAX, RecordKind::kSend, 4'294'967'294u, 4'294'967'294u, UINT64_MAX, UINT64_MAX),
        {{"t_ns", INT64_MAX}, {"kind", "send"}, {"node", "n4294967295"}, {"peer", "n4294967295"},
