@@ -40,13 +40,19 @@ std::string message_type_name(MessageTypeId type) {
   if (family == nullptr || index_of(type) >= family->messages.size()) {
     return absl::StrCat("family ", family_of(type), " message ", index_of(type));
   }
-  return absl::StrCat(family->name, ".", family->messages[index_of(type)]);
+  std::string name(family->name);
+  name += '.';
+  name += family->messages[index_of(type)];
+  return name;
 }
 
 std::string timer_name(FamilyId family_id, uint32_t timer) {
   const FamilyInfo* family = find_family(family_id);
   if (family == nullptr || timer >= family->timers.size()) return absl::StrCat("timer ", timer);
-  return absl::StrCat(family->name, ".", family->timers[timer]);
+  std::string name(family->name);
+  name += '.';
+  name += family->timers[timer];
+  return name;
 }
 
 }  // namespace electsim::sim
