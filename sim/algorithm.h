@@ -1,16 +1,20 @@
 // The interface every election algorithm implements, and the context it acts through
 // (DESIGN.md, "Algorithms"; STYLE.md 1-3). An algorithm is a state machine with no I/O of its
 // own: inputs are on_start / on_message / on_timer, outputs are calls on the Context. It never
-// reads a clock other than local_now(), never sees a fault, a scenario or a report.
+// reads a clock other than local_now(), never sees a fault, a scenario or a report. A process of
+// any kind (member, service, resource, client; sim/layout.h) is an Algorithm.
 #pragma once
 
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <vector>
 
+#include "sim/layout.h"
+#include "sim/message_type.h"
 #include "sim/payload.h"
 #include "sim/prng.h"
 #include "sim/time.h"
@@ -26,27 +30,62 @@ inline constexpr TimerId kMaxTimers = 8;
 // What an algorithm saved with persist(); survives a crash unless the restart is an amnesia one.
 using DurableState = std::vector<uint64_t>;
 
+// Leadership, reported as one typed event at a time (DESIGN.md, "Algorithms"). The context
+// fills in who reports and for which group, so a process can never speak for another group.
+
+// The process leads `epoch`. `token` is what it fences with (Raft: the term). A lease-based
+// leader says until when, on its own local clock, it believes it leads.
+struct Elected {
+  uint64_t epoch = 0;
+  uint64_t token = 0;
+  std::optional<LocalInstant> lease_until;
+};
+// The leader finished initializing (Zab's synchronization); clients wait for it.
+struct Ready {};
+// The process follows `leader` (a process of its group) in `epoch`.
+struct Follows {
+  ProcessId leader = kNoNode;
+  uint64_t epoch = 0;
+};
+// A leader stopped leading.
+struct SteppedDown {
+  StepDownReason reason = StepDownReason::kResigned;
+};
+// A follower lost or left its leader: it is not "stepping down", it no longer follows anyone.
+struct LeaderLost {
+  LeaderLostReason reason = LeaderLostReason::kElectionTimeout;
+};
+
 class Context {
  public:
   virtual ~Context() = default;
 
-  virtual NodeId self() const = 0;
-  // The nodes of this node's group (itself included), in id order.
-  virtual std::span<const NodeId> members() const = 0;
-  virtual Instant local_now() const = 0;
+  virtual ProcessId self() const = 0;
+  // The group this process is a member of (kNoGroup for services, resources and clients).
+  virtual GroupId group() const = 0;
+  // The members of this process's group (itself included), in id order; empty outside groups.
+  virtual std::span<const ProcessId> members() const = 0;
+  // The coordination service's replicas and the fenced resources, in id order.
+  virtual std::span<const ProcessId> services() const = 0;
+  virtual std::span<const ProcessId> resources() const = 0;
+  // The time on this process's host clock: never true time (sim/time.h).
+  virtual LocalInstant local_now() const = 0;
 
-  virtual void send(NodeId to, const Payload& message, uint32_t type_tag) = 0;
+  // Sends to any process, of any group (the kernel routes by process id; a process that
+  // receives another family's message fails loudly, see World). `type` is the message's stable
+  // id (sim/message_type.h), which the trace records.
+  virtual void send(ProcessId to, const Payload& message, MessageTypeId type) = 0;
   template <class Message>
-  void send(NodeId to, const Message& message) {
-    send(to, Payload::of(message), message_tag(message));
+  void send(ProcessId to, const Message& message) {
+    send(to, Payload::of(message), message_type(message));
   }
 
   virtual void set_timer(TimerId timer, Duration after) = 0;
-  // A duration drawn uniformly from [lo, hi] on this node's own random stream.
+  // A duration drawn uniformly from [lo, hi] on this process's own random stream.
   virtual void set_timer(TimerId timer, Duration lo, Duration hi) = 0;
   virtual void cancel_timer(TimerId timer) = 0;
 
-  // Replaces the node's durable state; a crash keeps exactly what was last persisted.
+  // Replaces the process's durable state; a crash keeps exactly what was last persisted.
   virtual void persist(const DurableState& state) = 0;
   // Writes `words` into the durable state at `offset` (<= its current size), extending it as
   // needed, and drops everything after them if `truncate_rest`. What a real server does when it
@@ -61,21 +100,26 @@ class Context {
     if (truncate_rest) state.resize(offset + words.size());
   }
 
-  virtual void became_leader(uint64_t epoch, uint64_t fencing_token) = 0;
-  virtual void follows(NodeId leader, uint64_t epoch) = 0;
-  virtual void stepped_down(StepDownReason reason) = 0;
+  virtual void report(const Elected& event) = 0;
+  virtual void report(const Ready& event) = 0;
+  virtual void report(const Follows& event) = 0;
+  virtual void report(const SteppedDown& event) = 0;
+  virtual void report(const LeaderLost& event) = 0;
 
-  // The node's own random stream, for algorithms that randomize beyond timers.
+  // The process's own random stream, for algorithms that randomize beyond timers.
   virtual Rng& rng() = 0;
 
- private:
-  // Messages that are std::variants report their alternative as the trace's type tag.
+  // A message's stable type id: an algorithm declares `message_type_of(const Message&)` beside
+  // its messages (found by argument-dependent lookup; Raft's maps its variant's alternatives).
+  // Messages without one are test-only: family kTestOnly, indexed by variant alternative.
   template <class Message>
-  static uint32_t message_tag(const Message& message) {
-    if constexpr (requires { message.index(); }) {
-      return static_cast<uint32_t>(message.index());
+  static MessageTypeId message_type(const Message& message) {
+    if constexpr (requires { message_type_of(message); }) {
+      return message_type_of(message);
+    } else if constexpr (requires { message.index(); }) {
+      return message_type_id(families::kTestOnly, static_cast<uint16_t>(message.index()));
     } else {
-      return 0;
+      return message_type_id(families::kTestOnly, 0);
     }
   }
 };
@@ -83,18 +127,31 @@ class Context {
 class Algorithm {
  public:
   virtual ~Algorithm() = default;
+  // The message family this algorithm speaks (sim/message_type.h). Asked once per start, so a
+  // delivery costs one comparison: a message of another family is a SIM_CHECK failure.
+  virtual FamilyId family() const { return families::kTestOnly; }
   // `restored` is what the node last persisted, or nullptr for a first start or an amnesia
   // restart.
   virtual void on_start(Context& context, const DurableState* restored) = 0;
-  virtual void on_message(Context& context, NodeId from, const Payload& message) = 0;
+  virtual void on_message(Context& context, ProcessId from, const Payload& message) = 0;
   virtual void on_timer(Context& context, TimerId timer) = 0;
 };
 
-// Builds a fresh algorithm instance for a node (at start and at every restart).
+// Builds a fresh algorithm instance for a process (at start and at every restart).
 class AlgorithmFactory {
  public:
   virtual ~AlgorithmFactory() = default;
-  virtual std::unique_ptr<Algorithm> create(NodeId node) const = 0;
+  virtual std::unique_ptr<Algorithm> create(ProcessId process) const = 0;
+};
+
+// The factory for each kind of process in a world. Members need one; a layout with a process of
+// a kind that has none is a SIM_CHECK failure when the world is built.
+struct AlgorithmFactories {
+  const AlgorithmFactory* member = nullptr;
+  const AlgorithmFactory* service = nullptr;
+  const AlgorithmFactory* resource = nullptr;
+  const AlgorithmFactory* client = nullptr;
+  const AlgorithmFactory* of(ProcessKind kind) const;
 };
 
 }  // namespace electsim::sim

@@ -18,13 +18,13 @@ int64_t ceil_div(Int128 a, Int128 b) {  // b > 0
 
 }  // namespace
 
-Instant LocalClock::local_at_drifting(Instant true_now) const {
+LocalInstant LocalClock::local_at_drifting(Instant true_now) const {
   const Int128 elapsed = (true_now - base_true_).ns();
   const int64_t local_elapsed = floor_div(elapsed * (kPpmScale + drift_ppm_), kPpmScale);
   return base_local_ + Duration::nanoseconds(local_elapsed);
 }
 
-Instant LocalClock::true_when_local_reaches(Instant local_target, Instant not_before) const {
+Instant LocalClock::true_when_local_reaches(LocalInstant local_target, Instant not_before) const {
   SIM_CHECK_GE(not_before, base_true_, "clock query before its current segment");
   if (local_at(not_before) >= local_target) return not_before;
   if (drift_ppm_ == 0) return base_true_ + (local_target - base_local_);  // rate 1: exact
@@ -48,7 +48,7 @@ void LocalClock::set_drift_ppm(Instant true_now, int64_t drift_ppm) {
 
 void LocalClock::set_offset(Instant true_now, Duration offset) {
   rebase(true_now);
-  base_local_ = true_now + offset;
+  base_local_ = LocalInstant::from_ns(true_now.ns()) + offset;
 }
 
 void LocalClock::jump(Instant true_now, Duration amount) {

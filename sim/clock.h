@@ -1,4 +1,4 @@
-// A node's local clock: an offset, a drift rate in parts per million, and jumps, all set by
+// A host's local clock: an offset, a drift rate in parts per million, and jumps, all set by
 // faults. Algorithms read only local time; checks judge in true time (DESIGN.md, "Time").
 //
 // The clock is piecewise linear in true time. Each segment starts at a true instant `base_true`
@@ -26,13 +26,13 @@ class LocalClock {
   LocalClock() = default;
 
   // Local time at true instant `true_now` (which must not precede the current segment).
-  Instant local_at(Instant true_now) const {
+  LocalInstant local_at(Instant true_now) const {
     SIM_CHECK_GE(true_now, base_true_, "clock read before its current segment");
     if (drift_ppm_ == 0) return base_local_ + (true_now - base_true_);  // the common case, exact
     return local_at_drifting(true_now);
   }
   // The earliest true instant t >= `not_before` at which local_at(t) >= `local_target`.
-  Instant true_when_local_reaches(Instant local_target, Instant not_before) const;
+  Instant true_when_local_reaches(LocalInstant local_target, Instant not_before) const;
 
   // Changes take effect at true instant `true_now` and keep the clock continuous, except jumps.
   void set_drift_ppm(Instant true_now, int64_t drift_ppm);
@@ -43,14 +43,16 @@ class LocalClock {
 
   int64_t drift_ppm() const { return drift_ppm_; }
   // The current offset local - true at `true_now`.
-  Duration offset_at(Instant true_now) const { return local_at(true_now) - true_now; }
+  Duration offset_at(Instant true_now) const {
+    return Duration::nanoseconds(checked_sub(local_at(true_now).ns(), true_now.ns()));
+  }
 
  private:
   void rebase(Instant true_now);
-  Instant local_at_drifting(Instant true_now) const;
+  LocalInstant local_at_drifting(Instant true_now) const;
 
   Instant base_true_;
-  Instant base_local_;
+  LocalInstant base_local_;
   int64_t drift_ppm_ = 0;
 };
 

@@ -155,6 +155,12 @@ void write_details(LineWriter& line, const TraceRecord& r) {
       line.key("epoch");
       line.unsigned_number(r.a);
       return;
+    case RecordKind::kLeaderLost:
+      line.key("reason");
+      line.string(leader_lost_reason_name(static_cast<LeaderLostReason>(r.a)));
+      line.key("epoch");
+      line.unsigned_number(r.b);
+      return;
     case RecordKind::kCrash:
     case RecordKind::kPause:
       return;

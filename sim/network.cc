@@ -3,17 +3,22 @@
 #include <algorithm>
 
 #include <boost/graph/breadth_first_search.hpp>
-#include <boost/graph/filtered_graph.hpp>
+#include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/strong_components.hpp>
 
 namespace electsim::sim {
 namespace {
 
-// Keeps only the edges whose link is up.
-struct UpLinks {
-  const Network::Graph* graph = nullptr;
-  bool operator()(Network::Graph::edge_descriptor edge) const { return (*graph)[edge].up; }
-};
+using UpGraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS>;
+
+// The links that are up, as a graph built for one question.
+UpGraph up_graph(const Network& network) {
+  UpGraph graph(network.size());
+  for (HostId from = 0; from < network.size(); ++from)
+    for (HostId to = 0; to < network.size(); ++to)
+      if (from != to && network.link(from, to).up) boost::add_edge(from, to, graph);
+  return graph;
+}
 
 }  // namespace
 
@@ -32,24 +37,12 @@ Duration LatencyModel::draw_random(Rng& rng) const {
   return a;
 }
 
-Network::Network(uint32_t nodes, const Link& every_link) : size_(nodes), graph_(nodes) {
-  for (NodeId from = 0; from < nodes; ++from) {
-    for (NodeId to = 0; to < nodes; ++to) {
-      if (from != to) boost::add_edge(from, to, every_link, graph_);
-    }
-  }
-  links_.assign(static_cast<size_t>(nodes) * nodes, nullptr);
-  for (NodeId from = 0; from < nodes; ++from) {
-    for (NodeId to = 0; to < nodes; ++to) {
-      if (from != to) {
-        links_[static_cast<size_t>(from) * nodes + to] =
-            &graph_[boost::edge(from, to, graph_).first];
-      }
-    }
-  }
+Network::Network(uint32_t hosts, const Link& default_link)
+    : size_(hosts), default_link_(default_link) {
+  if (hosts <= kDenseHosts) dense_.assign(static_cast<size_t>(hosts) * hosts, default_link);
 }
 
-int Network::set_links(std::span<const std::pair<NodeId, NodeId>> links, bool up) {
+int Network::set_links(std::span<const std::pair<HostId, HostId>> links, bool up) {
   int changed = 0;
   for (const auto& [from, to] : links) {
     Link& l = link(from, to);
@@ -60,34 +53,56 @@ int Network::set_links(std::span<const std::pair<NodeId, NodeId>> links, bool up
 }
 
 void Network::heal_all() {
-  for (NodeId from = 0; from < size_; ++from)
-    for (NodeId to = 0; to < size_; ++to)
-      if (from != to) link(from, to).up = true;
+  for (const auto& [from, to] : down_links()) link(from, to).up = true;
 }
 
-std::vector<std::vector<NodeId>> Network::strongly_connected_groups() const {
-  const boost::filtered_graph<Graph, UpLinks> up(graph_, UpLinks{&graph_});
+std::vector<std::pair<HostId, HostId>> Network::down_links() const {
+  std::vector<std::pair<HostId, HostId>> down;
+  if (!dense_.empty()) {
+    for (HostId from = 0; from < size_; ++from)
+      for (HostId to = 0; to < size_; ++to)
+        if (from != to && !link(from, to).up) down.emplace_back(from, to);
+    return down;
+  }
+  for (uint64_t key : sparse_keys_) {
+    const auto from = static_cast<HostId>(key >> 32);
+    const auto to = static_cast<HostId>(key);
+    if (!link(from, to).up) down.emplace_back(from, to);
+  }
+  std::sort(down.begin(), down.end());
+  return down;
+}
+
+Link& Network::sparse_link(HostId from, HostId to) {
+  const uint64_t key = pair_key(from, to);
+  auto [it, inserted] = sparse_.try_emplace(key, default_link_);
+  if (inserted) sparse_keys_.push_back(key);
+  return it->second;
+}
+
+std::vector<std::vector<HostId>> Network::strongly_connected_groups() const {
+  const UpGraph up = up_graph(*this);
   std::vector<int> component(size_);
   const int count = boost::strong_components(
       up, boost::make_iterator_property_map(component.begin(),
                                             boost::get(boost::vertex_index, up)));
-  std::vector<std::vector<NodeId>> groups(static_cast<size_t>(count));
-  for (NodeId node = 0; node < size_; ++node)
-    groups[static_cast<size_t>(component[node])].push_back(node);
+  std::vector<std::vector<HostId>> groups(static_cast<size_t>(count));
+  for (HostId host = 0; host < size_; ++host)
+    groups[static_cast<size_t>(component[host])].push_back(host);
   std::sort(groups.begin(), groups.end());  // members are ascending, so this orders by minimum
   return groups;
 }
 
-std::vector<NodeId> Network::reachable_from(NodeId from) const {
-  SIM_CHECK(from < size_, "no such node");
-  const boost::filtered_graph<Graph, UpLinks> up(graph_, UpLinks{&graph_});
+std::vector<HostId> Network::reachable_from(HostId from) const {
+  SIM_CHECK(from < size_, "no such host");
+  const UpGraph up = up_graph(*this);
   std::vector<boost::default_color_type> colors(size_, boost::white_color);
   auto color_map =
       boost::make_iterator_property_map(colors.begin(), boost::get(boost::vertex_index, up));
   boost::breadth_first_visit(up, from, boost::color_map(color_map));
-  std::vector<NodeId> reached;
-  for (NodeId node = 0; node < size_; ++node)
-    if (colors[node] != boost::white_color) reached.push_back(node);
+  std::vector<HostId> reached;
+  for (HostId host = 0; host < size_; ++host)
+    if (colors[host] != boost::white_color) reached.push_back(host);
   return reached;
 }
 
@@ -97,9 +112,9 @@ bool Network::majority_connected() const {
   return false;
 }
 
-bool Network::directly_connected(std::span<const NodeId> nodes) const {
-  for (NodeId a : nodes)
-    for (NodeId b : nodes)
+bool Network::directly_connected(std::span<const HostId> hosts) const {
+  for (HostId a : hosts)
+    for (HostId b : hosts)
       if (a != b && !link(a, b).up) return false;
   return true;
 }

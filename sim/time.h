@@ -1,7 +1,10 @@
 // Simulated time: integer nanoseconds in strong types (STYLE.md 4). Never double.
 //
-// There are two kinds of instant: true time (the simulator's) and each node's local time (see
-// clock.h). Both use Instant; the names of variables say which one they hold.
+// There are two kinds of instant, and two types for them: `Instant` is true time (the
+// simulator's, what the checks judge in) and `LocalInstant` is what one host's clock shows (see
+// clock.h; what algorithms read and what a lease deadline is written in). They neither convert
+// nor compare implicitly: only a host's LocalClock turns one into the other, so a lease deadline
+// on a node's clock can never be compared with true time by mistake.
 #pragma once
 
 #include <compare>
@@ -81,6 +84,33 @@ class Instant {
 
  private:
   constexpr explicit Instant(int64_t ns) : ns_(ns) {}
+  int64_t ns_ = 0;
+};
+
+// A time on one host's local clock. The same arithmetic as Instant, but a different type: no
+// conversion to or from Instant and no comparison with one (tests/sim_time_test.cc checks that
+// with requires-expressions).
+class LocalInstant {
+ public:
+  constexpr LocalInstant() = default;
+  static constexpr LocalInstant from_ns(int64_t ns) { return LocalInstant(ns); }
+  static constexpr LocalInstant zero() { return LocalInstant(0); }
+  constexpr int64_t ns() const { return ns_; }
+
+  friend LocalInstant operator+(LocalInstant t, Duration d) {
+    return LocalInstant(checked_add(t.ns_, d.ns()));
+  }
+  friend LocalInstant operator-(LocalInstant t, Duration d) {
+    return LocalInstant(checked_sub(t.ns_, d.ns()));
+  }
+  friend Duration operator-(LocalInstant a, LocalInstant b) {
+    return Duration::nanoseconds(checked_sub(a.ns_, b.ns_));
+  }
+  LocalInstant& operator+=(Duration d) { return *this = *this + d; }
+  constexpr auto operator<=>(const LocalInstant&) const = default;
+
+ private:
+  constexpr explicit LocalInstant(int64_t ns) : ns_(ns) {}
   int64_t ns_ = 0;
 };
 

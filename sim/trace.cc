@@ -23,6 +23,7 @@ std::string_view record_kind_name(RecordKind kind) {
     case RecordKind::kResourceWrite: return "resource_write";
     case RecordKind::kPersist: return "persist";
     case RecordKind::kReady: return "ready";
+    case RecordKind::kLeaderLost: return "leader_lost";
     case RecordKind::kCount: break;
   }
   return "unknown";
@@ -50,6 +51,16 @@ std::string_view step_down_reason_name(StepDownReason reason) {
     case StepDownReason::kResigned: return "resigned";
     case StepDownReason::kCrashed: return "crashed";
     case StepDownReason::kElectionStarted: return "election_started";
+  }
+  return "unknown";
+}
+
+std::string_view leader_lost_reason_name(LeaderLostReason reason) {
+  switch (reason) {
+    case LeaderLostReason::kElectionTimeout: return "election_timeout";
+    case LeaderLostReason::kHigherEpochSeen: return "higher_epoch_seen";
+    case LeaderLostReason::kCrashed: return "crashed";
+    case LeaderLostReason::kLeaderUnreachable: return "leader_unreachable";
   }
   return "unknown";
 }

@@ -30,7 +30,8 @@ enum class RecordKind : uint8_t {
   kResume,         // node resumed
   kClockChange,    // node's clock changed; a = ClockChange, b = value (ppm or ns as signed)
   kLinkChange,     // link node -> peer changed; a = 1 up / 0 down
-  kBecameLeader,   // node leads; a = epoch, b = fencing token
+  kBecameLeader,   // node leads; a = epoch, b = fencing token, c = lease end on node's clock
+                   // (local ns) or kNoLease
   kFollows,        // node follows peer; a = epoch
   kSteppedDown,    // node no longer leads or follows; a = StepDownReason
   kFaultStart,     // a fault began; a = fault index in the schedule, b = fault kind code
@@ -38,6 +39,8 @@ enum class RecordKind : uint8_t {
   kResourceWrite,  // the fenced resource: node wrote with token a; b = 1 accepted, 0 rejected
   kPersist,        // node persisted its durable state; a = number of words
   kReady,          // node, which leads epoch a, finished initializing (Zab's synchronization)
+  kLeaderLost,     // node stopped following (it was a follower, never a leader); a = LeaderLostReason,
+                   // b = the epoch it followed
   kCount,
 };
 std::string_view record_kind_name(RecordKind kind);
@@ -62,6 +65,18 @@ enum class StepDownReason : uint8_t {
 };
 std::string_view step_down_reason_name(StepDownReason reason);
 
+// Why a follower no longer follows its leader (a follower never "steps down").
+enum class LeaderLostReason : uint8_t {
+  kElectionTimeout,   // it heard nothing from the leader for an election timeout
+  kHigherEpochSeen,   // a later epoch began, whose leader it does not know yet
+  kCrashed,           // the follower itself crashed
+  kLeaderUnreachable, // it learned that the leader is gone (a session expired, a watch fired)
+};
+std::string_view leader_lost_reason_name(LeaderLostReason reason);
+
+// kBecameLeader's `c` when the leader declared no lease.
+inline constexpr uint64_t kNoLease = UINT64_MAX;
+
 // Issue 8 moves records to hosts and groups: process records (messages, timers, persist,
 // leadership) name processes in `node`/`peer` and carry the process's `group` (kNoGroup for a
 // process outside any group); host records (crash, restart, pause, resume, clock, link changes)
@@ -75,6 +90,7 @@ struct TraceRecord {
   uint64_t a = 0;
   uint64_t b = 0;
   GroupId group = kNoGroup;
+  uint64_t c = 0;  // a third value, for kinds that need one (kBecameLeader's lease end)
 };
 
 class TraceObserver {

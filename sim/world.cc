@@ -1,61 +1,107 @@
 #include "sim/world.h"
 
 #include <algorithm>
+#include <string>
+
+#include "absl/strings/str_cat.h"
 
 namespace electsim::sim {
 
-// The context a node's algorithm acts through; it forwards to the world with the node's id.
-class World::NodeContext final : public Context {
+const AlgorithmFactory* AlgorithmFactories::of(ProcessKind kind) const {
+  switch (kind) {
+    case ProcessKind::kMember: return member;
+    case ProcessKind::kService: return service;
+    case ProcessKind::kResource: return resource;
+    case ProcessKind::kClient: return client;
+  }
+  return nullptr;
+}
+
+// The context a process's algorithm acts through; it forwards to the world with the process's
+// id, so whatever the algorithm reports is about itself and its own group.
+class World::ProcessContext final : public Context {
  public:
-  NodeContext(World& world, NodeId node) : world_(world), node_(node) {}
-  NodeId self() const override { return node_; }
-  std::span<const NodeId> members() const override { return world_.members_; }
-  Instant local_now() const override { return world_.local_now(node_); }
-  void send(NodeId to, const Payload& message, uint32_t type_tag) override {
-    world_.send(node_, to, message, type_tag);
+  ProcessContext(World& world, ProcessId process) : world_(world), process_(process) {}
+  ProcessId self() const override { return process_; }
+  GroupId group() const override { return world_.processes_[process_].group; }
+  std::span<const ProcessId> members() const override {
+    const GroupId own = group();
+    if (own == kNoGroup) return {};
+    return world_.layout_.members(own);
   }
-  void set_timer(TimerId timer, Duration after) override { world_.set_timer(node_, timer, after); }
+  std::span<const ProcessId> services() const override {
+    return world_.layout_.of_kind(ProcessKind::kService);
+  }
+  std::span<const ProcessId> resources() const override {
+    return world_.layout_.of_kind(ProcessKind::kResource);
+  }
+  LocalInstant local_now() const override {
+    return world_.local_now(world_.processes_[process_].host);
+  }
+  void send(ProcessId to, const Payload& message, MessageTypeId type) override {
+    world_.send(process_, to, message, type);
+  }
+  void set_timer(TimerId timer, Duration after) override {
+    world_.set_timer(process_, timer, after);
+  }
   void set_timer(TimerId timer, Duration lo, Duration hi) override {
-    world_.set_timer(node_, timer, world_.nodes_[node_].rng.uniform(lo, hi));
+    world_.set_timer(process_, timer, world_.processes_[process_].rng.uniform(lo, hi));
   }
-  void cancel_timer(TimerId timer) override { world_.cancel_timer(node_, timer); }
-  void persist(const DurableState& state) override { world_.persist(node_, state); }
+  void cancel_timer(TimerId timer) override { world_.cancel_timer(process_, timer); }
+  void persist(const DurableState& state) override { world_.persist(process_, state); }
   void persist_at(size_t offset, std::span<const uint64_t> words, bool truncate_rest) override {
-    world_.persist_at(node_, offset, words, truncate_rest);
+    world_.persist_at(process_, offset, words, truncate_rest);
   }
-  void became_leader(uint64_t epoch, uint64_t token) override {
-    world_.report_leader(node_, epoch, token);
+  void report(const Elected& event) override { world_.report_elected(process_, event); }
+  void report(const Ready& /*event*/) override { world_.report_ready(process_); }
+  void report(const Follows& event) override { world_.report_follows(process_, event); }
+  void report(const SteppedDown& event) override {
+    world_.report_step_down(process_, event.reason);
   }
-  void follows(NodeId leader, uint64_t epoch) override {
-    world_.report_follows(node_, leader, epoch);
+  void report(const LeaderLost& event) override {
+    world_.report_leader_lost(process_, event.reason);
   }
-  void stepped_down(StepDownReason reason) override { world_.report_step_down(node_, reason); }
-  Rng& rng() override { return world_.nodes_[node_].rng; }
+  Rng& rng() override { return world_.processes_[process_].rng; }
 
  private:
   World& world_;
-  NodeId node_;
+  ProcessId process_;
 };
+
+World::World(uint64_t seed, const Layout& layout, const Link& default_link,
+             const AlgorithmFactories& factories)
+    : seed_(seed),
+      layout_(layout),
+      network_(layout.hosts(), default_link),
+      network_rng_(Rng::stream(seed, "network")),
+      hosts_(layout.hosts()),
+      processes_(layout.processes()) {
+  SIM_CHECK(layout.processes() > 0, "a world needs at least one process");
+  SIM_CHECK(factories.member != nullptr, "a world needs a factory for its members");
+  for (ProcessId process = 0; process < size(); ++process) {
+    const ProcessSpec& spec = layout_.process(process);
+    ProcessRuntime& runtime = processes_[process];
+    runtime.host = spec.host;
+    runtime.group = spec.group;
+    runtime.factory = factories.of(spec.kind);
+    SIM_CHECK(runtime.factory != nullptr, "a process of a kind that has no algorithm factory");
+    // One stream per process, numbered as nodes were before hosts existed, so a single-group
+    // run draws exactly the numbers it drew then.
+    runtime.rng = Rng::stream(seed, stream_id("node") + process);
+    runtime.context = std::make_unique<ProcessContext>(*this, process);
+  }
+}
 
 World::World(uint64_t seed, uint32_t nodes, const Link& every_link,
              const AlgorithmFactory& factory)
-    : seed_(seed),
-      factory_(factory),
-      network_(nodes, every_link),
-      network_rng_(Rng::stream(seed, "network")),
-      nodes_(nodes) {
-  SIM_CHECK(nodes > 0, "a world needs at least one node");
-  for (NodeId node = 0; node < nodes; ++node) {
-    members_.push_back(node);
-    nodes_[node].rng = Rng::stream(seed, stream_id("node") + node);
-    nodes_[node].context = std::make_unique<NodeContext>(*this, node);
-  }
-}
+    : World(seed, Layout::single_group(nodes), every_link, AlgorithmFactories{&factory}) {}
 
 World::~World() = default;
 
 void World::start() {
-  for (NodeId node = 0; node < size(); ++node) queue_.push(0, kStartNode, node, 0);
+  for (ProcessId process = 0; process < size(); ++process) {
+    queue_.push(0, kStartNode, process, 0);
+  }
 }
 
 void World::run_until(Instant end) {
@@ -109,11 +155,16 @@ void World::dispatch(const Event& event) {
     case kTimerFire:
       fire_timer(event.node, event.data);
       return;
-    case kStartNode:
-      if (nodes_[event.node].status == NodeStatus::kDown && nodes_[event.node].incarnation == 0) {
+    case kStartNode: {
+      // A host that crashed before its processes started keeps them down: its restart starts
+      // them, from what they persisted (nothing).
+      HostRuntime& host = hosts_[processes_[event.node].host];
+      if (host.incarnation == 0 && processes_[event.node].algorithm == nullptr) {
+        host.status = NodeStatus::kUp;
         boot(event.node, nullptr);
       }
       return;
+    }
     case kControl: {
       // Move the action out first: it may schedule more controls and grow the vector.
       std::function<void()> action = std::move(controls_[event.data]);
@@ -154,12 +205,18 @@ uint32_t World::allocate_slot() {
   return slab_used_++;
 }
 
-void World::send(NodeId from, NodeId to, const Payload& payload, uint32_t type_tag) {
-  SIM_CHECK(to < size() && to != from, "send to an unknown node or to itself");
+void World::send(ProcessId from, ProcessId to, const Payload& payload, MessageTypeId type) {
+  SIM_CHECK(to < size() && to != from, "send to an unknown process or to itself");
   ++stats_.messages_sent;
   const uint64_t id = next_message_id_++;
-  record(RecordKind::kSend, from, to, type_tag, id);
-  Link& link = network_.link(from, to);
+  record(RecordKind::kSend, from, to, type, id);
+  const HostId from_host = processes_[from].host;
+  const HostId to_host = processes_[to].host;
+  if (from_host == to_host) [[unlikely]] {
+    send_on_loopback(from, to, payload, type, id);
+    return;
+  }
+  Link& link = network_.link(from_host, to_host);
   if (!link.up) [[unlikely]] {
     record_drop(to, from, DropReason::kLinkDown, id);
     return;
@@ -169,19 +226,27 @@ void World::send(NodeId from, NodeId to, const Payload& payload, uint32_t type_t
     return;
   }
   const uint32_t slot = allocate_slot();
-  in_flight(slot) = InFlight{from, to, nodes_[to].incarnation, type_tag, id, payload};
+  in_flight(slot) = InFlight{from, to, hosts_[to_host].incarnation, type, id, payload};
   schedule_delivery(slot, to, link, now_);
   if (!link.duplication.is_zero() && network_rng_.chance(link.duplication)) {
     ++stats_.messages_duplicated;
     const uint32_t copy = allocate_slot();
     in_flight(copy) = in_flight(slot);
     in_flight(copy).id = next_message_id_++;
-    record(RecordKind::kDuplicate, to, from, type_tag, in_flight(copy).id);
+    record(RecordKind::kDuplicate, to, from, type, in_flight(copy).id);
     schedule_delivery(copy, to, link, now_);
   }
 }
 
-void World::schedule_delivery(uint32_t slot, NodeId to, Link& link, Instant departure) {
+// Two processes of one host: no link, no loss, no partition; a constant latency keeps it FIFO.
+void World::send_on_loopback(ProcessId from, ProcessId to, const Payload& payload,
+                             MessageTypeId type, uint64_t id) {
+  const uint32_t slot = allocate_slot();
+  in_flight(slot) = InFlight{from, to, hosts_[processes_[to].host].incarnation, type, id, payload};
+  queue_.push(static_cast<uint64_t>((now_ + kLoopbackLatency).ns()), kDeliver, to, slot);
+}
+
+void World::schedule_delivery(uint32_t slot, ProcessId to, Link& link, Instant departure) {
   Duration latency = link.latency.draw(network_rng_);
   if (link.extra_latency.kind != LatencyModel::Kind::kConstant ||
       link.extra_latency.a != Duration::zero()) [[unlikely]] {
@@ -195,7 +260,7 @@ void World::schedule_delivery(uint32_t slot, NodeId to, Link& link, Instant depa
   queue_.push(static_cast<uint64_t>(arrival.ns()), kDeliver, to, slot);
 }
 
-void World::record_drop(NodeId to, NodeId from, DropReason reason, uint64_t id) {
+void World::record_drop(ProcessId to, ProcessId from, DropReason reason, uint64_t id) {
   ++stats_.messages_dropped;
   record(RecordKind::kDrop, to, from, static_cast<uint64_t>(reason), id);
 }
@@ -206,26 +271,43 @@ void World::drop(uint32_t slot, DropReason reason) {
   free_slots_.push_back(slot);
 }
 
-void World::deliver(NodeId node, uint32_t slot) {
-  NodeRuntime& runtime = nodes_[node];
-  if (runtime.status == NodeStatus::kDown || in_flight(slot).to_incarnation != runtime.incarnation) {
+void World::deliver(ProcessId process, uint32_t slot) {
+  HostRuntime& host = hosts_[processes_[process].host];
+  if (host.status == NodeStatus::kDown || in_flight(slot).to_incarnation != host.incarnation) {
     drop(slot, DropReason::kNodeDown);  // addressed to a process that is gone
     return;
   }
-  if (runtime.status == NodeStatus::kPaused) {
-    runtime.inbox.push_back(InboxItem{false, slot});
+  if (host.status == NodeStatus::kPaused) {
+    host.inbox.push_back(InboxItem{false, process, slot});
     return;
   }
-  handle_message(node, slot);
+  handle_message(process, slot);
 }
 
-void World::handle_message(NodeId node, uint32_t slot) {
+void World::handle_message(ProcessId process, uint32_t slot) {
   const InFlight& message = in_flight(slot);  // stays put while the handler sends
+  ProcessRuntime& runtime = processes_[process];
+  if (family_of(message.type) != runtime.family) [[unlikely]] {
+    fail_wrong_family(process, message);
+  }
   ++stats_.messages_delivered;
-  record(RecordKind::kDeliver, node, message.from, message.type_tag, message.id);
-  NodeRuntime& runtime = nodes_[node];
+  record(RecordKind::kDeliver, process, message.from, message.type, message.id);
   runtime.algorithm->on_message(*runtime.context, message.from, message.payload);
   free_slots_.push_back(slot);  // only now: the handler's own sends must not overwrite it
+}
+
+// "process g1.n2 (raft) received pingpong.ping from s1": a message of one algorithm family
+// delivered to a process of another would be misread as one of its own types.
+void World::fail_wrong_family(ProcessId process, const InFlight& message) const {
+  const FamilyInfo* family = find_family(processes_[process].family);
+  const std::string family_name = family != nullptr
+                                      ? std::string(family->name)
+                                      : absl::StrCat("family ", processes_[process].family);
+  fail_check(__FILE__, __LINE__, "family_of(message.type) == process family",
+             absl::StrCat("process ", layout_.process_name(process), " (", family_name,
+                          ") received ", message_type_name(message.type), " from ",
+                          layout_.process_name(message.from)),
+             "a process received a message of another algorithm family");
 }
 
 // ---- Timers ----
@@ -234,240 +316,290 @@ void World::handle_message(NodeId node, uint32_t slot) {
 // event in place; when the event comes due it sees the later deadline and re-queues itself.
 // That keeps the queue small when heartbeats push an election deadline forward at every message.
 
-void World::set_timer(NodeId node, TimerId timer, Duration after) {
+void World::set_timer(ProcessId process, TimerId timer, Duration after) {
   SIM_CHECK(timer < kMaxTimers, "timer id out of range");
   SIM_CHECK(after >= Duration::zero(), "timer set for a negative duration");
-  NodeRuntime& runtime = nodes_[node];
+  ProcessRuntime& runtime = processes_[process];
+  const LocalClock& clock = hosts_[runtime.host].clock;
   TimerSlot& slot = runtime.timers[timer];
   slot.armed = true;
-  slot.local_deadline = runtime.clock.local_at(now_) + after;
+  slot.local_deadline = clock.local_at(now_) + after;
   // A clock without drift runs at the true rate, so the deadline is `after` away in true time
   // too (whatever its offset); otherwise convert exactly.
-  slot.true_deadline = runtime.clock.drift_ppm() == 0
+  slot.true_deadline = clock.drift_ppm() == 0
                            ? now_ + after
-                           : runtime.clock.true_when_local_reaches(slot.local_deadline, now_);
-  arm(node, timer);
+                           : clock.true_when_local_reaches(slot.local_deadline, now_);
+  arm(process, timer);
 }
 
-void World::arm(NodeId node, TimerId timer) {
-  TimerSlot& slot = nodes_[node].timers[timer];
+void World::arm(ProcessId process, TimerId timer) {
+  TimerSlot& slot = processes_[process].timers[timer];
   if (slot.queued && slot.queued_time <= slot.true_deadline) return;
   ++slot.generation;
   slot.queued = true;
   slot.queued_time = slot.true_deadline;
-  queue_.push(static_cast<uint64_t>(slot.true_deadline.ns()), kTimerFire, node,
+  queue_.push(static_cast<uint64_t>(slot.true_deadline.ns()), kTimerFire, process,
               timer | (slot.generation << 8));
 }
 
-void World::cancel_timer(NodeId node, TimerId timer) {
+void World::cancel_timer(ProcessId process, TimerId timer) {
   SIM_CHECK(timer < kMaxTimers, "timer id out of range");
-  nodes_[node].timers[timer].armed = false;
+  processes_[process].timers[timer].armed = false;
 }
 
-void World::fire_timer(NodeId node, uint64_t data) {
+void World::fire_timer(ProcessId process, uint64_t data) {
   const auto timer = static_cast<TimerId>(data & 0xff);
   const uint64_t generation = data >> 8;
-  NodeRuntime& runtime = nodes_[node];
+  ProcessRuntime& runtime = processes_[process];
+  HostRuntime& host = hosts_[runtime.host];
   TimerSlot& slot = runtime.timers[timer];
   if (slot.generation != generation || !slot.queued) return;  // superseded
   slot.queued = false;
-  if (!slot.armed || runtime.status == NodeStatus::kDown) return;
+  if (!slot.armed || host.status == NodeStatus::kDown) return;
   if (slot.true_deadline > now_) {  // moved later while queued
-    arm(node, timer);
+    arm(process, timer);
     return;
   }
-  if (runtime.status == NodeStatus::kPaused) {
-    runtime.inbox.push_back(InboxItem{true, data});
+  if (host.status == NodeStatus::kPaused) {
+    host.inbox.push_back(InboxItem{true, process, data});
     return;
   }
-  handle_timer(node, timer, generation);
+  handle_timer(process, timer, generation);
 }
 
-void World::handle_timer(NodeId node, TimerId timer, uint64_t generation) {
-  NodeRuntime& runtime = nodes_[node];
+void World::handle_timer(ProcessId process, TimerId timer, uint64_t generation) {
+  ProcessRuntime& runtime = processes_[process];
   TimerSlot& slot = runtime.timers[timer];
   if (!slot.armed || slot.generation != generation) return;  // reset or cancelled meanwhile
   slot.armed = false;
   ++stats_.timers_fired;
-  record(RecordKind::kTimer, node, kNoNode, timer,
-         static_cast<uint64_t>(runtime.clock.local_at(now_).ns()));
+  record(RecordKind::kTimer, process, kNoNode, timer,
+         static_cast<uint64_t>(hosts_[runtime.host].clock.local_at(now_).ns()));
   runtime.algorithm->on_timer(*runtime.context, timer);
 }
 
-void World::reaim_timers(NodeId node) {
-  NodeRuntime& runtime = nodes_[node];
-  for (TimerId timer = 0; timer < kMaxTimers; ++timer) {
-    TimerSlot& slot = runtime.timers[timer];
-    // Armed but not queued means it already came due while the node was paused and waits in
-    // the inbox: it has fired, and a later clock change must not move it or reorder it.
-    if (!slot.armed || !slot.queued) continue;
-    slot.true_deadline = runtime.clock.true_when_local_reaches(slot.local_deadline, now_);
-    arm(node, timer);
+void World::reaim_timers(HostId host) {
+  const LocalClock& clock = hosts_[host].clock;
+  for (ProcessId process : layout_.on_host(host)) {
+    for (TimerId timer = 0; timer < kMaxTimers; ++timer) {
+      TimerSlot& slot = processes_[process].timers[timer];
+      // Armed but not queued means it already came due while the host was paused and waits in
+      // the inbox: it has fired, and a later clock change must not move it or reorder it.
+      if (!slot.armed || !slot.queued) continue;
+      slot.true_deadline = clock.true_when_local_reaches(slot.local_deadline, now_);
+      arm(process, timer);
+    }
   }
 }
 
 // ---- Clocks ----
 
-void World::set_clock_drift(NodeId node, int64_t drift_ppm) {
-  nodes_[node].clock.set_drift_ppm(now_, drift_ppm);
-  record(RecordKind::kClockChange, node, kNoNode, static_cast<uint64_t>(ClockChange::kDriftPpm),
-         static_cast<uint64_t>(drift_ppm));
-  reaim_timers(node);
+void World::set_clock_drift(HostId host, int64_t drift_ppm) {
+  hosts_[host].clock.set_drift_ppm(now_, drift_ppm);
+  record_host(RecordKind::kClockChange, host, kNoHost,
+              static_cast<uint64_t>(ClockChange::kDriftPpm), static_cast<uint64_t>(drift_ppm));
+  reaim_timers(host);
 }
 
-void World::set_clock_offset(NodeId node, Duration offset) {
-  nodes_[node].clock.set_offset(now_, offset);
-  record(RecordKind::kClockChange, node, kNoNode, static_cast<uint64_t>(ClockChange::kOffset),
-         static_cast<uint64_t>(offset.ns()));
-  reaim_timers(node);
+void World::set_clock_offset(HostId host, Duration offset) {
+  hosts_[host].clock.set_offset(now_, offset);
+  record_host(RecordKind::kClockChange, host, kNoHost,
+              static_cast<uint64_t>(ClockChange::kOffset), static_cast<uint64_t>(offset.ns()));
+  reaim_timers(host);
 }
 
-void World::jump_clock(NodeId node, Duration amount) {
-  nodes_[node].clock.jump(now_, amount);
-  record(RecordKind::kClockChange, node, kNoNode, static_cast<uint64_t>(ClockChange::kJump),
-         static_cast<uint64_t>(amount.ns()));
-  reaim_timers(node);
+void World::jump_clock(HostId host, Duration amount) {
+  hosts_[host].clock.jump(now_, amount);
+  record_host(RecordKind::kClockChange, host, kNoHost, static_cast<uint64_t>(ClockChange::kJump),
+              static_cast<uint64_t>(amount.ns()));
+  reaim_timers(host);
 }
 
-void World::set_initial_clock(NodeId node, Duration offset, int64_t drift_ppm) {
+void World::set_initial_clock(HostId host, Duration offset, int64_t drift_ppm) {
   SIM_CHECK(stats_.events == 0 && now_ == Instant::zero(), "initial clock set after the start");
-  nodes_[node].clock.set_offset(now_, offset);
-  nodes_[node].clock.set_drift_ppm(now_, drift_ppm);
+  hosts_[host].clock.set_offset(now_, offset);
+  hosts_[host].clock.set_drift_ppm(now_, drift_ppm);
 }
 
 // ---- Links ----
 
-void World::set_link_up(NodeId from, NodeId to, bool up) {
+void World::set_link_up(HostId from, HostId to, bool up) {
   Link& link = network_.link(from, to);
   if (link.up == up) return;
   link.up = up;
-  record(RecordKind::kLinkChange, from, to, up ? 1 : 0, 0);
+  record_host(RecordKind::kLinkChange, from, to, up ? 1 : 0, 0);
 }
 
 void World::heal_all_links() {
-  for (NodeId from = 0; from < size(); ++from)
-    for (NodeId to = 0; to < size(); ++to)
-      if (from != to) set_link_up(from, to, true);
+  for (const auto& [from, to] : network_.down_links()) set_link_up(from, to, true);
 }
 
-// ---- Processes ----
+// ---- Hosts and their processes ----
 
-void World::boot(NodeId node, const DurableState* restored) {
-  NodeRuntime& runtime = nodes_[node];
-  runtime.status = NodeStatus::kUp;
+void World::boot(ProcessId process, const DurableState* restored) {
+  ProcessRuntime& runtime = processes_[process];
   runtime.leadership = Leadership{};
-  runtime.algorithm = factory_.create(node);
+  runtime.algorithm = runtime.factory->create(process);
+  runtime.family = runtime.algorithm->family();
   runtime.algorithm->on_start(*runtime.context, restored);
 }
 
-void World::crash(NodeId node) {
-  NodeRuntime& runtime = nodes_[node];
-  if (runtime.status == NodeStatus::kDown) return;
-  record(RecordKind::kCrash, node, kNoNode, 0, 0);
-  if (runtime.leadership.role != Role::kNone) report_step_down(node, StepDownReason::kCrashed);
-  runtime.status = NodeStatus::kDown;
+// A crash of the process's host: it stops believing whatever it believed, and loses its
+// volatile state and its pending timers.
+void World::stop(ProcessId process) {
+  ProcessRuntime& runtime = processes_[process];
+  if (runtime.leadership.role == Role::kLeader) report_step_down(process, StepDownReason::kCrashed);
+  if (runtime.leadership.role == Role::kFollower) {
+    report_leader_lost(process, LeaderLostReason::kCrashed);
+  }
   runtime.algorithm.reset();
   for (TimerSlot& slot : runtime.timers) {
     slot.armed = false;
     slot.queued = false;  // the queued event no longer matches and is dropped when due
     ++slot.generation;
   }
+}
+
+void World::crash(HostId host) {
+  HostRuntime& runtime = hosts_[host];
+  if (runtime.status == NodeStatus::kDown) return;
+  record_host(RecordKind::kCrash, host, kNoHost, 0, 0);
+  runtime.status = NodeStatus::kDown;
+  for (ProcessId process : layout_.on_host(host)) stop(process);
   for (const InboxItem& item : runtime.inbox) {
     if (!item.is_timer) drop(static_cast<uint32_t>(item.data), DropReason::kNodeDown);
   }
   runtime.inbox.clear();
-  ++runtime.incarnation;  // messages still in flight to the old process are dropped on arrival
+  ++runtime.incarnation;  // messages still in flight to the old processes are dropped on arrival
 }
 
-void World::restart(NodeId node, bool amnesia) {
-  NodeRuntime& runtime = nodes_[node];
+void World::restart(HostId host, bool amnesia) {
+  HostRuntime& runtime = hosts_[host];
   if (runtime.status != NodeStatus::kDown) return;
-  record(RecordKind::kRestart, node, kNoNode, amnesia ? 1 : 0, 0);
-  if (amnesia) {
-    runtime.has_durable = false;
-    runtime.durable.clear();
+  record_host(RecordKind::kRestart, host, kNoHost, amnesia ? 1 : 0, 0);
+  runtime.status = NodeStatus::kUp;
+  for (ProcessId process : layout_.on_host(host)) {
+    ProcessRuntime& state = processes_[process];
+    if (amnesia) {
+      state.has_durable = false;
+      state.durable.clear();
+    }
+    // Copy first: on_start may persist again and replace the stored state.
+    const DurableState restored = state.durable;
+    boot(process, state.has_durable ? &restored : nullptr);
+    // A process's on_start cannot crash its own host (faults are events), so the rest start.
   }
-  // Copy first: on_start may persist again and replace the stored state.
-  const DurableState restored = runtime.durable;
-  boot(node, runtime.has_durable ? &restored : nullptr);
 }
 
-void World::pause(NodeId node) {
-  NodeRuntime& runtime = nodes_[node];
+void World::pause(HostId host) {
+  HostRuntime& runtime = hosts_[host];
   if (runtime.status != NodeStatus::kUp) return;
   runtime.status = NodeStatus::kPaused;
-  record(RecordKind::kPause, node, kNoNode, 0, 0);
+  record_host(RecordKind::kPause, host, kNoHost, 0, 0);
 }
 
-void World::resume(NodeId node) {
-  NodeRuntime& runtime = nodes_[node];
+void World::resume(HostId host) {
+  HostRuntime& runtime = hosts_[host];
   if (runtime.status != NodeStatus::kPaused) return;
   runtime.status = NodeStatus::kUp;
-  record(RecordKind::kResume, node, kNoNode, runtime.inbox.size(), 0);
-  // Handle what arrived meanwhile, in arrival order. A handler may pause or crash the node
+  record_host(RecordKind::kResume, host, kNoHost, runtime.inbox.size(), 0);
+  // Handle what arrived meanwhile, in arrival order. A handler may pause or crash the host
   // again (a fault scheduled at this instant cannot, since faults are events too), so check.
   while (!runtime.inbox.empty() && runtime.status == NodeStatus::kUp) {
     const InboxItem item = runtime.inbox.front();
     runtime.inbox.pop_front();
     if (item.is_timer) {
-      handle_timer(node, static_cast<TimerId>(item.data & 0xff), item.data >> 8);
+      handle_timer(item.process, static_cast<TimerId>(item.data & 0xff), item.data >> 8);
     } else {
-      handle_message(node, static_cast<uint32_t>(item.data));
+      handle_message(item.process, static_cast<uint32_t>(item.data));
     }
   }
 }
 
-void World::persist(NodeId node, const DurableState& state) {
-  NodeRuntime& runtime = nodes_[node];
+void World::persist(ProcessId process, const DurableState& state) {
+  ProcessRuntime& runtime = processes_[process];
   runtime.durable = state;
   runtime.has_durable = true;
-  record(RecordKind::kPersist, node, kNoNode, state.size(), 0);
+  record(RecordKind::kPersist, process, kNoNode, state.size(), 0);
 }
 
-void World::persist_at(NodeId node, size_t offset, std::span<const uint64_t> words,
+void World::persist_at(ProcessId process, size_t offset, std::span<const uint64_t> words,
                        bool truncate_rest) {
-  NodeRuntime& runtime = nodes_[node];
+  ProcessRuntime& runtime = processes_[process];
   Context::splice(runtime.durable, offset, words, truncate_rest);
   runtime.has_durable = true;
-  record(RecordKind::kPersist, node, kNoNode, words.size(), offset);
+  record(RecordKind::kPersist, process, kNoNode, words.size(), offset);
 }
 
-const DurableState* World::durable_state(NodeId node) const {
-  return nodes_[node].has_durable ? &nodes_[node].durable : nullptr;
+const DurableState* World::durable_state(ProcessId process) const {
+  return processes_[process].has_durable ? &processes_[process].durable : nullptr;
 }
 
 // ---- Leadership reports ----
 
-void World::report_leader(NodeId node, uint64_t epoch, uint64_t token) {
-  Leadership& l = nodes_[node].leadership;
-  if (l.role == Role::kLeader && l.epoch == epoch) return;
-  l = Leadership{Role::kLeader, epoch, node};
-  record(RecordKind::kBecameLeader, node, kNoNode, epoch, token);
+void World::report_elected(ProcessId process, const Elected& event) {
+  Leadership& l = processes_[process].leadership;
+  if (l.role == Role::kLeader && l.epoch == event.epoch) return;
+  l = Leadership{Role::kLeader, event.epoch, process};
+  const uint64_t lease_until =
+      event.lease_until ? static_cast<uint64_t>(event.lease_until->ns()) : kNoLease;
+  record(RecordKind::kBecameLeader, process, kNoNode, event.epoch, event.token, lease_until);
 }
 
-void World::report_follows(NodeId node, NodeId leader, uint64_t epoch) {
-  Leadership& l = nodes_[node].leadership;
-  if (l.role == Role::kFollower && l.leader == leader && l.epoch == epoch) return;
-  l = Leadership{Role::kFollower, epoch, leader};
-  record(RecordKind::kFollows, node, leader, epoch, 0);
+void World::report_ready(ProcessId process) {
+  const Leadership& l = processes_[process].leadership;
+  SIM_CHECK(l.role == Role::kLeader, "only a leader reports Ready");
+  record(RecordKind::kReady, process, kNoNode, l.epoch, 0);
 }
 
-void World::report_step_down(NodeId node, StepDownReason reason) {
-  Leadership& l = nodes_[node].leadership;
+void World::report_follows(ProcessId process, const Follows& event) {
+  SIM_CHECK(event.leader < size() && processes_[event.leader].group == processes_[process].group,
+            "a process follows a member of its own group");
+  Leadership& l = processes_[process].leadership;
+  if (l.role == Role::kFollower && l.leader == event.leader && l.epoch == event.epoch) return;
+  l = Leadership{Role::kFollower, event.epoch, event.leader};
+  record(RecordKind::kFollows, process, event.leader, event.epoch, 0);
+}
+
+void World::report_step_down(ProcessId process, StepDownReason reason) {
+  Leadership& l = processes_[process].leadership;
   if (l.role == Role::kNone) return;
+  SIM_CHECK(l.role == Role::kLeader, "only a leader steps down; a follower reports LeaderLost");
   l.role = Role::kNone;
   l.leader = kNoNode;
-  record(RecordKind::kSteppedDown, node, kNoNode, static_cast<uint64_t>(reason), l.epoch);
+  record(RecordKind::kSteppedDown, process, kNoNode, static_cast<uint64_t>(reason), l.epoch);
 }
 
-std::optional<NodeId> World::current_leader() const {
-  std::optional<NodeId> best;
-  for (NodeId node = 0; node < size(); ++node) {
-    const NodeRuntime& runtime = nodes_[node];
-    if (runtime.status == NodeStatus::kDown || runtime.leadership.role != Role::kLeader) continue;
-    if (!best || runtime.leadership.epoch > nodes_[*best].leadership.epoch) best = node;
+void World::report_leader_lost(ProcessId process, LeaderLostReason reason) {
+  Leadership& l = processes_[process].leadership;
+  if (l.role == Role::kNone) return;
+  SIM_CHECK(l.role == Role::kFollower, "only a follower loses its leader; a leader steps down");
+  l.role = Role::kNone;
+  l.leader = kNoNode;
+  record(RecordKind::kLeaderLost, process, kNoNode, static_cast<uint64_t>(reason), l.epoch);
+}
+
+std::optional<ProcessId> World::leader_of(GroupId group) const {
+  std::optional<ProcessId> best;
+  for (ProcessId member : layout_.members(group)) {
+    const ProcessRuntime& runtime = processes_[member];
+    if (hosts_[runtime.host].status == NodeStatus::kDown) continue;
+    if (runtime.leadership.role != Role::kLeader) continue;
+    if (!best || runtime.leadership.epoch > processes_[*best].leadership.epoch) best = member;
   }
   return best;
+}
+
+std::vector<GroupId> World::groups_led_by(HostId host) const {
+  std::vector<GroupId> led;
+  for (ProcessId process : layout_.on_host(host)) {
+    const GroupId group = processes_[process].group;
+    if (group == kNoGroup || processes_[process].leadership.role != Role::kLeader) continue;
+    if (leader_of(group) == process) led.push_back(group);
+  }
+  std::sort(led.begin(), led.end());
+  led.erase(std::unique(led.begin(), led.end()), led.end());
+  return led;
 }
 
 }  // namespace electsim::sim

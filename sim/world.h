@@ -1,6 +1,13 @@
-// The world: one simulated cluster for one seed. It owns true time, the event queue, the network,
-// every node's clock and runtime (up, down or paused; durable and volatile state), and the trace.
-// Faults act on it through its public methods; algorithms act through their Context only.
+// The world: one simulated layout (sim/layout.h) for one seed. It owns true time, the event
+// queue, the network between hosts, every host's clock and status (up, down or paused) and every
+// process's runtime (algorithm, timers, random stream, durable and volatile state, leadership),
+// and the trace. Faults act on hosts through its public methods; algorithms act through their
+// Context only.
+//
+// Processes on one host talk over the host's loopback: a constant kLoopbackLatency, FIFO, never
+// lost and never cut by a partition (partitions are between hosts). A process may send to a
+// process of another group or kind; a process that receives a message of a family other than
+// its algorithm's fails a SIM_CHECK naming both.
 #pragma once
 
 #include <array>
@@ -14,16 +21,20 @@
 #include "sim/algorithm.h"
 #include "sim/clock.h"
 #include "sim/event_queue.h"
+#include "sim/layout.h"
 #include "sim/network.h"
 #include "sim/prng.h"
 #include "sim/trace.h"
 
 namespace electsim::sim {
 
+// A host's status; its processes share it.
 enum class NodeStatus : uint8_t { kUp, kDown, kPaused };
+using HostStatus = NodeStatus;
 enum class Role : uint8_t { kNone, kFollower, kLeader };
 
-// What a node last reported about its leadership (from became_leader / follows / stepped_down).
+// What a process last reported about its leadership (Elected / Follows / SteppedDown /
+// LeaderLost).
 struct Leadership {
   Role role = Role::kNone;
   uint64_t epoch = 0;
@@ -49,13 +60,20 @@ enum class BudgetExceeded : uint8_t { kNone, kEvents, kPending };
 
 class World {
  public:
-  // Every node runs an instance made by `factory`, which must outlive the world.
+  // Every process runs an instance made by its kind's factory; the factories must outlive the
+  // world. The layout is copied.
+  World(uint64_t seed, const Layout& layout, const Link& default_link,
+        const AlgorithmFactories& factories);
+  // One group of `nodes` members, member i on host i (Layout::single_group): every test and
+  // tool that predates hosts and groups.
   World(uint64_t seed, uint32_t nodes, const Link& every_link, const AlgorithmFactory& factory);
   ~World();
   World(const World&) = delete;
   World& operator=(const World&) = delete;
 
-  // Schedules every node's on_start at true time zero (in id order).
+  static constexpr Duration kLoopbackLatency = Duration::microseconds(10);
+
+  // Schedules every process's on_start at true time zero (in id order).
   void start();
   // Runs every event with time <= end, then sets now() to end and ends the trace. A run that
   // goes over its budget stops at the event that would have gone over: now() stays there.
@@ -70,7 +88,11 @@ class World {
 
   Instant now() const { return now_; }
   uint64_t seed() const { return seed_; }
-  uint32_t size() const { return static_cast<uint32_t>(nodes_.size()); }
+  const Layout& layout() const { return layout_; }
+  // The number of processes (ids 0..size()-1).
+  uint32_t size() const { return static_cast<uint32_t>(processes_.size()); }
+  uint32_t hosts() const { return static_cast<uint32_t>(hosts_.size()); }
+  HostId host_of(ProcessId process) const { return processes_[process].host; }
   Trace& trace() { return trace_; }
   const Network& network() const { return network_; }
   const WorldStats& stats() const { return stats_; }
@@ -79,71 +101,92 @@ class World {
   // the runner, not the hot path: it may allocate.
   void at(Instant when, std::function<void()> action);
 
-  // Links. Changes are traced as kLinkChange per directed link that changed.
-  void set_link_up(NodeId from, NodeId to, bool up);
+  // Links between hosts. Changes are traced as kLinkChange per directed link that changed.
+  void set_link_up(HostId from, HostId to, bool up);
   void heal_all_links();
-  Link& mutable_link(NodeId from, NodeId to) { return network_.link(from, to); }
+  Link& mutable_link(HostId from, HostId to) { return network_.link(from, to); }
 
-  // Sets a node's clock before the run starts (the scenario's initial skew and drift), without
+  // Sets a host's clock before the run starts (the scenario's initial skew and drift), without
   // a trace record: it is configuration, not a fault.
-  void set_initial_clock(NodeId node, Duration offset, int64_t drift_ppm);
-  // Clocks. Pending timers are re-aimed at the true instant their local deadline now falls on.
-  void set_clock_drift(NodeId node, int64_t drift_ppm);
-  void set_clock_offset(NodeId node, Duration offset);
-  void jump_clock(NodeId node, Duration amount);
-  const LocalClock& clock(NodeId node) const { return nodes_[node].clock; }
-  Instant local_now(NodeId node) const { return nodes_[node].clock.local_at(now_); }
+  void set_initial_clock(HostId host, Duration offset, int64_t drift_ppm);
+  // Clocks. Pending timers of the host's processes are re-aimed at the true instant their local
+  // deadline now falls on.
+  void set_clock_drift(HostId host, int64_t drift_ppm);
+  void set_clock_offset(HostId host, Duration offset);
+  void jump_clock(HostId host, Duration amount);
+  const LocalClock& clock(HostId host) const { return hosts_[host].clock; }
+  LocalInstant local_now(HostId host) const { return hosts_[host].clock.local_at(now_); }
 
-  // Processes. crash drops the volatile state, pending timers and messages addressed to the
-  // node; restart rebuilds it from its durable state (or from nothing, if `amnesia`).
-  void crash(NodeId node);
-  void restart(NodeId node, bool amnesia);
-  void pause(NodeId node);
-  void resume(NodeId node);
-  NodeStatus status(NodeId node) const { return nodes_[node].status; }
-  // How many times the node has crashed. A fault that restarts the node later checks it, so
-  // that it never revives a node that a later crash stopped (that crash owns the restart).
-  uint32_t incarnation(NodeId node) const { return nodes_[node].incarnation; }
+  // Host faults act on every process of the host. crash records one host record and drops
+  // every process's volatile state, pending timers and messages; restart rebuilds each process
+  // from its own durable state (or from nothing, if `amnesia`).
+  void crash(HostId host);
+  void restart(HostId host, bool amnesia);
+  void pause(HostId host);
+  void resume(HostId host);
+  NodeStatus host_status(HostId host) const { return hosts_[host].status; }
+  // How many times the host has crashed. A fault that restarts the host later checks it, so
+  // that it never revives a host that a later crash stopped (that crash owns the restart).
+  uint32_t incarnation(HostId host) const { return hosts_[host].incarnation; }
+  // The status of a process: its host's.
+  NodeStatus status(ProcessId process) const { return hosts_[processes_[process].host].status; }
 
-  const Leadership& leadership(NodeId node) const { return nodes_[node].leadership; }
-  // The node that is not down, reports leading, and has the highest epoch (lowest id on ties).
-  std::optional<NodeId> current_leader() const;
-  const DurableState* durable_state(NodeId node) const;
-  // The live algorithm instance of an up or paused node (tests inspect it), else nullptr.
-  Algorithm* algorithm(NodeId node) { return nodes_[node].algorithm.get(); }
+  const Leadership& leadership(ProcessId process) const {
+    return processes_[process].leadership;
+  }
+  // The member of `group` whose host is not down, that reports leading, with the highest epoch
+  // (lowest id on ties); nothing if none does.
+  std::optional<ProcessId> leader_of(GroupId group) const;
+  // The leader of group 0, the only group of a single-group world.
+  std::optional<ProcessId> current_leader() const {
+    if (layout_.groups() == 0) return std::nullopt;
+    return leader_of(0);
+  }
+  // The groups whose leader (leader_of) runs on `host`, in id order.
+  std::vector<GroupId> groups_led_by(HostId host) const;
+  const DurableState* durable_state(ProcessId process) const;
+  // The live algorithm instance of a process whose host is up or paused (tests inspect it).
+  Algorithm* algorithm(ProcessId process) { return processes_[process].algorithm.get(); }
 
  private:
-  class NodeContext;
+  class ProcessContext;
   struct TimerSlot {
     bool armed = false;
     bool queued = false;       // an event for this timer's current generation is in the queue
-    Instant local_deadline;
+    LocalInstant local_deadline;
     Instant true_deadline;
     Instant queued_time;
     uint64_t generation = 0;
   };
-  struct InboxItem {           // what arrived while the node was paused, in arrival order
+  struct InboxItem {           // what arrived while the host was paused, in arrival order
     bool is_timer;
+    ProcessId process;
     uint64_t data;             // message slot, or timer id | generation << 8
   };
-  struct NodeRuntime {
+  struct HostRuntime {
     NodeStatus status = NodeStatus::kDown;
-    std::unique_ptr<Algorithm> algorithm;
-    std::unique_ptr<NodeContext> context;
     LocalClock clock;
+    uint32_t incarnation = 0;
+    std::deque<InboxItem> inbox;
+  };
+  struct ProcessRuntime {
+    HostId host = 0;
+    GroupId group = kNoGroup;
+    FamilyId family = families::kTestOnly;  // the running algorithm's, read at each start
+    const AlgorithmFactory* factory = nullptr;
+    std::unique_ptr<Algorithm> algorithm;
+    std::unique_ptr<ProcessContext> context;
     Rng rng{0};
     bool has_durable = false;
     DurableState durable;
     std::array<TimerSlot, kMaxTimers> timers{};
-    std::deque<InboxItem> inbox;
     Leadership leadership;
-    uint32_t incarnation = 0;
   };
   struct InFlight {
-    NodeId from;
-    NodeId to;
-    uint32_t to_incarnation;
-    uint32_t type_tag;
+    ProcessId from;
+    ProcessId to;
+    uint32_t to_incarnation;   // the incarnation of the receiver's host when sent
+    MessageTypeId type;
     uint64_t id;
     Payload payload;
   };
@@ -153,11 +196,13 @@ class World {
   // The guard's slow path, run every kBudgetCheckEvents events: false (and budget_exceeded_ set)
   // if the run is over its budget.
   bool within_budget();
-  void deliver(NodeId node, uint32_t slot);
-  void handle_message(NodeId node, uint32_t slot);
-  void fire_timer(NodeId node, uint64_t data);
-  void handle_timer(NodeId node, TimerId timer, uint64_t generation);
-  void boot(NodeId node, const DurableState* restored);
+  void deliver(ProcessId process, uint32_t slot);
+  void handle_message(ProcessId process, uint32_t slot);
+  [[noreturn]] void fail_wrong_family(ProcessId process, const InFlight& message) const;
+  void fire_timer(ProcessId process, uint64_t data);
+  void handle_timer(ProcessId process, TimerId timer, uint64_t generation);
+  void boot(ProcessId process, const DurableState* restored);
+  void stop(ProcessId process);
   void drop(uint32_t slot, DropReason reason);
   // Messages in flight live in fixed-size chunks, so a reference to one stays valid while the
   // handler that receives it sends more (a growing vector would move them).
@@ -166,35 +211,46 @@ class World {
     return (*slab_[slot >> kSlabChunkBits])[slot & ((1u << kSlabChunkBits) - 1)];
   }
   uint32_t allocate_slot();
-  void record_drop(NodeId to, NodeId from, DropReason reason, uint64_t id);
-  void schedule_delivery(uint32_t slot, NodeId to, Link& link, Instant departure);
+  void record_drop(ProcessId to, ProcessId from, DropReason reason, uint64_t id);
+  void schedule_delivery(uint32_t slot, ProcessId to, Link& link, Instant departure);
+  void send_on_loopback(ProcessId from, ProcessId to, const Payload& payload,
+                        MessageTypeId type, uint64_t id);
 
   // Context operations.
-  void send(NodeId from, NodeId to, const Payload& payload, uint32_t type_tag);
-  void set_timer(NodeId node, TimerId timer, Duration after);
-  void cancel_timer(NodeId node, TimerId timer);
-  void arm(NodeId node, TimerId timer);
-  void reaim_timers(NodeId node);
-  void persist(NodeId node, const DurableState& state);
-  void persist_at(NodeId node, size_t offset, std::span<const uint64_t> words, bool truncate_rest);
-  void report_leader(NodeId node, uint64_t epoch, uint64_t token);
-  void report_follows(NodeId node, NodeId leader, uint64_t epoch);
-  void report_step_down(NodeId node, StepDownReason reason);
+  void send(ProcessId from, ProcessId to, const Payload& payload, MessageTypeId type);
+  void set_timer(ProcessId process, TimerId timer, Duration after);
+  void cancel_timer(ProcessId process, TimerId timer);
+  void arm(ProcessId process, TimerId timer);
+  void reaim_timers(HostId host);
+  void persist(ProcessId process, const DurableState& state);
+  void persist_at(ProcessId process, size_t offset, std::span<const uint64_t> words,
+                  bool truncate_rest);
+  void report_elected(ProcessId process, const Elected& event);
+  void report_ready(ProcessId process);
+  void report_follows(ProcessId process, const Follows& event);
+  void report_step_down(ProcessId process, StepDownReason reason);
+  void report_leader_lost(ProcessId process, LeaderLostReason reason);
 
-  void record(RecordKind kind, NodeId node, NodeId peer, uint64_t a, uint64_t b) {
-    trace_.record(TraceRecord{now_, kind, node, peer, a, b});
+  // A process record: node (and peer) are processes, and the record carries node's group.
+  void record(RecordKind kind, ProcessId process, ProcessId peer, uint64_t a, uint64_t b,
+              uint64_t c = 0) {
+    trace_.record(TraceRecord{now_, kind, process, peer, a, b, processes_[process].group, c});
+  }
+  // A host record: node (and peer) are hosts; no group.
+  void record_host(RecordKind kind, HostId host, HostId peer, uint64_t a, uint64_t b) {
+    trace_.record(TraceRecord{now_, kind, host, peer, a, b, kNoGroup});
   }
 
   uint64_t seed_;
-  const AlgorithmFactory& factory_;
+  Layout layout_;
   Instant now_;
   EventQueue queue_;
   Network network_;
   Rng network_rng_;
   Trace trace_;
   WorldStats stats_;
-  std::vector<NodeRuntime> nodes_;
-  std::vector<NodeId> members_;
+  std::vector<HostRuntime> hosts_;
+  std::vector<ProcessRuntime> processes_;
   std::vector<std::unique_ptr<std::array<InFlight, 1u << kSlabChunkBits>>> slab_;
   uint32_t slab_used_ = 0;  // slots handed out so far (freed ones are reused first)
   std::vector<uint32_t> free_slots_;

@@ -79,9 +79,9 @@ class LowestIdLeader final : public Algorithm {
     if (from < context.self()) {
       if (leading_) {
         leading_ = false;
-        context.stepped_down(StepDownReason::kResigned);
+        context.report(sim::SteppedDown{StepDownReason::kResigned});
       }
-      context.follows(from, heartbeat.epoch);
+      context.report(sim::Follows{from, heartbeat.epoch});
     } else if (leading_ && heartbeat.epoch > led_epoch_) {
       become_leader(context);
     }
@@ -102,7 +102,7 @@ class LowestIdLeader final : public Algorithm {
     highest_epoch_ = led_epoch_;
     context.persist({highest_epoch_});
     leading_ = true;
-    context.became_leader(led_epoch_, led_epoch_);
+    context.report(sim::Elected{led_epoch_, led_epoch_, std::nullopt});
   }
   void learn(Context& context, uint64_t epoch) {
     if (epoch <= highest_epoch_) return;
@@ -114,8 +114,8 @@ class LowestIdLeader final : public Algorithm {
   uint64_t highest_epoch_ = 0;
   uint64_t led_epoch_ = 0;
   bool leading_ = false;
-  Instant started_;
-  std::vector<std::optional<Instant>> last_heard_;
+  LocalInstant started_;
+  std::vector<std::optional<LocalInstant>> last_heard_;
 };
 
 // ---- Broken algorithms ----
@@ -123,7 +123,7 @@ class LowestIdLeader final : public Algorithm {
 // Every node declares itself leader of epoch 1 at start.
 class EveryoneLeadsEpochOne final : public Algorithm {
  public:
-  void on_start(Context& context, const DurableState*) override { context.became_leader(1, 1); }
+  void on_start(Context& context, const DurableState*) override { context.report(sim::Elected{1, 1, std::nullopt}); }
   void on_message(Context&, NodeId, const Payload&) override {}
   void on_timer(Context&, TimerId) override {}
 };
@@ -150,9 +150,9 @@ class TickingEpochs final : public Algorithm {
     ++count_;
     context.persist({count_});
     if (context.self() == 0) {
-      context.became_leader(count_, count_);
+      context.report(sim::Elected{count_, count_, std::nullopt});
     } else {
-      context.follows(0, count_);
+      context.report(sim::Follows{0, count_});
     }
     context.set_timer(0, Duration::milliseconds(100));
   }
@@ -173,9 +173,9 @@ class RotatingLeader final : public Algorithm {
     ++round_;
     const auto leader = static_cast<NodeId>(round_ % context.members().size());
     if (leader == context.self()) {
-      context.became_leader(round_, round_);
+      context.report(sim::Elected{round_, round_, std::nullopt});
     } else {
-      context.follows(leader, round_);
+      context.report(sim::Follows{leader, round_});
     }
     context.set_timer(0, Duration::milliseconds(300));
   }

@@ -38,9 +38,9 @@ class Beacon final : public sim::Algorithm {
     context.persist(sim::DurableState{starts});
     if (reports_leadership_) {
       if (context.self() == 0) {
-        context.became_leader(1, 1);
+        context.report(sim::Elected{1, 1, std::nullopt});
       } else {
-        context.follows(0, 1);
+        context.report(sim::Follows{0, 1});
       }
     }
     context.set_timer(kTick, ms(10));

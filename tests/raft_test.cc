@@ -35,7 +35,7 @@ constexpr Duration kLatency = Duration::milliseconds(5);
 
 template <class Message>
 constexpr uint64_t tag_of() {
-  return RaftMessage(Message{}).index();
+  return message_type_of(RaftMessage(Message{}));
 }
 
 // ---- Rule tests: one server and a fake context ----
@@ -251,7 +251,7 @@ TEST(RaftRules, Thesis4_2_3_StickyFollowerIgnoresRequestVoteWhileItHearsALeader)
     deliver(follower, context, 1, AppendEntries{1, 1, 0, 1, 1});
     context.take_sent();
 
-    context.now = Instant::zero() + kTimeoutMin - Duration::milliseconds(1);
+    context.now = sim::LocalInstant::zero() + kTimeoutMin - Duration::milliseconds(1);
     deliver(follower, context, 2, RequestVote{2, 2, 1});
     if (sticky) {
       EXPECT_TRUE(context.take_sent().empty());
@@ -263,7 +263,7 @@ TEST(RaftRules, Thesis4_2_3_StickyFollowerIgnoresRequestVoteWhileItHearsALeader)
     }
 
     // A minimum election timeout after the leader was last heard, the vote is normal again.
-    context.now = Instant::zero() + kTimeoutMin;
+    context.now = sim::LocalInstant::zero() + kTimeoutMin;
     deliver(follower, context, 2, RequestVote{3, 2, 1});
     EXPECT_TRUE(only_reply<RequestVoteResponse>(context, 2).granted);
     EXPECT_EQ(follower.current_term(), 3u);
@@ -306,7 +306,7 @@ TEST(RaftRules, Thesis9_6_PreVoteChangesNoTermUntilAMajorityAgrees) {
   const auto refused = only_reply<PreVoteResponse>(voter_context, 0);
   EXPECT_FALSE(refused.granted);
   EXPECT_EQ(refused.term, 4u);
-  voter_context.now = Instant::zero() + kTimeoutMin;
+  voter_context.now = sim::LocalInstant::zero() + kTimeoutMin;
   deliver(voter, voter_context, 0, PreVote{5, 1, 0});
   const auto granted = only_reply<PreVoteResponse>(voter_context, 0);
   EXPECT_TRUE(granted.granted);

@@ -23,11 +23,15 @@ class FakeContext final : public sim::Context {
   }
 
   sim::NodeId self() const override { return self_; }
+  sim::GroupId group() const override { return 0; }
   std::span<const sim::NodeId> members() const override { return members_; }
-  sim::Instant local_now() const override { return now; }
-  void send(sim::NodeId to, const sim::Payload& message, uint32_t type_tag) override {
+  std::span<const sim::NodeId> services() const override { return {}; }
+  std::span<const sim::NodeId> resources() const override { return {}; }
+  sim::LocalInstant local_now() const override { return now; }
+  void send(sim::NodeId to, const sim::Payload& message, sim::MessageTypeId type) override {
     const auto body = message.as<RaftMessage>();
-    EXPECT_EQ(type_tag, body.index());
+    EXPECT_EQ(type, sim::message_type_id(sim::families::kRaft,
+                                         static_cast<uint16_t>(body.index())));
     sent.emplace_back(to, body);
     durable_at_send.push_back(durable);
   }
@@ -47,15 +51,20 @@ class FakeContext final : public sim::Context {
     splice(*durable, offset, words, truncate_rest);
     if (offset == 0) ++writes;
   }
-  void became_leader(uint64_t epoch, uint64_t token) override {
-    reports.push_back("leader " + std::to_string(epoch) + " " + std::to_string(token));
+  void report(const sim::Elected& event) override {
+    reports.push_back("leader " + std::to_string(event.epoch) + " " + std::to_string(event.token));
   }
-  void follows(sim::NodeId leader, uint64_t epoch) override {
-    followed = leader;
-    reports.push_back("follows n" + std::to_string(leader + 1) + " " + std::to_string(epoch));
+  void report(const sim::Ready& /*event*/) override { reports.push_back("ready"); }
+  void report(const sim::Follows& event) override {
+    followed = event.leader;
+    reports.push_back("follows n" + std::to_string(event.leader + 1) + " " +
+                      std::to_string(event.epoch));
   }
-  void stepped_down(sim::StepDownReason reason) override {
-    reports.push_back("stepped_down " + std::string(sim::step_down_reason_name(reason)));
+  void report(const sim::SteppedDown& event) override {
+    reports.push_back("stepped_down " + std::string(sim::step_down_reason_name(event.reason)));
+  }
+  void report(const sim::LeaderLost& event) override {
+    reports.push_back("leader_lost " + std::string(sim::leader_lost_reason_name(event.reason)));
   }
   sim::Rng& rng() override { return rng_; }
 
@@ -65,7 +74,7 @@ class FakeContext final : public sim::Context {
     return std::exchange(sent, {});
   }
 
-  sim::Instant now;
+  sim::LocalInstant now;
   std::vector<std::pair<sim::NodeId, RaftMessage>> sent;
   std::map<sim::TimerId, sim::Duration> timers;
   std::optional<sim::DurableState> durable;

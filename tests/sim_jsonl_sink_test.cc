@@ -143,6 +143,10 @@ TEST(JsonlSink, EveryKindHasItsKeys) {
        {{"t_ns", 24}, {"kind", "persist"}, {"node", "n2"}, {"peer", nullptr}, {"words", 3}}},
       {record(25, RecordKind::kReady, 1, kNoNode, 4, 0),
        {{"t_ns", 25}, {"kind", "ready"}, {"node", "n2"}, {"peer", nullptr}, {"epoch", 4}}},
+      {record(26, RecordKind::kLeaderLost, 1, kNoNode,
+              static_cast<uint64_t>(LeaderLostReason::kElectionTimeout), 4),
+       {{"t_ns", 26}, {"kind", "leader_lost"}, {"node", "n2"}, {"peer", nullptr},
+        {"reason", "election_timeout"}, {"epoch", 4}}},
       // The extremes of every numeric field still fit in a line.
       {record(INT64_MAX, RecordKind::kSend, 4'294'967'294u, 4'294'967'294u, UINT64_MAX, UINT64_MAX),
        {{"t_ns", INT64_MAX}, {"kind", "send"}, {"node", "n4294967295"}, {"peer", "n4294967295"},

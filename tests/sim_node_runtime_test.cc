@@ -236,9 +236,11 @@ TEST(NodeRuntime, AmnesiaClearsDurableState) {
 }
 
 // What node 1 handled, and when (true and local time).
+LocalInstant local_ms(int64_t ms) { return LocalInstant::zero() + Duration::milliseconds(ms); }
+
 struct Handled {
   std::string what;
-  Instant local;
+  LocalInstant local;
   friend bool operator==(const Handled&, const Handled&) = default;
 };
 
@@ -294,9 +296,9 @@ TEST(NodeRuntime, PauseDelaysDeliveryAndKeepsArrivalOrder) {
   const PauseRun run = run_pause([](World&) {});
   // Everything that arrived during the pause is handled at resume, in arrival order, with the
   // timer (due at 20ms) between m3 (12ms) and m4 (40ms); the clock ran on during the pause.
-  const std::vector<Handled> expected = {{"m1", at_ms(50)},    {"m2", at_ms(50)},
-                                         {"m3", at_ms(50)},    {"timer", at_ms(50)},
-                                         {"m4", at_ms(50)},    {"m5", at_ms(70)}};
+  const std::vector<Handled> expected = {{"m1", local_ms(50)},    {"m2", local_ms(50)},
+                                         {"m3", local_ms(50)},    {"timer", local_ms(50)},
+                                         {"m4", local_ms(50)},    {"m5", local_ms(70)}};
   EXPECT_EQ(run.handled, expected);
   ASSERT_EQ(run.delivers.size(), 5u);
   for (int i = 0; i < 4; ++i) EXPECT_EQ(run.delivers[static_cast<size_t>(i)].time, at_ms(50));
@@ -312,7 +314,7 @@ TEST(NodeRuntime, ClockJumpDuringPauseDoesNotUnfireADueTimer) {
   const PauseRun run = run_pause([](World& w) { w.jump_clock(1, ms(-40)); });
   ASSERT_EQ(run.handled.size(), 6u);
   EXPECT_EQ(run.handled[3].what, "timer");
-  EXPECT_EQ(run.handled[3].local, at_ms(10));  // 50ms true, 40ms behind
+  EXPECT_EQ(run.handled[3].local, LocalInstant::zero() + Duration::milliseconds(10));  // 50ms true, 40ms behind
   EXPECT_EQ(run.handled[4].what, "m4");
   EXPECT_EQ(run.timers.size(), 1u);
 }
@@ -329,15 +331,15 @@ TEST(NodeRuntime, CrashDuringPauseDropsWhatWaited) {
     EXPECT_EQ(static_cast<DropReason>(drop.a), DropReason::kNodeDown);
     EXPECT_EQ(drop.time, at_ms(45));
   }
-  const std::vector<Handled> expected = {{"timer", at_ms(65)}, {"m5", at_ms(70)}};
+  const std::vector<Handled> expected = {{"timer", local_ms(65)}, {"m5", local_ms(70)}};
   EXPECT_EQ(run.handled, expected);
 }
 
 TEST(NodeRuntime, CrashOfTheLeaderStepsItDown) {
   Script leader;
-  leader.on_start = [](Context& context, const DurableState*) { context.became_leader(3, 30); };
+  leader.on_start = [](Context& context, const DurableState*) { context.report(sim::Elected{3, 30, std::nullopt}); };
   Script follower;
-  follower.on_start = [](Context& context, const DurableState*) { context.follows(0, 3); };
+  follower.on_start = [](Context& context, const DurableState*) { context.report(sim::Follows{0, 3}); };
   ScriptedFactory factory({leader, follower});
   World world(1, 2, Link{}, factory);
   RecordingObserver observer;

@@ -33,7 +33,7 @@ int64_t true_ns_for_local(int64_t local_ns, int64_t ppm) {
 // time. Returns the timer records the run produced.
 struct TimerRun {
   std::vector<TraceRecord> timers;
-  std::vector<Instant> local_seen_in_handler;
+  std::vector<LocalInstant> local_seen_in_handler;
 };
 
 TimerRun run_with_fault(Instant fault_at, const std::function<void(World&)>& fault) {
@@ -60,7 +60,7 @@ void expect_fires_once_at(const TimerRun& run, Instant true_time, Instant local_
   EXPECT_EQ(run.timers[0].a, 0u);
   EXPECT_EQ(static_cast<int64_t>(run.timers[0].b), local_time.ns());
   ASSERT_EQ(run.local_seen_in_handler.size(), 1u);
-  EXPECT_EQ(run.local_seen_in_handler[0], local_time);
+  EXPECT_EQ(run.local_seen_in_handler[0].ns(), local_time.ns());
 }
 
 TEST(WorldTimers, FiresAfterItsLocalDurationWithoutFaults) {

@@ -1,10 +1,18 @@
 #include "algorithms/pingpong/pingpong.h"
 
 namespace electsim::algorithms {
+namespace {
+constexpr std::string_view kMessageNames[] = {"ping", "pong"};
+constexpr std::string_view kTimerNames[] = {"retry"};
+constexpr sim::FamilyInfo kFamily{sim::families::kPingPong, "pingpong", kMessageNames,
+                                  kTimerNames};
+}  // namespace
+
+const sim::FamilyInfo& pingpong_family() { return kFamily; }
 
 void PingPong::on_start(sim::Context& context, const sim::DurableState* restored) {
   if (restored != nullptr && !restored->empty()) round_ = (*restored)[0];
-  if (context.self() == 0) broadcast_ping(context);
+  if (context.self() == context.members().front()) broadcast_ping(context);
 }
 
 void PingPong::broadcast_ping(sim::Context& context) {

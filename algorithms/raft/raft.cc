@@ -14,18 +14,19 @@ using sim::StepDownReason;
 
 void Raft::on_start(Context& context, const sim::DurableState* restored) {
   self_ = context.self();
-  const std::span<const NodeId> members = context.members();
-  SIM_CHECK(!members.empty() && std::is_sorted(members.begin(), members.end()),
+  members_ = context.members();
+  SIM_CHECK(!members_.empty() && std::is_sorted(members_.begin(), members_.end()),
             "members are listed in id order");
   peers_.clear();
-  for (NodeId member : members) {
+  for (NodeId member : members_) {
     if (member != self_) peers_.push_back(member);
   }
-  SIM_CHECK(peers_.size() + 1 == members.size(), "a server is one of its group's members");
-  quorum_ = static_cast<uint32_t>(members.size() / 2 + 1);
+  SIM_CHECK(peers_.size() + 1 == members_.size(), "a server is one of its group's members");
+  quorum_ = static_cast<uint32_t>(members_.size() / 2 + 1);
 
-  // Per-peer state is indexed by node id, sized once here so the hot path never allocates.
-  const size_t slots = static_cast<size_t>(members.back()) + 1;
+  // Per-peer state is indexed by the member's position in its group, sized by the group (not by
+  // the largest process id) once here, so the hot path never allocates.
+  const size_t slots = members_.size();
   votes_.assign(slots, 0);
   next_index_.assign(slots, 0);
   match_index_.assign(slots, 0);
@@ -47,7 +48,7 @@ void Raft::on_start(Context& context, const sim::DurableState* restored) {
 }
 
 void Raft::on_message(Context& context, NodeId from, const sim::Payload& message) {
-  SIM_CHECK(from < votes_.size() && from != self_, "a message from outside the group");
+  SIM_CHECK(from != self_, "a message from itself");
   const auto body = message.as<RaftMessage>();
   std::visit([&](const auto& typed) { handle_message(context, from, typed); }, body);
   maybe_persist(context);
@@ -90,11 +91,12 @@ void Raft::become_follower(Context& context, uint64_t term, NodeId leader,
   SIM_CHECK_GE(term, current_term_, "terms never go backwards");
   const bool was_leader = role_ == RaftRole::kLeader;
   if (was_leader) {
-    context.stepped_down(reason);
+    context.report(sim::SteppedDown{reason});
     context.cancel_timer(kHeartbeatTimer);
     context.cancel_timer(kCheckQuorumTimer);
   } else if (leader_ != sim::kNoNode && leader == sim::kNoNode) {
-    context.stepped_down(reason);  // it no longer knows a leader to follow
+    // It no longer knows a leader to follow: a later term began whose leader it has not heard.
+    context.report(sim::LeaderLost{sim::LeaderLostReason::kHigherEpochSeen});
   }
   if (term > current_term_) {
     current_term_ = term;
@@ -110,7 +112,9 @@ void Raft::become_follower(Context& context, uint64_t term, NodeId leader,
 
 void Raft::become_pre_candidate(Context& context) {
   SIM_CHECK(options_.pre_vote && role_ != RaftRole::kLeader, "only PreVote servers pre-campaign");
-  if (leader_ != sim::kNoNode) context.stepped_down(StepDownReason::kElectionStarted);
+  if (leader_ != sim::kNoNode) {
+    context.report(sim::LeaderLost{sim::LeaderLostReason::kElectionTimeout});
+  }
   // Thesis 9.6: the pre-candidate keeps its term and its vote; it asks about term + 1.
   role_ = RaftRole::kPreCandidate;
   leader_ = sim::kNoNode;
@@ -126,7 +130,9 @@ void Raft::become_pre_candidate(Context& context) {
 
 void Raft::become_candidate(Context& context) {
   SIM_CHECK(role_ != RaftRole::kLeader, "a leader does not campaign");
-  if (leader_ != sim::kNoNode) context.stepped_down(StepDownReason::kElectionStarted);
+  if (leader_ != sim::kNoNode) {
+    context.report(sim::LeaderLost{sim::LeaderLostReason::kElectionTimeout});
+  }
   // Paper 5.2: increment the term, vote for itself, reset the election timer, and ask every
   // other server for its vote. send() persists the new term and vote before the first request.
   ++current_term_;
@@ -158,12 +164,12 @@ void Raft::become_leader(Context& context) {
   log_.append(current_term_);
   mark_dirty();
   for (NodeId peer : peers_) {
-    next_index_[peer] = first_new;
-    match_index_[peer] = 0;
-    recently_active_[peer] = 0;
+    next_index_[position(peer)] = first_new;
+    match_index_[position(peer)] = 0;
+    recently_active_[position(peer)] = 0;
   }
   maybe_persist(context);
-  context.became_leader(current_term_, current_term_);
+  context.report(sim::Elected{current_term_, current_term_, std::nullopt});
   // Paper 5.2: the leader sends heartbeats at once to establish its authority, then regularly.
   broadcast_append(context);
   context.set_timer(kHeartbeatTimer, options_.heartbeat_interval);
@@ -179,8 +185,8 @@ void Raft::become_leader(Context& context) {
 void Raft::handle_check_quorum(Context& context) {
   uint32_t active = 1;  // itself
   for (NodeId peer : peers_) {
-    active += recently_active_[peer];
-    recently_active_[peer] = 0;
+    active += recently_active_[position(peer)];
+    recently_active_[position(peer)] = 0;
   }
   if (active < quorum_) {
     become_follower(context, current_term_, sim::kNoNode, StepDownReason::kQuorumLost);
@@ -253,8 +259,8 @@ void Raft::handle_message(Context& context, NodeId from, const PreVoteResponse& 
 }
 
 bool Raft::record_vote(NodeId from) {
-  if (votes_[from] == 0) {
-    votes_[from] = 1;
+  if (votes_[position(from)] == 0) {
+    votes_[position(from)] = 1;
     ++votes_granted_;
   }
   return votes_granted_ >= quorum_;
@@ -295,7 +301,7 @@ void Raft::handle_message(Context& context, NodeId from, const AppendEntries& me
   last_leader_contact_ = context.local_now();
   knew_leader_ = true;
   reset_election_timer(context);
-  context.follows(from, current_term_);
+  context.report(sim::Follows{from, current_term_});
 
   if (options_.starts_lagging && options_.lagging_stays_behind) {
     // The Figure 16 knob (see RaftOptions): acknowledge the entries without storing them.
@@ -325,21 +331,21 @@ void Raft::handle_message(Context& context, NodeId from, const AppendEntriesResp
     return;
   }
   if (role_ != RaftRole::kLeader || message.term != current_term_) return;
-  recently_active_[from] = 1;
+  recently_active_[position(from)] = 1;
   if (message.success) {
     // Clamped to the leader's own log, which a follower's answer exceeds only if election safety
     // broke (two leaders in this term).
     const uint64_t match = std::min(message.index, log_.last_index());
-    match_index_[from] = std::max(match_index_[from], match);
-    next_index_[from] = std::max(next_index_[from], match_index_[from] + 1);
-    if (next_index_[from] <= log_.last_index()) send_append(context, from);
+    match_index_[position(from)] = std::max(match_index_[position(from)], match);
+    next_index_[position(from)] = std::max(next_index_[position(from)], match_index_[position(from)] + 1);
+    if (next_index_[position(from)] <= log_.last_index()) send_append(context, from);
     return;
   }
   // Paper 5.3: after a rejection, retry one entry earlier, or just past the follower's last
   // entry if its log is shorter. A rejection of an older probe is ignored, so duplicated or
   // delayed answers do not move nextIndex back twice.
-  if (message.index + 1 != next_index_[from]) return;
-  next_index_[from] = std::max<uint64_t>(1, std::min(message.index, message.last_log_index + 1));
+  if (message.index + 1 != next_index_[position(from)]) return;
+  next_index_[position(from)] = std::max<uint64_t>(1, std::min(message.index, message.last_log_index + 1));
   send_append(context, from);
 }
 
@@ -348,7 +354,7 @@ void Raft::broadcast_append(Context& context) {
 }
 
 void Raft::send_append(Context& context, NodeId to) {
-  const uint64_t next = next_index_[to];
+  const uint64_t next = next_index_[position(to)];
   SIM_CHECK(next >= 1 && next <= log_.last_index() + 1, "nextIndex outside the leader's log");
   AppendEntries message{current_term_, next - 1, log_.term_at(next - 1), 0, 0};
   if (next <= log_.last_index()) {
@@ -413,6 +419,21 @@ void Raft::restore(const sim::DurableState& state) {
   log_.mark_saved();
 }
 
+// ---- Family ----
+
+namespace {
+constexpr std::string_view kMessageNames[] = {"request_vote",   "request_vote_response",
+                                              "append_entries", "append_entries_response",
+                                              "pre_vote",       "pre_vote_response"};
+static_assert(std::size(kMessageNames) == std::variant_size_v<RaftMessage>);
+// By timer id: Raft::kElectionTimer, kHeartbeatTimer, kCheckQuorumTimer, kPersistTimer.
+constexpr std::string_view kTimerNames[] = {"election", "heartbeat", "check_quorum", "persist"};
+static_assert(Raft::kPersistTimer + 1 == std::size(kTimerNames));
+constexpr sim::FamilyInfo kFamily{sim::families::kRaft, "raft", kMessageNames, kTimerNames};
+}  // namespace
+
+const sim::FamilyInfo& raft_family() { return kFamily; }
+
 // ---- Factory ----
 
 std::unique_ptr<sim::Algorithm> RaftFactory::create(NodeId node) const {
@@ -423,6 +444,7 @@ std::unique_ptr<sim::Algorithm> RaftFactory::create(NodeId node) const {
 }
 
 std::unique_ptr<sim::AlgorithmFactory> make_factory(const Params& params, uint32_t nodes) {
+  sim::register_family(&raft_family());  // at first use: names for the trace and for failures
   RaftOptions options;
   options.election_timeout = get<sim::DurationRange>(params, "election_timeout");
   options.initial_election_timeout = get<sim::DurationRange>(params, "initial_election_timeout");

@@ -10,9 +10,11 @@
 // term (thesis 6.4), and AppendEntries replicates it with the paper's consistency check.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <span>
 #include <vector>
 
 #include "algorithms/raft/raft_log.h"
@@ -70,6 +72,7 @@ class Raft final : public sim::Algorithm {
 
   explicit Raft(const RaftOptions& options) : options_(options) {}
 
+  sim::FamilyId family() const override { return sim::families::kRaft; }
   void on_start(sim::Context& context, const sim::DurableState* restored) override;
   void on_message(sim::Context& context, sim::NodeId from, const sim::Payload& message) override;
   void on_timer(sim::Context& context, sim::TimerId timer) override;
@@ -127,6 +130,15 @@ class Raft final : public sim::Algorithm {
 
   RaftOptions options_;
   sim::NodeId self_ = sim::kNoNode;
+  // The member's position in its group, which indexes the per-peer state below (a binary search
+  // over a few members; a message from outside the group fails here).
+  size_t position(sim::NodeId member) const {
+    const auto it = std::lower_bound(members_.begin(), members_.end(), member);
+    SIM_CHECK(it != members_.end() && *it == member, "a message from outside the group");
+    return static_cast<size_t>(it - members_.begin());
+  }
+
+  std::span<const sim::NodeId> members_;  // the group's members, in id order (the world's list)
   std::vector<sim::NodeId> peers_;  // every member but this server, in id order
   uint32_t quorum_ = 1;             // a majority of the members
 
@@ -138,12 +150,12 @@ class Raft final : public sim::Algorithm {
   // Volatile state.
   RaftRole role_ = RaftRole::kFollower;
   sim::NodeId leader_ = sim::kNoNode;
-  sim::Instant last_leader_contact_;  // local time of the last accepted AppendEntries
+  sim::LocalInstant last_leader_contact_;  // local time of the last accepted AppendEntries
   bool knew_leader_ = false;          // since the last start (see initial_election_timeout)
-  std::vector<uint8_t> votes_;        // by node id: granted this election (or pre-election)
+  std::vector<uint8_t> votes_;        // by member position: granted this election (or pre-election)
   uint32_t votes_granted_ = 0;
 
-  // Volatile state on leaders (paper Figure 2), by node id.
+  // Volatile state on leaders (paper Figure 2), by member position.
   std::vector<uint64_t> next_index_;
   std::vector<uint64_t> match_index_;
   std::vector<uint8_t> recently_active_;  // thesis 6.2: responded since the last quorum check

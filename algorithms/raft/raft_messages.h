@@ -1,12 +1,14 @@
 // Raft's messages (Ongaro & Ousterhout 2014, Figure 2; Ongaro's thesis section 9.6 for
-// PreVote). Each is a small trivially copyable struct; they travel as one std::variant, whose
-// alternative index is the trace's type tag, so the order below is part of the trace format.
+// PreVote). Each is a small trivially copyable struct; they travel as one std::variant. A
+// message's stable type id is Raft's family with the alternative's index (message_type_of), so
+// the order below is part of the trace format: append, never reorder.
 #pragma once
 
 #include <cstdint>
 #include <string_view>
 #include <variant>
 
+#include "sim/message_type.h"
 #include "sim/payload.h"
 
 namespace electsim::algorithms::raft {
@@ -63,10 +65,18 @@ using RaftMessage = std::variant<RequestVote, RequestVoteResponse, AppendEntries
                                  AppendEntriesResponse, PreVote, PreVoteResponse>;
 static_assert(sizeof(RaftMessage) <= sim::Payload::kCapacity);
 
-// Message names by type tag (the variant index), for traces and reports.
+// Message names by index (the variant index), for traces and reports.
 inline constexpr std::string_view kRaftMessageNames[] = {
     "RequestVote", "RequestVoteResponse", "AppendEntries",
     "AppendEntriesResponse", "PreVote", "PreVoteResponse"};
 static_assert(std::size(kRaftMessageNames) == std::variant_size_v<RaftMessage>);
+
+// The stable id of a Raft message (sim/message_type.h), found by Context::send.
+inline sim::MessageTypeId message_type_of(const RaftMessage& message) {
+  return sim::message_type_id(sim::families::kRaft, static_cast<uint16_t>(message.index()));
+}
+
+// Raft's family: message and timer names (timers by Raft::k*Timer), registered at first use.
+const sim::FamilyInfo& raft_family();
 
 }  // namespace electsim::algorithms::raft

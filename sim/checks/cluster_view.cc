@@ -8,7 +8,7 @@ KindMask ClusterView::kinds() {
   return mask_of(RecordKind::kCrash) | mask_of(RecordKind::kRestart) |
          mask_of(RecordKind::kPause) | mask_of(RecordKind::kResume) |
          mask_of(RecordKind::kBecameLeader) | mask_of(RecordKind::kFollows) |
-         mask_of(RecordKind::kSteppedDown);
+         mask_of(RecordKind::kSteppedDown) | mask_of(RecordKind::kLeaderLost);
 }
 
 void ClusterView::apply(const TraceRecord& record) {
@@ -43,6 +43,7 @@ void ClusterView::apply(const TraceRecord& record) {
       view.leader = record.peer;
       return;
     case RecordKind::kSteppedDown:
+    case RecordKind::kLeaderLost:
       view.role = NodeRole::kNone;
       view.leader = kNoNode;
       return;

@@ -19,6 +19,9 @@ class CheckTripper final : public sim::Algorithm {
  public:
   explicit CheckTripper(std::unique_ptr<sim::Algorithm> raft) : raft_(std::move(raft)) {}
 
+  // It speaks Raft: the messages it receives are the wrapped server's.
+  sim::FamilyId family() const override { return raft_->family(); }
+
   void on_start(sim::Context& context, const sim::DurableState* restored) override {
     if (context.self() == 0 && restored == nullptr) {
       draw_ = context.rng().below(kTripOneIn);
