@@ -38,12 +38,13 @@ bool TargetResolver::resolve(const Target& target, std::vector<NodeId>* nodes) {
         return fail(absl::StrCat(node_name(target.node), " is not in a cluster of ", world_.size(),
                                  " nodes"));
       }
-      append_unique(nodes, target.node);
+      append_unique(nodes, world_.host_of(target.node));  // a process means its host
       return true;
     case Target::Kind::kLeader: {
+      // With several groups, `leader` is the leader of group 1 (faults/describe.cc says so).
       const std::optional<NodeId> leader = world_.current_leader();
       if (!leader) return fail("no node leads");
-      append_unique(nodes, *leader);
+      append_unique(nodes, world_.host_of(*leader));
       return true;
     }
     case Target::Kind::kFollower:
@@ -52,28 +53,64 @@ bool TargetResolver::resolve(const Target& target, std::vector<NodeId>* nodes) {
       if (candidates.empty()) return fail("no up node follows a leader");
       const size_t pick =
           target.kind == Target::Kind::kFollower ? 0 : rng_.below(candidates.size());
-      append_unique(nodes, candidates[pick]);
+      append_unique(nodes, world_.host_of(candidates[pick]));
       return true;
     }
     case Target::Kind::kRandomNode: {
       std::vector<NodeId> candidates;
-      for (NodeId node = 0; node < world_.size(); ++node) {
-        if (world_.status(node) != sim::NodeStatus::kDown) candidates.push_back(node);
+      for (sim::HostId host = 0; host < world_.hosts(); ++host) {
+        if (world_.host_status(host) != sim::NodeStatus::kDown) candidates.push_back(host);
       }
       if (candidates.empty()) return fail("every node is down");
       append_unique(nodes, candidates[rng_.below(candidates.size())]);
       return true;
     }
     case Target::Kind::kAll:
-      for (NodeId node = 0; node < world_.size(); ++node) append_unique(nodes, node);
+      for (sim::HostId host = 0; host < world_.hosts(); ++host) append_unique(nodes, host);
       return true;
     case Target::Kind::kHost:
-    case Target::Kind::kLeaderOfGroup:
+      if (target.node >= world_.hosts()) {
+        return fail(absl::StrCat("h", target.node + 1, " is not one of ", world_.hosts(), " hosts"));
+      }
+      append_unique(nodes, target.node);
+      return true;
+    case Target::Kind::kLeaderOfGroup: {
+      if (target.group >= world_.layout().groups()) {
+        return fail(absl::StrCat("there is no group ", target.group + 1));
+      }
+      const std::optional<NodeId> leader = world_.leader_of(target.group);
+      if (!leader) return fail(absl::StrCat("nobody leads group ", target.group + 1));
+      append_unique(nodes, world_.host_of(*leader));
+      return true;
+    }
     case Target::Kind::kBusiestHost:
+      return resolve_busiest_host(nodes);
     case Target::Kind::kServiceHost:
-      return fail("host and group targets are not resolved yet (issue 8)");
+      for (NodeId service : world_.layout().of_kind(sim::ProcessKind::kService)) {
+        if (world_.status(service) == sim::NodeStatus::kUp) {
+          append_unique(nodes, world_.host_of(service));
+          return true;
+        }
+      }
+      return fail("no service replica is up");
   }
   return fail("unknown target kind");
+}
+
+// The host that leads the most groups, lowest id on ties; none if no group has a leader.
+bool TargetResolver::resolve_busiest_host(std::vector<NodeId>* nodes) {
+  size_t most = 0;
+  sim::HostId busiest = sim::kNoHost;
+  for (sim::HostId host = 0; host < world_.hosts(); ++host) {
+    const size_t led = world_.groups_led_by(host).size();
+    if (led > most) {
+      most = led;
+      busiest = host;
+    }
+  }
+  if (busiest == sim::kNoHost) return fail("no group has a leader");
+  append_unique(nodes, busiest);
+  return true;
 }
 
 bool TargetResolver::resolve(const Targets& targets, std::vector<NodeId>* nodes) {

@@ -1,5 +1,7 @@
 // Resolves a fault's targets against the world at the instant the fault fires: roles are read
-// from World::leadership / current_leader, random picks are drawn from the injector's stream.
+// from World::leadership / leader_of, random picks are drawn from the injector's stream. Every
+// target resolves to hosts (faults act on hosts): a process target means the host it runs on.
+// With one group on N hosts, process i runs on host i, so the two readings agree.
 #pragma once
 
 #include <string>
@@ -28,6 +30,7 @@ class TargetResolver {
   bool fail(std::string reason);
 
  private:
+  bool resolve_busiest_host(std::vector<NodeId>* nodes);
   // The up nodes that follow the current leader, in id order (empty if nobody leads).
   std::vector<NodeId> followers() const;
 
