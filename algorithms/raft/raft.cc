@@ -23,6 +23,7 @@ void Raft::on_start(Context& context, const sim::DurableState* restored) {
   }
   SIM_CHECK(peers_.size() + 1 == members_.size(), "a server is one of its group's members");
   quorum_ = static_cast<uint32_t>(members_.size() / 2 + 1);
+  members_contiguous_ = members_.back() - members_.front() + 1 == members_.size();
 
   // Per-peer state is indexed by the member's position in its group, sized by the group (not by
   // the largest process id) once here, so the hot path never allocates.

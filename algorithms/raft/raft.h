@@ -133,12 +133,20 @@ class Raft final : public sim::Algorithm {
   // The member's position in its group, which indexes the per-peer state below (a binary search
   // over a few members; a message from outside the group fails here).
   size_t position(sim::NodeId member) const {
+    // Ids of a group are usually consecutive (a single group always): one subtraction then.
+    if (members_contiguous_) [[likely]] {
+      const size_t offset = static_cast<size_t>(member) - members_.front();
+      SIM_CHECK(member >= members_.front() && offset < members_.size(),
+                "a message from outside the group");
+      return offset;
+    }
     const auto it = std::lower_bound(members_.begin(), members_.end(), member);
     SIM_CHECK(it != members_.end() && *it == member, "a message from outside the group");
     return static_cast<size_t>(it - members_.begin());
   }
 
   std::span<const sim::NodeId> members_;  // the group's members, in id order (the world's list)
+  bool members_contiguous_ = false;       // members_ are consecutive ids
   std::vector<sim::NodeId> peers_;  // every member but this server, in id order
   uint32_t quorum_ = 1;             // a majority of the members
 
