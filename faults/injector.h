@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "faults/plan.h"
+#include "sim/layout.h"
 #include "sim/world.h"
 
 namespace electsim::faults {
@@ -51,5 +52,13 @@ class Injector {
 std::vector<Fault> draw_nemesis_plan(const NemesisSpec& nemesis, uint32_t nodes,
                                      sim::Duration run_duration, uint64_t seed,
                                      std::vector<std::string>* enabled);
+
+// The most hosts that may be down (crashed or paused) at once so that no group loses its
+// majority, whichever hosts they are: the largest k such that, in every group, the k hosts
+// holding most of its members hold at most (members - 1) / 2 of them. Hosts that run no member
+// (services, resources, clients) never count. One group of N on N hosts gives (N - 1) / 2, the
+// nemesis's default limit; the runner passes this as the limit when a layout has several groups
+// (the nemesis keeps its own draws, which take hosts out one per fault).
+int max_hosts_down_keeping_majorities(const sim::Layout& layout);
 
 }  // namespace electsim::faults

@@ -9,6 +9,7 @@
 // Clock offsets and drifts are permanent (a skewed clock is the normal state of a real cluster),
 // so clock faults carry no duration and stay in force through the quiet period.
 #include <algorithm>
+#include <functional>
 #include <numeric>
 
 #include "absl/strings/str_cat.h"
@@ -259,6 +260,24 @@ std::string kind_name(const NemesisKindSpec& spec) {
 }
 
 }  // namespace
+
+int max_hosts_down_keeping_majorities(const sim::Layout& layout) {
+  int limit = static_cast<int>(layout.hosts());
+  for (sim::GroupId group = 0; group < layout.groups(); ++group) {
+    std::vector<uint32_t> per_host(layout.hosts(), 0);
+    for (sim::ProcessId member : layout.members(group)) ++per_host[layout.process(member).host];
+    std::sort(per_host.begin(), per_host.end(), std::greater<>());
+    const uint32_t may_lose = static_cast<uint32_t>(layout.members(group).size() - 1) / 2;
+    int k = 0;
+    uint32_t lost = 0;
+    while (k < limit && lost + per_host[static_cast<size_t>(k)] <= may_lose) {
+      lost += per_host[static_cast<size_t>(k)];
+      ++k;
+    }
+    limit = std::min(limit, k);
+  }
+  return limit;
+}
 
 std::vector<Fault> draw_nemesis_plan(const NemesisSpec& nemesis, uint32_t nodes,
                                      sim::Duration run_duration, uint64_t seed,
