@@ -33,7 +33,7 @@ enum class RecordKind : uint8_t {
   kBecameLeader,   // node leads; a = epoch, b = fencing token, c = lease end on node's clock
                    // (local ns) or kNoLease
   kFollows,        // node follows peer; a = epoch
-  kSteppedDown,    // node no longer leads or follows; a = StepDownReason
+  kSteppedDown,    // node no longer leads (followers record kLeaderLost); a = StepDownReason
   kFaultStart,     // a fault began; a = fault index in the schedule, b = fault kind code
   kFaultEnd,       // a fault ended (healed); a = fault index, b = fault kind code
   kResourceWrite,  // the fenced resource: node wrote with token a; b = 1 accepted, 0 rejected
