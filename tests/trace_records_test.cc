@@ -28,7 +28,10 @@ TEST(TraceRecords, EveryKindRoundTripsThroughTheFlatRecord) {
     EXPECT_EQ(flat.time, Instant::from_ns(77));
     const Struct back = flat.as<Struct>();
     std::apply([&](const auto&... each) {
-      ((EXPECT_EQ(back.*(each.member), original.*(each.member)) << each.name), ...);
+      auto check_one = [&](const auto& field) {
+        EXPECT_EQ(back.*(field.member), original.*(field.member)) << field.name;
+      };
+      (check_one(each), ...);
     }, Struct::kFields);
     // And the other way: the flat record rebuilt from the struct is the same record.
     const TraceRecord again = pack_record(flat.time, back);
@@ -90,12 +93,12 @@ TEST(TraceRecords, ReadingAsAnotherKindFailsLoudly) {
 
 TEST(TraceRecords, ALeaseIsOptional) {
   const TraceRecord without =
-      pack_record(Instant::zero(), LeaderElected{.process = 1, .group = 0, .epoch = 3, .token = 3});
+      pack_record(Instant::zero(), LeaderElected{.process = 1, .group = 0, .epoch = 3, .token = 3, .lease_until_ns = {}});
   EXPECT_FALSE(without.as<LeaderElected>().lease_until_ns.has_value());
   // Zero and negative local times are real instants, not "no lease".
   for (int64_t until : {int64_t{0}, int64_t{-5}, INT64_MAX}) {
     const TraceRecord with = pack_record(
-        Instant::zero(), LeaderElected{.process = 1, .epoch = 3, .token = 3, .lease_until_ns = until});
+        Instant::zero(), LeaderElected{.process = 1, .group = 0, .epoch = 3, .token = 3, .lease_until_ns = until});
     EXPECT_EQ(with.as<LeaderElected>().lease_until_ns, until);
   }
 }
