@@ -185,7 +185,8 @@ sim::TraceHeader trace_header(const Scenario& scenario, uint64_t seed) {
   header.scenario_path = scenario.path;
   header.algorithm = scenario.algorithm;
   header.seed = seed;
-  header.params_json = reports::json_text(reports::run_to_json(result_header(scenario, seed))["params"]);
+  header.params_json =
+      reports::json_text(reports::run_to_json(result_header(scenario, seed))["params"]);
   return header;
 }
 

@@ -209,7 +209,8 @@ void JsonlSink::write_field(LineWriter& line, const TraceRecord& r, const FieldI
       if (word == kAbsentNanos) return line.null();
       return line.signed_number(static_cast<int64_t>(word));
     case FieldType::kBool: return line.boolean(word != 0);
-    case FieldType::kDropReason: return line.string(drop_reason_name(static_cast<DropReason>(word)));
+    case FieldType::kDropReason:
+      return line.string(drop_reason_name(static_cast<DropReason>(word)));
     case FieldType::kStepDownReason:
       return line.string(step_down_reason_name(static_cast<StepDownReason>(word)));
     case FieldType::kClockChange:

@@ -103,7 +103,8 @@ struct TraceRecord {
   GroupId group = kNoGroup;
   RecordKind kind = RecordKind::kSend;
 };
-static_assert(sizeof(TraceRecord) == 48, "the flat record is copied for every event: keep it small");
+static_assert(sizeof(TraceRecord) == 48,
+              "the flat record is copied for every event: keep it small");
 
 class TraceObserver {
  public:

@@ -23,7 +23,8 @@ std::vector<std::string> trace_doc_lines() {
 
 // The lines of the section whose heading starts with `heading`, up to the next heading of the
 // same or a higher level; empty if there is none.
-std::vector<std::string> section(const std::vector<std::string>& lines, const std::string& heading) {
+std::vector<std::string> section(const std::vector<std::string>& lines,
+                                 const std::string& heading) {
   std::vector<std::string> body;
   bool inside = false;
   for (const std::string& line : lines) {
@@ -87,7 +88,8 @@ TEST(TraceDocs, TheHeaderViolationsAndFormatVersionAreDocumented) {
 
 // The section finder itself, so a broken one cannot pass the tests above for nothing.
 TEST(TraceDocs, SectionStopsAtTheNextHeading) {
-  const std::vector<std::string> lines = {"## A", "### `x` (X)", "| `f` |", "### `y` (Y)", "| `g` |"};
+  const std::vector<std::string> lines = {"## A", "### `x` (X)", "| `f` |", "### `y` (Y)",
+                                          "| `g` |"};
   EXPECT_TRUE(has_row(section(lines, "### `x` (X)"), "f"));
   EXPECT_FALSE(has_row(section(lines, "### `x` (X)"), "g"));
   EXPECT_TRUE(section(lines, "### `z`").empty());

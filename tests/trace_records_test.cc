@@ -93,12 +93,14 @@ TEST(TraceRecords, ReadingAsAnotherKindFailsLoudly) {
 
 TEST(TraceRecords, ALeaseIsOptional) {
   const TraceRecord without =
-      pack_record(Instant::zero(), LeaderElected{.process = 1, .group = 0, .epoch = 3, .token = 3, .lease_until_ns = {}});
+      pack_record(Instant::zero(), LeaderElected{.process = 1, .group = 0, .epoch = 3, .token = 3,
+                                                 .lease_until_ns = {}});
   EXPECT_FALSE(without.as<LeaderElected>().lease_until_ns.has_value());
   // Zero and negative local times are real instants, not "no lease".
   for (int64_t until : {int64_t{0}, int64_t{-5}, INT64_MAX}) {
     const TraceRecord with = pack_record(
-        Instant::zero(), LeaderElected{.process = 1, .group = 0, .epoch = 3, .token = 3, .lease_until_ns = until});
+        Instant::zero(), LeaderElected{.process = 1, .group = 0, .epoch = 3, .token = 3,
+                                       .lease_until_ns = until});
     EXPECT_EQ(with.as<LeaderElected>().lease_until_ns, until);
   }
 }
@@ -110,7 +112,8 @@ TEST(TraceRecords, TracePacksWhatItRecords) {
   } observer;
   Trace trace;
   trace.add_observer(&observer);
-  trace.record(Instant::from_ns(9), FollowsLeader{.process = 4, .leader = 2, .group = 6, .epoch = 8});
+  trace.record(Instant::from_ns(9),
+               FollowsLeader{.process = 4, .leader = 2, .group = 6, .epoch = 8});
   EXPECT_EQ(observer.last.kind, RecordKind::kFollows);
   const auto follows = observer.last.as<FollowsLeader>();
   EXPECT_EQ(follows.process, 4u);
