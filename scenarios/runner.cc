@@ -7,10 +7,13 @@
 #include "electsim_commit.h"
 #include "faults/describe.h"
 #include "faults/injector.h"
+#include "reports/json_report.h"
 #include "scenarios/budget.h"
 #include "sim/checks/checks.h"
 #include "sim/checks/timeline.h"
 #include "sim/jsonl_sink.h"
+#include "sim/layout.h"
+#include "sim/message_type.h"
 #include "sim/world.h"
 
 namespace electsim::scenarios {
@@ -172,6 +175,67 @@ reports::RunResult result_header(const Scenario& scenario, uint64_t seed) {
   return result;
 }
 
+// The trace's header line: the run's identity and its resolved parameters, as the run's JSON
+// writes them.
+sim::TraceHeader trace_header(const Scenario& scenario, uint64_t seed) {
+  sim::TraceHeader header;
+  header.electsim_version = ELECTSIM_VERSION;
+  header.commit = ELECTSIM_COMMIT;
+  header.scenario = scenario.name;
+  header.scenario_path = scenario.path;
+  header.algorithm = scenario.algorithm;
+  header.seed = seed;
+  header.params_json =
+      reports::json_text(reports::run_to_json(result_header(scenario, seed))["params"]);
+  return header;
+}
+
+// How the trace names what it records. The layout is the single group of `nodes` until the
+// scenario carries its own (issue 8's cluster keys); every process runs the scenario's
+// algorithm, whose message family shares its name.
+sim::TraceNames trace_names(const Scenario& scenario, const sim::Layout& layout,
+                            const std::vector<std::string>& fault_labels) {
+  sim::TraceNames names;
+  names.layout = &layout;
+  if (const sim::FamilyInfo* family = sim::find_family_by_name(scenario.algorithm)) {
+    names.process_families.assign(layout.processes(), family->id);
+  }
+  for (auto code = static_cast<uint8_t>(faults::FaultKind::kCrash);
+       code <= static_cast<uint8_t>(faults::FaultKind::kClockJump); ++code) {
+    names.fault_kinds.emplace_back(faults::fault_kind_name(static_cast<faults::FaultKind>(code)));
+  }
+  names.fault_labels = fault_labels;
+  return names;
+}
+
+std::string_view check_kind_word(sim::checks::CheckKind kind) {
+  switch (kind) {
+    case sim::checks::CheckKind::kAlways: return "always";
+    case sim::checks::CheckKind::kEventually: return "eventually";
+    case sim::checks::CheckKind::kSometimes: return "sometimes";
+  }
+  return "unknown";
+}
+
+// Hands each violation to the timeline (which keeps the entries around it) and to the trace
+// (where it becomes a `violation` line), either of which may be absent.
+class ViolationFanOut final : public sim::checks::ViolationObserver {
+ public:
+  ViolationFanOut(sim::checks::ViolationObserver* timeline, sim::JsonlSink* trace_sink)
+      : timeline_(timeline), trace_sink_(trace_sink) {}
+  void on_violation(const sim::checks::Violation& violation) override {
+    if (timeline_ != nullptr) timeline_->on_violation(violation);
+    if (trace_sink_ == nullptr) return;
+    trace_sink_->on_violation(sim::TraceViolation{violation.check, check_kind_word(violation.kind),
+                                                  violation.time, violation.nodes, sim::kNoGroup,
+                                                  violation.epoch, violation.detail});
+  }
+
+ private:
+  sim::checks::ViolationObserver* timeline_;
+  sim::JsonlSink* trace_sink_;
+};
+
 // run_scenario without the guard: a failed internal check throws out of it, after setting
 // `failure_time` to the world's true time when it failed.
 absl::StatusOr<reports::RunResult> run_unguarded(const Scenario& scenario, uint64_t seed,
@@ -215,6 +279,11 @@ absl::StatusOr<reports::RunResult> run_unguarded(const Scenario& scenario, uint6
   }
   sim::checks::CheckSuite checks(check_config);
   checks.attach(world.trace());
+  const sim::Layout layout = sim::Layout::single_group(scenario.nodes);
+  if (options.trace_sink != nullptr) {
+    options.trace_sink->start(trace_header(scenario, seed),
+                              trace_names(scenario, layout, check_config.fault_labels));
+  }
 
   // The nodes boot first: a fault at 0s (a crash, a pause) must find them running, which it does
   // only if their start events come before its own in the queue's (time, sequence) order.
@@ -225,9 +294,11 @@ absl::StatusOr<reports::RunResult> run_unguarded(const Scenario& scenario, uint6
   sim::checks::LeadershipTimeline timeline(options.full_timeline
                                                ? sim::checks::LeadershipTimeline::kFullLimit
                                                : kBriefTimelineLimit);
-  if (options.keep_timeline) {
-    timeline.attach(world.trace());
-    checks.set_violation_observer(&timeline);
+  if (options.keep_timeline) timeline.attach(world.trace());
+  ViolationFanOut violation_fan_out(options.keep_timeline ? &timeline : nullptr,
+                                    options.trace_sink);
+  if (options.keep_timeline || options.trace_sink != nullptr) {
+    checks.set_violation_observer(&violation_fan_out);
   }
   if (options.trace_sink != nullptr) world.trace().add_observer(options.trace_sink);
 

@@ -35,6 +35,14 @@ const FamilyInfo* find_family(FamilyId id) {
   return it == table().end() ? nullptr : it->second;
 }
 
+const FamilyInfo* find_family_by_name(std::string_view name) {
+  std::lock_guard lock(table_mutex());
+  for (const auto& [id, family] : table()) {
+    if (family->name == name) return family;
+  }
+  return nullptr;
+}
+
 std::string message_type_name(MessageTypeId type) {
   const FamilyInfo* family = find_family(family_of(type));
   if (family == nullptr || index_of(type) >= family->messages.size()) {

@@ -48,6 +48,9 @@ struct FamilyInfo {
 // a bug and fails a SIM_CHECK). The info must outlive every lookup (a static).
 void register_family(const FamilyInfo* family);
 const FamilyInfo* find_family(FamilyId id);
+// The family registered under `name` ("raft"), or nullptr. The runner uses it to name the timers
+// of an algorithm's processes in the trace (an algorithm's family shares its registry name).
+const FamilyInfo* find_family_by_name(std::string_view name);
 // "raft.request_vote"; "family 9 message 3" for ids nobody registered.
 std::string message_type_name(MessageTypeId type);
 // "raft.election"; "timer 3" when the family or the timer has no name.

@@ -39,6 +39,15 @@ std::string_view drop_reason_name(DropReason reason) {
   return "unknown";
 }
 
+std::string_view clock_change_name(ClockChange change) {
+  switch (change) {
+    case ClockChange::kDriftPpm: return "drift";
+    case ClockChange::kOffset: return "offset";
+    case ClockChange::kJump: return "jump";
+  }
+  return "unknown";
+}
+
 std::string_view step_down_reason_name(StepDownReason reason) {
   switch (reason) {
     case StepDownReason::kStartup: return "startup";

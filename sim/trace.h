@@ -49,6 +49,7 @@ enum class DropReason : uint8_t { kLoss, kLinkDown, kNodeDown, kEndOfRun };
 std::string_view drop_reason_name(DropReason reason);
 
 enum class ClockChange : uint8_t { kDriftPpm, kOffset, kJump };
+std::string_view clock_change_name(ClockChange change);  // "drift", "offset", "jump"
 
 // Why a node stopped leading or following (DESIGN.md, "Algorithms").
 enum class StepDownReason : uint8_t {
@@ -74,24 +75,52 @@ enum class LeaderLostReason : uint8_t {
 };
 std::string_view leader_lost_reason_name(LeaderLostReason reason);
 
-// kBecameLeader's `c` when the leader declared no lease.
-inline constexpr uint64_t kNoLease = UINT64_MAX;
+// kBecameLeader's `c` when the leader declared no lease: INT64_MIN as a word, an instant no
+// clock reaches (trace_fields.h's kAbsentNanos is the same word).
+inline constexpr uint64_t kNoLease = uint64_t{1} << 63;
 
-// Issue 8 moves records to hosts and groups: process records (messages, timers, persist,
-// leadership) name processes in `node`/`peer` and carry the process's `group` (kNoGroup for a
-// process outside any group); host records (crash, restart, pause, resume, clock, link changes)
-// name hosts in `node`/`peer` and carry kNoGroup. With one group on N hosts, process i runs on
-// host i, so the two readings agree.
+// The flat record every kind packs into: true time, kind, two ids, three value words and a group.
+// Its meaning per kind lives in one typed struct per kind (sim/trace_records.h: MessageSent,
+// LeaderElected, HostCrashed, ...), whose field table says which field sits in which word; build
+// records from those structs and read them with `record.as<LeaderElected>()`.
+//
+// Process records (messages, timers, persist, leadership) name processes in `node`/`peer` and
+// carry the process's `group` (kNoGroup for a process outside any group); host records (crash,
+// restart, pause, resume, clock, link changes) name hosts in `node`/`peer` and carry kNoGroup.
+// With one group on N hosts, process i runs on host i, so the two readings agree.
+//
+// The constructor keeps the historical argument order (time, kind, node, peer, a, b, group, c)
+// while the members are laid out widest first, so the record stays 48 bytes with its third word.
 struct TraceRecord {
+  TraceRecord() = default;
+  constexpr TraceRecord(Instant when, RecordKind what, NodeId node_id = kNoNode,
+                        NodeId peer_id = kNoNode, uint64_t word_a = 0, uint64_t word_b = 0,
+                        GroupId group_id = kNoGroup, uint64_t word_c = 0)
+      : time(when),
+        a(word_a),
+        b(word_b),
+        c(word_c),
+        node(node_id),
+        peer(peer_id),
+        group(group_id),
+        kind(what) {}
+
+  // The typed view of this record (sim/trace_records.h); a SIM_CHECK fails if the record is of
+  // another kind.
+  template <class Struct>
+  Struct as() const;
+
   Instant time;  // true time
-  RecordKind kind;
-  NodeId node = kNoNode;
-  NodeId peer = kNoNode;
   uint64_t a = 0;
   uint64_t b = 0;
+  uint64_t c = 0;
+  NodeId node = kNoNode;
+  NodeId peer = kNoNode;
   GroupId group = kNoGroup;
-  uint64_t c = 0;  // a third value, for kinds that need one (kBecameLeader's lease end)
+  RecordKind kind = RecordKind::kSend;
 };
+static_assert(sizeof(TraceRecord) == 48,
+              "the flat record is copied for every event: keep it small");
 
 class TraceObserver {
  public:
@@ -115,16 +144,15 @@ class Trace {
     any_mask_ |= kinds;
   }
 
+  // Packs a typed record (sim/trace_records.h) and records it; it costs what building the flat
+  // record by hand costs, as the packing is a handful of inline stores.
+  template <class Struct>
+  void record(Instant at, const Struct& fields) {
+    record(pack_record(at, fields));
+  }
+
   void record(const TraceRecord& r) {
-    // A cheap running hash over the canonical fields (not a cryptographic one). The fields are
-    // hashed in two independent lanes, which the processor computes in parallel, and only the
-    // final fold depends on the previous records: one multiply-xorshift on the critical path
-    // per record instead of four. Order matters, as it should: the fold is not commutative.
-    const uint64_t header = static_cast<uint64_t>(r.kind) | (static_cast<uint64_t>(r.node) << 8) |
-                            (static_cast<uint64_t>(r.peer) << 36);
-    const uint64_t when_what = mix(static_cast<uint64_t>(r.time.ns()) ^ (header * kOddA));
-    const uint64_t values = mix((r.a * kOddB) ^ std::rotl(r.b, 32));
-    fingerprint_ = mix(fingerprint_ ^ when_what ^ std::rotl(values, 17));
+    fingerprint_ = fold(fingerprint_, r);
     ++count_;
     if ((any_mask_ & mask_of(r.kind)) == 0) return;
     for (const auto& entry : observers_) {
@@ -138,13 +166,31 @@ class Trace {
   uint64_t fingerprint() const { return fingerprint_; }
   uint64_t records() const { return count_; }
 
+  // The fingerprint's step: a cheap running hash over every word of the record (not a
+  // cryptographic one; docs/TRACE.md, "The fingerprint"). The eight fields go into three
+  // independent lanes, which the processor computes in parallel, and only the final fold depends
+  // on the previous records: one multiply-xorshift on the critical path per record. Each field
+  // enters exactly one lane through a bijection (a multiply by an odd constant, a rotation, a
+  // disjoint bit range) and `mix` is a bijection too, so changing any single field of any record
+  // always changes the fingerprint. Order matters, as it should: the fold is not commutative.
+  static constexpr uint64_t fold(uint64_t fingerprint, const TraceRecord& r) {
+    const uint64_t who = uint64_t{r.node} | (uint64_t{r.peer} << 32);
+    const uint64_t what = static_cast<uint64_t>(r.kind) | (uint64_t{r.group} << 8);
+    const uint64_t when_who = mix(static_cast<uint64_t>(r.time.ns()) ^ (who * kOddA));
+    const uint64_t values = mix((r.a * kOddB) ^ std::rotl(r.b, 32));
+    const uint64_t more = mix((r.c * kOddC) ^ std::rotl(what, 24));
+    return mix(fingerprint ^ when_who ^ std::rotl(values, 17) ^ std::rotl(more, 41));
+  }
+
  private:
   static constexpr uint64_t kOddA = 0xc2b2ae3d27d4eb4fULL;
   static constexpr uint64_t kOddB = 0x165667b19e3779f9ULL;
-  static uint64_t mix(uint64_t x) {
+  static constexpr uint64_t kOddC = 0x94d049bb133111ebULL;
+  static constexpr uint64_t mix(uint64_t x) {
     x *= 0x9fb21c651e98df25ULL;
     return x ^ (x >> 29);
   }
+
   struct Entry {
     TraceObserver* observer;
     KindMask kinds;

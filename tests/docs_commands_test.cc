@@ -239,8 +239,11 @@ void run_and_check(const DocCommand& command, const std::filesystem::path& dir, 
   const Prepared prepared = prepare(command, dir, full);
   const auto out = dir / "stdout.txt";
   const auto err = dir / "stderr.txt";
-  const std::string line = "cd '" + std::string(ELECTSIM_SOURCE_DIR) + "' && " + prepared.shell +
-                           " >'" + out.string() + "' 2>'" + err.string() + "' </dev/null";
+  // The braces make the redirections apply to a whole pipeline, as in a terminal: without them
+  // the last command of `electsim run ... | python3 ...` would read /dev/null.
+  const std::string line = "cd '" + std::string(ELECTSIM_SOURCE_DIR) + "' && { " +
+                           prepared.shell + "; } >'" + out.string() + "' 2>'" + err.string() +
+                           "' </dev/null";
   const int status = std::system(line.c_str());
   const int exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   const std::string printed = read_text(out) + read_text(err);

@@ -29,7 +29,8 @@ const std::string kAmnesia = source_path("scenarios/library/nemesis-amnesia.yaml
 const std::string kLeaderCrash = source_path("scenarios/library/raft-leader-crash.yaml");
 
 // The trace records that make timeline entries: leadership, crashes, restarts, pauses, and the
-// start and end of every fault that is not a process fault (codes 0-3, shown by their records).
+// start and end of every fault that is not a process fault (crash, amnesia_crash, restart and
+// pause are shown by their own records).
 uint64_t timeline_records_in_trace(const std::filesystem::path& trace_path) {
   std::ifstream in(trace_path);
   uint64_t count = 0;
@@ -39,8 +40,11 @@ uint64_t timeline_records_in_trace(const std::filesystem::path& trace_path) {
     if (kind == "became_leader" || kind == "stepped_down" || kind == "crash" ||
         kind == "restart" || kind == "pause" || kind == "resume") {
       ++count;
-    } else if ((kind == "fault_start" || kind == "fault_end") && record["code"] > 3) {
-      ++count;
+    } else if (kind == "fault_start" || kind == "fault_end") {
+      const std::string fault = record["fault"];
+      if (fault != "crash" && fault != "amnesia_crash" && fault != "restart" && fault != "pause") {
+        ++count;
+      }
     }
   }
   return count;
