@@ -197,7 +197,10 @@ absl::StatusOr<reports::RunResult> run_unguarded(const Scenario& scenario, uint6
     plan.insert(plan.end(), drawn.begin(), drawn.end());
   }
 
-  const sim::checks::CheckConfig check_config = make_check_config(scenario, *info, plan);
+  sim::checks::CheckConfig check_config = make_check_config(scenario, *info, plan);
+  for (sim::NodeId host = 0; host < scenario.nodes; ++host) {
+    check_config.initial_clocks.push_back(world.clock(host));
+  }
   sim::checks::CheckSuite checks(check_config);
   checks.attach(world.trace());
 

@@ -263,14 +263,14 @@ TEST(Exclusivity, BoundedCatchesAnOverlapPastTheBound) {
 TEST(Exclusivity, BoundedExcusesTheDeposedLeadersPause) {
   HandTrace trace(bounded(300, 10));
   trace.at(100).leader(0, 1).at(900).pause(0).at(1000).leader(1, 2).at(1800).resume(0);
-  trace.at(2000).step_down(0);  // 1s of overlap, 800ms of it paused
+  trace.at(2000).step_down(0);  // 1s of overlap; 900ms paused from 310ms before it
   EXPECT_TRUE(trace.end(5000).violations.empty());
   HandTrace longer(bounded(300, 10));
   longer.at(100).leader(0, 1).at(900).pause(0).at(1000).leader(1, 2).at(1800).resume(0);
-  longer.at(2400).step_down(0);  // 600ms running after the pause
+  longer.at(2400).step_down(0);  // 500ms running: 900ms of pause within the window
   const auto found = violations_of(longer.end(5000), "bounded_exclusivity");
   ASSERT_EQ(found.size(), 1u);
-  EXPECT_THAT(found[0].detail, HasSubstr("600ms of it running, after excusing 800ms"));
+  EXPECT_THAT(found[0].detail, HasSubstr("500ms of it running, after excusing 900ms"));
 }
 
 TEST(Exclusivity, ScenarioMayTightenTheProfile) {

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "sim/checks/profile.h"
+#include "sim/clock.h"
 #include "sim/layout.h"
 #include "sim/time.h"
 #include "sim/trace.h"
@@ -96,6 +97,10 @@ struct CheckConfig {
   // The longest one message can take on any link (latency, a fault's extra delay and clogging
   // included): bounded exclusivity adds it to the algorithm's own bound.
   Duration max_one_way_delay;
+  // Each host's clock as the run starts, by host (the trace records no initial setup): bounded
+  // exclusivity needs to know how far a later offset change steps a clock back. Empty means
+  // clocks start true.
+  std::vector<LocalClock> initial_clocks;
   std::optional<Duration> recovery_within;  // none: the recovery check is off
   // The recovery check reports no violation before this true time; it still measures every
   // window. A nemesis run sets it to the start of its quiet period: while random faults overlap,

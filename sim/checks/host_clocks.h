@@ -6,9 +6,11 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <optional>
 #include <vector>
 
+#include "sim/clock.h"
 #include "sim/layout.h"
 #include "sim/time.h"
 #include "sim/trace.h"
@@ -17,7 +19,9 @@ namespace electsim::sim::checks {
 
 class HostClocks {
  public:
-  explicit HostClocks(uint32_t hosts) : hosts_(hosts) {}
+  // `horizon`: how far back excused_at() may be asked (older history is dropped).
+  // `initial`: each host's clock at the start, by host (empty: true clocks).
+  HostClocks(uint32_t hosts, Duration horizon, const std::vector<LocalClock>& initial = {});
 
   static KindMask kinds();
   // Takes host records (pause, resume, crash, restart, clock changes); ignores the rest.
@@ -25,17 +29,29 @@ class HostClocks {
 
   // Paused time plus backward clock steps on `host` from the start of the run until `now`.
   Duration excused(HostId host, Instant now) const;
+  // The same until `at`, an earlier time no more than the horizon before the latest record.
+  Duration excused_at(HostId host, Instant at) const;
   // `bound` stretched by the slowest drift the host's clock has had, to first order.
   Duration stretched(HostId host, Duration bound) const;
 
  private:
+  // What excused() was after each change, with whether the host was paused from then on.
+  struct Change {
+    Instant time;
+    Duration excused;
+    bool paused;
+  };
   struct Host {
+    std::deque<Change> history;  // within the horizon, plus the last one before it
     std::optional<Instant> paused_since;
     Duration excused;          // closed pauses and backward steps so far
-    int64_t offset_ns = 0;     // the clock's current offset (kOffset sets it)
+    LocalClock clock;          // the host's clock, rebuilt from its clock changes
     int64_t slowest_ppm = 0;   // the most negative drift seen, or 0
   };
+  void remember(Host& host, Instant now);
+
   std::vector<Host> hosts_;
+  Duration horizon_;
 };
 
 }  // namespace electsim::sim::checks

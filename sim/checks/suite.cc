@@ -40,7 +40,8 @@ CheckSuite::CheckSuite(const CheckConfig& config) : impl_(std::make_unique<Impl>
   checks.push_back(std::make_unique<OneLeaderPerEpoch>(topology));
   checks.push_back(std::make_unique<ExclusiveLeadership>(
       topology, effective_exclusivity(config),
-      config.profile.exclusivity_bound + config.max_one_way_delay, config.profile.bound_formula));
+      config.profile.exclusivity_bound + config.max_one_way_delay, config.profile.bound_formula,
+      config.initial_clocks));
   checks.push_back(std::make_unique<EpochsNeverGoBackwards>(topology));
   if (config.recovery_within) {
     auto recovery = std::make_unique<RecoveryCheck>(topology, config.profile.progress,
