@@ -261,6 +261,7 @@ TEST(Exclusivity, BoundedCatchesAnOverlapPastTheBound) {
 }
 
 TEST(Exclusivity, BoundedExcusesTheDeposedLeadersPause) {
+  // The excuse window starts 4 x 310ms before the overlap, so the whole pause counts.
   HandTrace trace(bounded(300, 10));
   trace.at(100).leader(0, 1).at(900).pause(0).at(1000).leader(1, 2).at(1800).resume(0);
   trace.at(2000).step_down(0);  // 1s of overlap; 900ms paused from 310ms before it

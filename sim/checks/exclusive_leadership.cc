@@ -14,7 +14,7 @@ ExclusiveLeadership::ExclusiveLeadership(std::shared_ptr<const Topology> topolog
       rule_(rule),
       bound_(bound),
       bound_formula_(std::move(bound_formula)),
-      hosts_(topology_->hosts(), bound, initial_clocks),
+      hosts_(topology_->hosts(), bound * kExcuseWindowBounds, initial_clocks),
       leads_(topology_->processes()) {}
 
 KindMask ExclusiveLeadership::kinds() const {
@@ -50,10 +50,11 @@ void ExclusiveLeadership::begin_leading(NodeId node, uint64_t epoch, Instant at)
   for (NodeId other : topology_->members(topology_->group_of(node))) {
     if (other == node || !leads_[other].leading) continue;
     OpenPair pair{other, node, at, Duration::zero()};
-    // What happened to the deposed leader's host within the bound before the successor came
-    // is excused too: a clock stepped back then, or a pause, still delays the timers that were
-    // pending when the overlap began.
-    const Instant from = at - std::min(bound_, at - Instant::zero());
+    // What happened to the deposed leader's host shortly before the successor came is excused
+    // too: a clock stepped back then, or a pause, still delays the timers that were pending when
+    // the overlap began, by as much as the step (so the window is a few bounds, not one).
+    const Duration window = bound_ * kExcuseWindowBounds;
+    const Instant from = at - std::min(window, at - Instant::zero());
     pair.excused_at_start = hosts_.excused_at(topology_->host_of(deposed(pair)), from);
     open_.push_back(pair);
   }

@@ -62,12 +62,16 @@ class OneLeaderPerEpoch final : public Check {
 //                      overlap began, counted in its own running time: the time its host was
 //                      paused is excused (a paused process can take no step; that hazard is what
 //                      fencing is for) and so is every backward step of its host's clock (its
-//                      timers wait that much longer), from `bound` before the overlap began
-//                      (what happened then still delays the timers pending at its start), and
-//                      the bound stretches with the slowest drift its clock had;
+//                      timers wait that much longer), from kExcuseWindowBounds x `bound` before
+//                      the overlap began (a step then still delays the timers pending at its
+//                      start, by up to its own size), and the bound stretches with the slowest
+//                      drift its clock had;
 //   strict           - every overlap is an `exclusive_leadership` violation.
 class ExclusiveLeadership final : public Check {
  public:
+  // How many bounds before an overlap the deposed leader's pauses and clock steps are excused.
+  static constexpr int64_t kExcuseWindowBounds = 4;
+
   ExclusiveLeadership(std::shared_ptr<const Topology> topology, ExclusivityRule rule,
                       Duration bound = Duration::zero(), std::string bound_formula = "",
                       const std::vector<LocalClock>& initial_clocks = {});
@@ -86,8 +90,8 @@ class ExclusiveLeadership final : public Check {
     NodeId first;
     NodeId second;
     Instant start;
-    // The deposed leader's host's excused time (paused, clock stepped back) `bound` before it
-    // began.
+    // The deposed leader's host's excused time (paused, clock stepped back) at the start of the
+    // excuse window before it began.
     Duration excused_at_start;
   };
   void begin_leading(NodeId node, uint64_t epoch, Instant at);
