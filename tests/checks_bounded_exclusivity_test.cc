@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <fstream>
 #include <string>
 
 #include "tests/cli_test_support.h"
@@ -51,6 +52,30 @@ TEST(BoundedExclusivity, CorrectRaftWithCheckQuorumPassesTheSameSeeds) {
   const CommandResult result = run_test_binary(nemesis("sweep", "raft", "--seeds 1..30"), dir);
   EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
   EXPECT_THAT(result.out, HasSubstr("passed 30, failed 0"));
+}
+
+// Acceptance 4, the no-quorum half: the leader and two more of five members crash for good. Raft's group_majority
+// model judges nothing (no quorum is left); the same algorithm under the `none` model must have
+// its two survivors elect between themselves, which Raft cannot, so it fails on liveness.
+TEST(NoQuorumProfile, IsJudgedByItsOwnProgressRuleNotByAMajority) {
+  const auto dir = temp_dir("no-quorum-profile");
+  const auto path = dir / "survivors.yaml";
+  std::ofstream(path) << "version: 1\n"
+                         "name: two-survivors\n"
+                         "cluster: {nodes: 5}\n"
+                         "algorithm: {name: raft}\n"
+                         "duration: 10s\n"
+                         "faults:\n"
+                         "  - {at: 2s, crash: leader}\n"
+                         "  - {at: 2s, crash: n3}\n"
+                         "  - {at: 2s, crash: n4}\n"
+                         "checks: {recovery_within: 2s}\n";
+  const CommandResult majority = run_test_binary("run " + path.string(), dir);
+  EXPECT_EQ(majority.exit_code, 0) << majority.out;
+  const CommandResult none =
+      run_test_binary("run " + path.string() + " --algorithm raft-judged-without-quorum", dir);
+  EXPECT_EQ(none.exit_code, 2) << none.out;
+  EXPECT_THAT(none.out, HasSubstr("recovery: no stable leader for 2s after the crash of n4"));
 }
 
 // The slow half: 10,000 seeds of the correct Raft with CheckQuorum (ctest check_quorum_sweep).
