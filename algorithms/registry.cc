@@ -41,6 +41,10 @@ void register_algorithm_for_tests(AlgorithmInfo info) {
   test_registry().push_back(std::move(info));
 }
 
+sim::checks::CheckProfile profile_for(const AlgorithmInfo& info, const Params& params) {
+  return info.resolve_profile ? info.resolve_profile(params) : info.profile;
+}
+
 std::vector<std::string> planned_algorithms() {
   // DESIGN.md's contract names these; they arrive in later issues.
   std::vector<std::string> planned;

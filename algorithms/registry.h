@@ -14,6 +14,7 @@
 
 #include "absl/status/statusor.h"
 #include "sim/algorithm.h"
+#include "sim/checks/profile.h"
 #include "sim/prng.h"
 #include "sim/time.h"
 
@@ -73,7 +74,15 @@ struct AlgorithmInfo {
   // Builds the factory for a world of `nodes` nodes from resolved parameters.
   std::function<std::unique_ptr<sim::AlgorithmFactory>(const Params& params, uint32_t nodes)>
       make_factory;
+  // What the checks hold the algorithm to (sim/checks/profile.h): `profile` as `electsim list`
+  // shows it (the bound's formula, not a value), and `resolve_profile`, if set, the profile for
+  // resolved parameters (the rule chosen and the bound computed, e.g. Raft's with check_quorum).
+  sim::checks::CheckProfile profile;
+  std::function<sim::checks::CheckProfile(const Params& params)> resolve_profile;
 };
+
+// The profile the checks use for a run with these resolved parameters.
+sim::checks::CheckProfile profile_for(const AlgorithmInfo& info, const Params& params);
 
 // Every algorithm that is built in, in the order `electsim list` prints them.
 const std::vector<AlgorithmInfo>& registry();

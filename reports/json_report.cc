@@ -2,9 +2,11 @@
 
 #include <cstdio>
 #include <fstream>
+#include <utility>
 #include <variant>
 
 #include "absl/strings/str_cat.h"
+#include "sim/layout.h"
 
 namespace electsim::reports {
 namespace {
@@ -41,6 +43,48 @@ Json param_json(const ParamValue& value) {
     Json operator()(const std::vector<sim::NodeId>& nodes) const { return node_names(nodes); }
   };
   return std::visit(ToJson{}, value);
+}
+
+// Process names as the run's layout gives them: "g7.n2" with several groups, else "n2".
+Json process_names(const RunResult& run, const std::vector<sim::NodeId>& nodes) {
+  if (run.checks.layout == nullptr || run.checks.layout->is_single_group()) {
+    return node_names(nodes);
+  }
+  Json names = Json::array();
+  for (sim::NodeId node : nodes) {
+    names.push_back(node < run.checks.layout->processes() ? run.checks.layout->process_name(node)
+                                                          : absl::StrCat("n", node + 1));
+  }
+  return names;
+}
+
+std::string group_name(sim::GroupId group) {
+  return group == sim::kNoGroup ? std::string() : sim::Layout::group_name(group);
+}
+
+// The group figures (issue 8, "Reports for many groups"); integer nanoseconds, unit in the key.
+Json groups_json(const RunResult& run, const sim::checks::GroupFigures& figures) {
+  Json worst = nullptr;
+  if (figures.worst_group != sim::kNoGroup) {
+    worst = Json{{"group", group_name(figures.worst_group)},
+                 {"recovery_ns", figures.recovery_max.ns()},
+                 {"leader_at_ns", figures.worst_group_leader_at.ns()},
+                 {"reproduce", run.reproduce}};
+  }
+  return Json{{"count", figures.groups},
+              {"max_leaderless", figures.max_leaderless},
+              {"max_leaderless_at_ns", figures.max_leaderless_at.ns()},
+              {"leaderless_at_end", figures.leaderless_at_end},
+              {"leader_imbalance_at_end", figures.leader_imbalance_at_end},
+              {"max_leader_imbalance", figures.max_leader_imbalance},
+              {"max_leader_imbalance_at_ns", figures.max_leader_imbalance_at.ns()},
+              {"leaders_per_host_at_end", figures.leaders_per_host_at_end},
+              {"recovery_ns",
+               Json{{"p50", figures.recovery_p50.ns()},
+                    {"p99", figures.recovery_p99.ns()},
+                    {"max", figures.recovery_max.ns()},
+                    {"count", figures.recovered_windows}}},
+              {"worst_group", worst}};
 }
 
 Json timeline_json(const RunResult& run) {
@@ -83,12 +127,14 @@ Json run_to_json(const RunResult& run) {
   json["error_time_ns"] = stopped ? Json(run.error_time.ns()) : Json(nullptr);
   Json violations = Json::array();
   for (const auto& v : run.checks.violations) {
-    violations.push_back(Json{{"check", v.check},
-                              {"time_ns", v.time.ns()},
-                              {"nodes", node_names(v.nodes)},
-                              {"epoch", v.epoch},
-                              {"detail", v.detail},
-                              {"replay", run.reproduce}});
+    Json violation{{"check", v.check},
+                   {"time_ns", v.time.ns()},
+                   {"nodes", process_names(run, v.nodes)},
+                   {"epoch", v.epoch},
+                   {"detail", v.detail},
+                   {"replay", run.reproduce}};
+    if (run.checks.groups) violation["group"] = group_name(v.group);
+    violations.push_back(std::move(violation));
   }
   json["violations"] = violations;
   json["leader_changes"] = run.checks.leader_changes;
@@ -97,11 +143,14 @@ Json run_to_json(const RunResult& run) {
   json["recovery_ns"] = recovery;
   Json overlaps = Json::array();
   for (const auto& o : run.checks.overlaps) {
-    overlaps.push_back(Json{{"nodes", node_names(o.nodes)},
-                            {"start_ns", o.start.ns()},
-                            {"duration_ns", o.duration.ns()}});
+    Json overlap{{"nodes", process_names(run, o.nodes)},
+                 {"start_ns", o.start.ns()},
+                 {"duration_ns", o.duration.ns()}};
+    if (run.checks.groups) overlap["group"] = group_name(o.group);
+    overlaps.push_back(std::move(overlap));
   }
   json["overlaps"] = overlaps;
+  if (run.checks.groups) json["groups"] = groups_json(run, *run.checks.groups);
   json["stale_writes_accepted"] = run.stale_writes_accepted;
   Json faults = Json::array();
   for (const auto& f : run.faults) {

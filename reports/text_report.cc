@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "sim/layout.h"
 
 namespace electsim::reports {
 namespace {
@@ -13,9 +14,15 @@ std::string at(sim::Instant t) {
   return absl::StrFormat("%10.3fs", static_cast<double>(t.ns()) / 1e9);
 }
 
-std::string names(const std::vector<sim::NodeId>& nodes) {
+// "n1,n2"; with several groups the layout's names, "g7.n1,g7.n2".
+std::string names(const RunResult& run, const std::vector<sim::NodeId>& nodes) {
+  const sim::Layout* layout = run.checks.layout.get();
+  const bool classic = layout == nullptr || layout->is_single_group();
   std::vector<std::string> out;
-  for (sim::NodeId node : nodes) out.push_back(absl::StrCat("n", node + 1));
+  for (sim::NodeId node : nodes) {
+    out.push_back(classic || node >= layout->processes() ? absl::StrCat("n", node + 1)
+                                                         : layout->process_name(node));
+  }
   return absl::StrJoin(out, ",");
 }
 
@@ -25,6 +32,36 @@ std::string human(sim::Duration d) {
     return absl::StrFormat("%.2fs", static_cast<double>(d.ns()) / 1e9);
   }
   return absl::StrFormat("%.1fms", static_cast<double>(d.ns()) / 1e6);
+}
+
+// The short "groups" section of a run with several groups (issue 8, "Reports for many groups").
+std::string groups_text(const RunResult& run, const sim::checks::GroupFigures& figures) {
+  std::string out = absl::StrCat("groups    ", figures.groups, " election groups\n");
+  absl::StrAppend(&out, "  without a leader: at most ", figures.max_leaderless);
+  if (figures.max_leaderless > 0) {
+    absl::StrAppend(&out, " at once (at ", sim::format_instant_readable(figures.max_leaderless_at),
+                    ")");
+  }
+  absl::StrAppend(&out, ", ", figures.leaderless_at_end, " at the end\n");
+  absl::StrAppend(&out, "  leaders per host: imbalance ", figures.leader_imbalance_at_end,
+                  " at the end, at most ", figures.max_leader_imbalance);
+  if (figures.max_leader_imbalance > 0) {
+    absl::StrAppend(&out, " (at ",
+                    sim::format_instant_readable(figures.max_leader_imbalance_at), ")");
+  }
+  absl::StrAppend(&out, "\n");
+  if (figures.worst_group == sim::kNoGroup) {
+    absl::StrAppend(&out, "  recovery: no group's recovery measured\n");
+    return out;
+  }
+  absl::StrAppend(&out, "  recovery over ", figures.recovered_windows, " window(s): p50 ",
+                  human(figures.recovery_p50), ", p99 ", human(figures.recovery_p99), ", max ",
+                  human(figures.recovery_max), "\n");
+  absl::StrAppend(&out, "  worst group: ", sim::Layout::group_name(figures.worst_group), " (",
+                  human(figures.recovery_max), ", leader at ",
+                  sim::format_instant_readable(figures.worst_group_leader_at), "); reproduce: ",
+                  run.reproduce, "\n");
+  return out;
 }
 
 // Violations shown inside the timeline, at their true time: as many as the timeline kept windows
@@ -122,9 +159,10 @@ std::string run_to_text(const RunResult& run, const RunTextOptions& options) {
                   " window(s) with two nodes leading at once\n");
   for (size_t i = 0; i < run.checks.overlaps.size() && i < 5; ++i) {
     const auto& o = run.checks.overlaps[i];
-    absl::StrAppend(&out, "  ", at(o.start), "  ", names(o.nodes), " for ", human(o.duration),
+    absl::StrAppend(&out, "  ", at(o.start), "  ", names(run, o.nodes), " for ", human(o.duration),
                     "\n");
   }
+  if (run.checks.groups) absl::StrAppend(&out, groups_text(run, *run.checks.groups));
   if (!run.checks.goals_reached.empty() || !run.checks.goals_missed.empty()) {
     absl::StrAppend(&out, "goals     reached: ", absl::StrJoin(run.checks.goals_reached, ", "));
     if (!run.checks.goals_missed.empty()) {

@@ -11,6 +11,8 @@
 #include "scenarios/builtin_scenarios.h"
 #include "scenarios/schema.h"
 #include "sim/checks/checks.h"
+#include "sim/checks/profile.h"
+#include "sim/layout.h"
 
 namespace electsim::scenarios {
 namespace {
@@ -24,12 +26,49 @@ std::string kind_name(sim::checks::CheckKind kind) {
   return "";
 }
 
+// What each kind of process is, for `electsim list` (sim/layout.h).
+std::string_view process_kind_doc(sim::ProcessKind kind) {
+  switch (kind) {
+    case sim::ProcessKind::kMember:
+      return "a member of an election group: votes, may lead; only members count in a group's "
+             "majority";
+    case sim::ProcessKind::kService:
+      return "a replica of the coordination service (ZooKeeper, etcd, the Kubernetes API) that "
+             "the lease recipes run against; never counted in any group's majority";
+    case sim::ProcessKind::kResource:
+      return "the fenced resource that leaders write to with their token; never a voter";
+    case sim::ProcessKind::kClient:
+      return "sends requests and never votes";
+  }
+  return "";
+}
+
+// "2 x election_timeout.lo + ..." for a bounded rule, else nothing more to say.
+std::string exclusivity_text(const sim::checks::CheckProfile& profile) {
+  return profile.bound_formula.empty()
+             ? std::string(sim::checks::exclusivity_rule_name(profile.exclusivity))
+             : absl::StrCat(std::string(sim::checks::exclusivity_rule_name(profile.exclusivity)),
+                            " (",
+                            profile.bound_formula, ")");
+}
+
+nlohmann::json profile_json(const sim::checks::CheckProfile& profile) {
+  return {{"progress", std::string(sim::checks::progress_model_name(profile.progress))},
+          {"exclusivity", std::string(sim::checks::exclusivity_rule_name(profile.exclusivity))},
+          {"bound_formula", profile.bound_formula},
+          {"token", profile.token}};
+}
+
 }  // namespace
 
 std::string list_text() {
   std::string out = "ALGORITHMS (--algorithm NAME, algorithm.name)\n";
   for (const algorithms::AlgorithmInfo& info : algorithms::registry()) {
     absl::StrAppend(&out, "  ", info.name, ": ", info.summary, "\n");
+    absl::StrAppend(&out, "    check profile: progress ",
+                    std::string(sim::checks::progress_model_name(info.profile.progress)),
+                    "; exclusivity ",
+                    exclusivity_text(info.profile), "; token ", info.profile.token, "\n");
     for (const algorithms::ParamSpec& spec : info.params) {
       absl::StrAppend(&out, absl::StrFormat("    algorithm.params.%-26s %-15s default %-14s %s\n",
                                             spec.name, std::string(param_type_name(spec.type)),
@@ -41,6 +80,11 @@ std::string list_text() {
   const auto planned = algorithms::planned_algorithms();
   if (!planned.empty()) {
     absl::StrAppend(&out, "  not implemented yet: ", absl::StrJoin(planned, ", "), "\n");
+  }
+  absl::StrAppend(&out, "\nPROCESS KINDS (what runs on a host)\n");
+  for (sim::ProcessKind kind : sim::kAllProcessKinds) {
+    absl::StrAppend(&out, absl::StrFormat("  %-10s %s\n", std::string(sim::process_kind_name(kind)),
+                                          std::string(process_kind_doc(kind))));
   }
   absl::StrAppend(&out, "\nSCENARIO KEYS (docs/SCENARIOS.md has the full reference)\n");
   for (const KeyDoc& key : scenario_keys()) {
@@ -77,9 +121,17 @@ std::string list_json() {
                         {"max", spec.max}});
     }
     out["algorithms"].push_back(
-        {{"name", info.name}, {"summary", info.summary}, {"params", std::move(params)}});
+        {{"name", info.name},
+         {"summary", info.summary},
+         {"params", std::move(params)},
+         {"check_profile", profile_json(info.profile)}});
   }
   out["planned_algorithms"] = algorithms::planned_algorithms();
+  out["process_kinds"] = nlohmann::json::array();
+  for (sim::ProcessKind kind : sim::kAllProcessKinds) {
+    out["process_kinds"].push_back({{"name", std::string(sim::process_kind_name(kind))},
+                                    {"description", std::string(process_kind_doc(kind))}});
+  }
   out["scenario_keys"] = nlohmann::json::array();
   for (const KeyDoc& key : scenario_keys()) {
     out["scenario_keys"].push_back(

@@ -1,4 +1,5 @@
-// `electsim list`: algorithms with their parameters, scenario keys, built-in scenarios, checks.
+// `electsim list`: algorithms with their parameters and check profiles, process kinds, scenario
+// keys, built-in scenarios, checks.
 #pragma once
 
 #include <string>

@@ -294,6 +294,30 @@ void read_goals(const Reader& reader, const Cursor& list, ChecksSpec& checks) {
   }
 }
 
+// checks.exclusive may only tighten what the algorithm promises (sim/checks/profile.h): a rule
+// looser than the profile's would pass runs that break the algorithm's own promise.
+void read_exclusive(const Reader& reader, const Cursor& at, Scenario& scenario) {
+  const std::string text = loader::read_string(reader, at);
+  const auto rule = sim::checks::parse_exclusivity_rule(text);
+  const std::vector<std::string> names = {"until_superseded", "bounded", "strict"};
+  if (!rule) {
+    reader.fail_value(at, absl::StrCat("expected until_superseded, bounded or strict, got '", text,
+                                       "'", did_you_mean(text, names)));
+  }
+  const algorithms::AlgorithmInfo* info = algorithms::find_algorithm(scenario.algorithm);
+  if (info != nullptr) {
+    const sim::checks::CheckProfile profile = algorithms::profile_for(*info, scenario.params);
+    if (*rule < profile.exclusivity) {
+      reader.fail_value(
+          at, absl::StrCat("'", text, "' would loosen ", scenario.algorithm,
+                           "'s exclusivity rule '",
+                           std::string(sim::checks::exclusivity_rule_name(profile.exclusivity)),
+                           "'; a scenario may only tighten it"));
+    }
+  }
+  scenario.checks.exclusive = rule;
+}
+
 void read_checks(const Reader& reader, const Cursor& top, Scenario& scenario) {
   const auto checks = reader.find(top, "checks");
   if (!checks) return;
@@ -317,6 +341,7 @@ void read_checks(const Reader& reader, const Cursor& top, Scenario& scenario) {
     spec.stable_leader_within = loader::read_duration(reader, *at, Sign::kPositive);
   }
   if (auto at = reader.find(*checks, "sometimes")) read_goals(reader, *at, spec);
+  if (auto at = reader.find(*checks, "exclusive")) read_exclusive(reader, *at, scenario);
 }
 
 void read_seeds(const Reader& reader, const Cursor& top, Scenario& scenario) {

@@ -198,6 +198,9 @@ void add_check_keys(std::vector<KeyDoc>& keys) {
        "majority (of all nodes, the leader included) or all_up (every node that is not down)"},
       {"checks.stable_leader_within", "duration", "none (check off)",
        "while a partial partition lasts, a leader is due within this bound (livelock detection)"},
+      {"checks.exclusive", "string", "the algorithm's",
+       "until_superseded, bounded or strict: tightens the algorithm's exclusivity rule (electsim "
+       "list shows each profile); loosening it is an error"},
       {"checks.sometimes", "list of goal names", "[]",
        "situations the run must reach at least once, or it fails as a liveness violation"},
       {"seeds", "integer or integer range", "1",

@@ -9,6 +9,7 @@
 #include "faults/injector.h"
 #include "reports/json_report.h"
 #include "scenarios/budget.h"
+#include "scenarios/check_config.h"
 #include "sim/checks/checks.h"
 #include "sim/checks/timeline.h"
 #include "sim/jsonl_sink.h"
@@ -260,22 +261,9 @@ absl::StatusOr<reports::RunResult> run_unguarded(const Scenario& scenario, uint6
     plan.insert(plan.end(), drawn.begin(), drawn.end());
   }
 
-  sim::checks::CheckConfig check_config;
-  check_config.nodes = scenario.nodes;
-  check_config.recovery_within = scenario.checks.recovery_within;
-  check_config.stable_leader_within = scenario.checks.stable_leader_within;
-  // recovery_within is judged "after the last fault heals" (docs/SCENARIOS.md): for a nemesis,
-  // from the start of its quiet period, when every random fault has ended.
-  if (scenario.nemesis) {
-    check_config.recovery_judged_from =
-        sim::Instant::zero() + (scenario.duration - scenario.nemesis->quiet_period);
-  }
-  check_config.recovery_counts_all_up = scenario.checks.recovery_quorum == RecoveryQuorum::kAllUp;
-  check_config.sometimes = scenario.checks.sometimes;
-  // The injector gives a fault without a label its default one; the checks name it the same way.
-  for (const faults::Fault& fault : plan) {
-    check_config.fault_labels.push_back(fault.label.empty() ? faults::default_label(fault)
-                                                            : fault.label);
+  sim::checks::CheckConfig check_config = make_check_config(scenario, *info, plan);
+  for (sim::NodeId host = 0; host < scenario.nodes; ++host) {
+    check_config.initial_clocks.push_back(world.clock(host));
   }
   sim::checks::CheckSuite checks(check_config);
   checks.attach(world.trace());

@@ -11,6 +11,7 @@
 #include "algorithms/registry.h"
 #include "faults/plan.h"
 #include "sim/network.h"
+#include "sim/checks/profile.h"
 #include "sim/time.h"
 
 namespace electsim::scenarios {
@@ -42,6 +43,8 @@ struct ChecksSpec {
   // How soon a leader is due while a partial partition lasts (issue 4's livelock detection).
   std::optional<sim::Duration> stable_leader_within;
   std::vector<std::string> sometimes;  // goal names, see checks
+  // checks.exclusive: tightens the algorithm's exclusivity rule (never loosens it).
+  std::optional<sim::checks::ExclusivityRule> exclusive;
 };
 
 // The event budget of a run unless --max-events says otherwise: about 5 to 10 seconds of

@@ -96,6 +96,10 @@ void emit_checks(YAML::Emitter& out, const ChecksSpec& checks) {
         << sim::format_duration(*checks.stable_leader_within);
   }
   out << YAML::Key << "sometimes" << YAML::Value << YAML::Flow << checks.sometimes;
+  if (checks.exclusive) {
+    out << YAML::Key << "exclusive" << YAML::Value
+        << std::string(sim::checks::exclusivity_rule_name(*checks.exclusive));
+  }
   out << YAML::EndMap;
 }
 

@@ -12,6 +12,7 @@
 #include "faults/plan.h"
 #include "sim/checks/check_base.h"
 #include "sim/checks/leadership_checks.h"
+#include "sim/checks/topology.h"
 #include "tests/checks_test_util.h"
 
 namespace electsim::sim::checks {
@@ -62,7 +63,8 @@ TEST(OneLeaderPerEpoch, SameNodeReclaimingItsEpochIsNotTwoLeaders) {
 }
 
 TEST(OneLeaderPerEpoch, MemoryIsBoundedAndRecentEpochsAreStillJudged) {
-  OneLeaderPerEpoch check;
+  OneLeaderPerEpoch check(std::make_shared<const Topology>(
+      std::make_shared<const Layout>(Layout::single_group(3))));
   const uint64_t claims = OneLeaderPerEpoch::kMaxRememberedEpochs + 5000;
   for (uint64_t epoch = 1; epoch <= claims; ++epoch) {
     check.on_record(TraceRecord{ms(static_cast<int64_t>(epoch)), RecordKind::kBecameLeader,

@@ -189,7 +189,7 @@ void Raft::handle_check_quorum(Context& context) {
     active += recently_active_[position(peer)];
     recently_active_[position(peer)] = 0;
   }
-  if (active < quorum_) {
+  if (active < quorum_ && !options_.ignores_quorum_loss) {
     become_follower(context, current_term_, sim::kNoNode, StepDownReason::kQuorumLost);
     return;
   }
@@ -461,6 +461,14 @@ std::unique_ptr<sim::AlgorithmFactory> make_factory(const Params& params, uint32
   NodeList lagging = get<NodeList>(params, "lagging_nodes");
   for (NodeId node : lagging) SIM_CHECK(node < nodes, "lagging node outside the cluster");
   return std::make_unique<RaftFactory>(options, std::move(lagging));
+}
+
+std::unique_ptr<sim::AlgorithmFactory> make_factory_ignoring_quorum_loss(const Params& params,
+                                                                         uint32_t nodes) {
+  const auto factory = make_factory(params, nodes);
+  RaftOptions options = static_cast<const RaftFactory&>(*factory).options();
+  options.ignores_quorum_loss = true;
+  return std::make_unique<RaftFactory>(options, get<NodeList>(params, "lagging_nodes"));
 }
 
 }  // namespace electsim::algorithms::raft

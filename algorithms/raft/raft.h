@@ -57,6 +57,9 @@ struct RaftOptions {
   // lagging servers up to date within a round trip, and at a later crash every survivor could
   // win. Off by default; it only matters with starts_lagging.
   bool lagging_stays_behind = false;
+  // Tests only (tests/algorithms/raft_ignores_quorum_loss.cc): a broken CheckQuorum whose leader
+  // keeps leading after it lost its majority, for the bounded_exclusivity check to catch.
+  bool ignores_quorum_loss = false;
 };
 
 enum class RaftRole : uint8_t { kFollower, kPreCandidate, kCandidate, kLeader };
@@ -187,6 +190,7 @@ class RaftFactory final : public sim::AlgorithmFactory {
   RaftFactory(const RaftOptions& options, NodeList lagging_nodes)
       : options_(options), lagging_nodes_(std::move(lagging_nodes)) {}
   std::unique_ptr<sim::Algorithm> create(sim::NodeId node) const override;
+  const RaftOptions& options() const { return options_; }
 
  private:
   RaftOptions options_;
@@ -195,5 +199,8 @@ class RaftFactory final : public sim::AlgorithmFactory {
 
 // Builds the factory from parameters resolved by raft_info().resolve.
 std::unique_ptr<sim::AlgorithmFactory> make_factory(const Params& params, uint32_t nodes);
+// The same with RaftOptions::ignores_quorum_loss set (tests only).
+std::unique_ptr<sim::AlgorithmFactory> make_factory_ignoring_quorum_loss(const Params& params,
+                                                                         uint32_t nodes);
 
 }  // namespace electsim::algorithms::raft

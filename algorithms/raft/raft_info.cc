@@ -7,6 +7,32 @@ namespace {
 
 constexpr int64_t kNanosPerHour = 3'600'000'000'000;
 
+// Raft's check profile (sim/checks/profile.h). Progress needs a majority of the group's members
+// (paper 5.2). Without CheckQuorum a deposed leader believes until it hears of a higher term, so
+// overlaps are expected and only reported. With it, the thesis (6.2) promises that "a leader
+// steps down if an election timeout elapses without a successful round of heartbeats to a
+// majority of its cluster"; etcd raft's CheckQuorum (as ours, handle_check_quorum) checks every
+// minimum election timeout whether a majority was active since the last check. Once a successor
+// is elected, a majority voted in a higher term and answers the old leader no more: their last
+// answers arrive within the network's maximum one-way delay, the check period in which they
+// arrive may still count them, and the next full period cannot. So the deposed leader stops
+// believing within 2 x election_timeout.lo of the successor's election plus that delay, counted
+// in its own running time (sim/checks: pauses and backward clock steps of its host are excused).
+sim::checks::CheckProfile raft_profile(bool check_quorum, sim::Duration check_bound) {
+  sim::checks::CheckProfile profile;
+  profile.progress = sim::checks::ProgressModel::kGroupMajority;
+  profile.token = "term (also the fencing token)";
+  profile.bound_formula =
+      "with check_quorum: bounded, 2 x election_timeout.lo + the network's maximum one-way "
+      "delay; without it: until_superseded";
+  if (check_quorum) {
+    profile.exclusivity = sim::checks::ExclusivityRule::kBounded;
+    profile.exclusivity_bound = check_bound;
+    profile.bound_formula = "2 x election_timeout.lo + the network's maximum one-way delay";
+  }
+  return profile;
+}
+
 }  // namespace
 
 std::unique_ptr<sim::AlgorithmFactory> make_factory(const Params& params, uint32_t nodes);
@@ -74,6 +100,11 @@ AlgorithmInfo raft_info() {
     return absl::OkStatus();
   };
   info.make_factory = make_factory;
+  info.profile = raft_profile(/*check_quorum=*/false, sim::Duration::zero());
+  info.resolve_profile = [](const Params& params) {
+    const auto& timeout = get<sim::DurationRange>(params, "election_timeout");
+    return raft_profile(get<bool>(params, "check_quorum"), timeout.lo * 2);
+  };
   return info;
 }
 

@@ -13,6 +13,10 @@ const std::vector<CheckInfo>& check_catalogue() {
       {"exclusive_leadership", CheckKind::kAlways,
        "reports every interval of true time in which two nodes both believe they lead; a "
        "violation only in strict mode (lease algorithms)"},
+      {"bounded_exclusivity", CheckKind::kAlways,
+       "where the algorithm's profile promises a bound on how long a deposed leader keeps "
+       "believing (Raft with check_quorum), an overlap longer than that bound, counted in the "
+       "deposed leader's running time, is a violation"},
       {"epochs_never_go_backwards", CheckKind::kAlways,
        "the epoch a node reports never decreases, across crashes and restarts, amnesia ones "
        "included"},

@@ -13,6 +13,9 @@
 #include <string_view>
 #include <vector>
 
+#include "sim/checks/profile.h"
+#include "sim/clock.h"
+#include "sim/layout.h"
 #include "sim/time.h"
 #include "sim/trace.h"
 
@@ -59,9 +62,10 @@ struct Violation {
   std::string check;
   CheckKind kind;
   Instant time;                // true time
-  std::vector<NodeId> nodes;
+  std::vector<NodeId> nodes;   // processes (or hosts, for a host's fault)
   uint64_t epoch = 0;
-  std::string detail;          // one sentence, with node names n1.. and human durations
+  std::string detail;          // one sentence, with names n1.. (g7.n2 with several groups)
+  GroupId group = kNoGroup;    // the election group it concerns, if one
 };
 
 // Told of each violation as a check finds it, during the run
@@ -74,14 +78,29 @@ class ViolationObserver {
   virtual void on_violation(const Violation& violation) = 0;
 };
 
-struct Overlap {               // two nodes believed they led at the same true time
+struct Overlap {               // two members of a group believed they led at the same true time
   std::vector<NodeId> nodes;
   Instant start;
   Duration duration;
+  GroupId group = kNoGroup;
 };
 
 struct CheckConfig {
+  // The world's hosts, processes and groups. Unset means Layout::single_group(nodes): `nodes`
+  // hosts and one group of `nodes` members, process i on host i.
+  std::shared_ptr<const Layout> layout;
   uint32_t nodes = 0;
+  // What the algorithm promises (its profile resolved for the run's parameters), and the
+  // scenario's checks.exclusive, which may only tighten the profile's rule.
+  CheckProfile profile;
+  std::optional<ExclusivityRule> exclusive;
+  // The longest one message can take on any link (latency, a fault's extra delay and clogging
+  // included): bounded exclusivity adds it to the algorithm's own bound.
+  Duration max_one_way_delay;
+  // Each host's clock as the run starts, by host (the trace records no initial setup): bounded
+  // exclusivity needs to know how far a later offset change steps a clock back. Empty means
+  // clocks start true.
+  std::vector<LocalClock> initial_clocks;
   std::optional<Duration> recovery_within;  // none: the recovery check is off
   // The recovery check reports no violation before this true time; it still measures every
   // window. A nemesis run sets it to the start of its quiet period: while random faults overlap,
@@ -99,11 +118,48 @@ struct CheckConfig {
   // Strict exclusive leadership (for lease algorithms, whose whole point is that leaderships
   // never overlap in true time): every overlap is also an *always* violation. Off for Raft-like
   // algorithms, where a deposed leader that has not heard of its successor yet is normal.
+  // Kept for callers that predate profiles: true is the same as `exclusive = kStrict`.
   bool overlaps_are_violations = false;
   // The faults' labels by plan index ("partition bridge n3"), so that a violation blames a
   // fault by name; empty means faults are named by number and kind.
   std::vector<std::string> fault_labels;
 };
+
+// One group's recovery: how long it took and when its leader appeared.
+struct GroupRecoveryTime {
+  GroupId group = kNoGroup;
+  Duration time;
+  Instant leader_at;
+};
+
+// What a run with several groups adds (CheckResults::groups). Times are true times.
+struct GroupFigures {
+  uint32_t groups = 0;
+  // Groups in which no member believed it led: the most at once from the first fault on (before
+  // it every group is still electing its first leader), when that was first reached, and at
+  // the end of the run.
+  uint32_t max_leaderless = 0;
+  Instant max_leaderless_at;
+  uint32_t leaderless_at_end = 0;
+  // Leaders per host, over the hosts that run members: the imbalance (most minus fewest
+  // leaderships on one host) at the end, and its maximum over the run with when.
+  uint32_t leader_imbalance_at_end = 0;
+  uint32_t max_leader_imbalance = 0;
+  Instant max_leader_imbalance_at;
+  std::vector<uint32_t> leaders_per_host_at_end;  // by host
+  // The groups' recovery times over every recovered window of every group.
+  uint64_t recovered_windows = 0;
+  Duration recovery_p50;
+  Duration recovery_p99;
+  Duration recovery_max;
+  // The group with the longest recovery (kNoGroup if none recovered), and when its leader came.
+  GroupId worst_group = kNoGroup;
+  Instant worst_group_leader_at;
+};
+
+// The rule the checks apply: the profile's, tightened by checks.exclusive (and by
+// overlaps_are_violations).
+ExclusivityRule effective_exclusivity(const CheckConfig& config);
 
 struct CheckResults {
   std::vector<Violation> violations;   // in time order
@@ -116,6 +172,9 @@ struct CheckResults {
   // violations, and the first 1000 overlaps are kept; these count what was found beyond that.
   uint64_t violations_dropped = 0;
   uint64_t overlaps_dropped = 0;
+  // With several groups: the group figures, and the layout (reports name processes g7.n2).
+  std::optional<GroupFigures> groups;
+  std::shared_ptr<const Layout> layout;
   bool safety_violated() const;
   bool liveness_violated() const;      // eventually checks and missed sometimes goals
 };

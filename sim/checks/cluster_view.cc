@@ -11,11 +11,8 @@ KindMask ClusterView::kinds() {
          mask_of(RecordKind::kSteppedDown) | mask_of(RecordKind::kLeaderLost);
 }
 
-void ClusterView::apply(const TraceRecord& record) {
-  if ((kinds() & mask_of(record.kind)) == 0) return;
-  SIM_CHECK(record.node < nodes_.size(), "trace record for a node outside the cluster");
-  NodeView& view = nodes_[record.node];
-  switch (record.kind) {
+void ClusterView::apply_status(NodeView& view, RecordKind kind) {
+  switch (kind) {
     case RecordKind::kCrash:
       view.state = NodeState::kDown;
       view.role = NodeRole::kNone;  // a crashed process believes nothing
@@ -32,6 +29,23 @@ void ClusterView::apply(const TraceRecord& record) {
     case RecordKind::kResume:
       view.state = NodeState::kUp;
       return;
+    default:
+      return;
+  }
+}
+
+void ClusterView::apply(const TraceRecord& record) {
+  if ((kinds() & mask_of(record.kind)) == 0) return;
+  if (is_host_record(record.kind)) {
+    SIM_CHECK_LT(record.node, topology_->hosts(), "trace record for a host outside the layout");
+    for (ProcessId process : topology_->on_host(record.node)) {
+      apply_status(nodes_[process], record.kind);
+    }
+    return;
+  }
+  SIM_CHECK_LT(record.node, nodes_.size(), "trace record for a process outside the layout");
+  NodeView& view = nodes_[record.node];
+  switch (record.kind) {
     case RecordKind::kBecameLeader:
       view.role = NodeRole::kLeader;
       view.epoch = record.a;

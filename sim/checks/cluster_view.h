@@ -1,11 +1,14 @@
-// What the trace says about every node right now: up, down or paused, and what it last reported
-// about leadership (internal to sim/checks). The world holds the same facts, but the checks
+// What the trace says about every process right now: up, down or paused (as its host is), and
+// what it last reported about leadership (internal to sim/checks). The world holds the same facts, but the checks
 // rebuild them from the trace alone, so they judge exactly what was recorded.
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <utility>
 #include <vector>
 
+#include "sim/checks/topology.h"
 #include "sim/trace.h"
 
 namespace electsim::sim::checks {
@@ -22,11 +25,13 @@ struct NodeView {
 
 class ClusterView {
  public:
-  explicit ClusterView(uint32_t nodes) : nodes_(nodes) {}
+  explicit ClusterView(std::shared_ptr<const Topology> topology)
+      : topology_(std::move(topology)), nodes_(topology_->processes()) {}
 
-  // The kinds apply() understands: process status and leadership reports.
+  // The kinds apply() understands: host status and leadership reports.
   static KindMask kinds();
-  // Updates the view; records of other kinds are ignored.
+  // Updates the view; records of other kinds are ignored. A host's status reaches every process
+  // on it: O(processes on the host).
   void apply(const TraceRecord& record);
 
   uint32_t size() const { return static_cast<uint32_t>(nodes_.size()); }
@@ -36,6 +41,9 @@ class ClusterView {
   }
 
  private:
+  void apply_status(NodeView& view, RecordKind kind);
+
+  std::shared_ptr<const Topology> topology_;
   std::vector<NodeView> nodes_;
 };
 

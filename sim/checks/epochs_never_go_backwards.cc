@@ -1,23 +1,34 @@
+#include <utility>
+
 #include "absl/strings/str_cat.h"
 #include "sim/checks/leadership_checks.h"
 
 namespace electsim::sim::checks {
+
+EpochsNeverGoBackwards::EpochsNeverGoBackwards(std::shared_ptr<const Topology> topology)
+    : topology_(std::move(topology)), nodes_(topology_->processes()) {}
 
 KindMask EpochsNeverGoBackwards::kinds() const {
   return mask_of(RecordKind::kBecameLeader) | mask_of(RecordKind::kFollows) |
          mask_of(RecordKind::kRestart);
 }
 
+void EpochsNeverGoBackwards::note_restart(NodeId process, const TraceRecord& record) {
+  NodeEpochs& node = nodes_[process];
+  if (record.a == 1 && !node.amnesia_since_highest) {
+    node.amnesia_since_highest = true;
+    node.amnesia_at = record.time;
+  }
+}
+
 void EpochsNeverGoBackwards::on_record(const TraceRecord& record) {
-  SIM_CHECK(record.node < nodes_.size(), "trace record for a node outside the cluster");
-  NodeEpochs& node = nodes_[record.node];
-  if (record.kind == RecordKind::kRestart) {
-    if (record.a == 1 && !node.amnesia_since_highest) {
-      node.amnesia_since_highest = true;
-      node.amnesia_at = record.time;
-    }
+  if (record.kind == RecordKind::kRestart) {  // a host record: every process of the host
+    SIM_CHECK_LT(record.node, topology_->hosts(), "restart of a host outside the layout");
+    for (ProcessId process : topology_->on_host(record.node)) note_restart(process, record);
     return;
   }
+  SIM_CHECK_LT(record.node, nodes_.size(), "trace record for a process outside the layout");
+  NodeEpochs& node = nodes_[record.node];
   const uint64_t epoch = record.a;
   if (!node.seen || epoch >= node.highest) {
     if (!node.seen || epoch > node.highest) node.highest_at = record.time;
@@ -32,18 +43,20 @@ void EpochsNeverGoBackwards::on_record(const TraceRecord& record) {
   const std::string what =
       record.kind == RecordKind::kBecameLeader
           ? absl::StrCat("became leader of epoch ", epoch)
-          : absl::StrCat("followed ", node_name(record.peer), " in epoch ", epoch);
+          : absl::StrCat("followed ", topology_->process_name(record.peer), " in epoch ", epoch);
   const std::string why =
       node.amnesia_since_highest
           ? absl::StrCat("; it lost its durable state in an amnesia restart at ",
                          format_instant_readable(node.amnesia_at))
           : "";
-  violations_.add(Violation{"epochs_never_go_backwards", CheckKind::kAlways, record.time,
-                            {record.node}, epoch,
-                            absl::StrCat(node_name(record.node), " ", what, " at ",
-                                         format_instant_readable(record.time), " after epoch ",
-                                         node.highest, " at ", format_instant_readable(node.highest_at),
-                                         why)});
+  Violation violation{"epochs_never_go_backwards", CheckKind::kAlways, record.time,
+                      {record.node}, epoch,
+                      absl::StrCat(topology_->process_name(record.node), " ", what, " at ",
+                                   format_instant_readable(record.time), " after epoch ",
+                                   node.highest, " at ", format_instant_readable(node.highest_at),
+                                   why)};
+  violation.group = topology_->group_of(record.node);
+  violations_.add(std::move(violation));
 }
 
 void EpochsNeverGoBackwards::collect(CheckResults& results) const {

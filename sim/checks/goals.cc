@@ -1,6 +1,7 @@
 #include "sim/checks/goals.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 
@@ -15,8 +16,13 @@ bool is_clock_code(uint64_t code) {
 
 }  // namespace
 
-SometimesGoals::SometimesGoals(uint32_t nodes, const std::vector<std::string>& declared)
-    : view_(nodes), links_(nodes) {
+SometimesGoals::SometimesGoals(std::shared_ptr<const Topology> topology,
+                               const std::vector<std::string>& declared)
+    : topology_(std::move(topology)),
+      view_(topology_),
+      links_(topology_, ProgressModel::kGroupMajority),
+      highest_epoch_(topology_->groups(), 0),
+      highest_before_fault_(topology_->groups(), 0) {
   const auto& catalogue = goal_catalogue();
   SIM_CHECK(catalogue.size() == static_cast<size_t>(Goal::kCount),
             "goal catalogue and Goal enum out of step");
@@ -41,28 +47,28 @@ void SometimesGoals::on_record(const TraceRecord& record) {
 
 // Goals about the node's role at the moment of the fault: judged before the record changes it.
 void SometimesGoals::before_apply(const TraceRecord& record) {
-  if (record.kind == RecordKind::kCrash && view_.is_leading(record.node)) {
-    reach(Goal::kLeaderCrashed);
-  }
-  if (record.kind == RecordKind::kPause && view_.is_leading(record.node)) {
-    reach(Goal::kLeaderPaused);
-  }
+  if (record.kind == RecordKind::kCrash && host_leads(record.node)) reach(Goal::kLeaderCrashed);
+  if (record.kind == RecordKind::kPause && host_leads(record.node)) reach(Goal::kLeaderPaused);
   if (record.kind == RecordKind::kBecameLeader && fault_seen_ &&
-      record.a > highest_before_fault_) {
+      topology_->is_member(record.node) &&
+      record.a > highest_before_fault_[topology_->group_of(record.node)]) {
     reach(Goal::kNewLeaderElected);
   }
   if (is_fault_event(record) && !fault_seen_) {
     fault_seen_ = true;
-    highest_before_fault_ = highest_epoch_;
+    highest_before_fault_ = highest_epoch_;  // once, O(groups)
   }
 }
 
 void SometimesGoals::after_apply(const TraceRecord& record) {
   switch (record.kind) {
     case RecordKind::kBecameLeader:
-    case RecordKind::kFollows:
-      highest_epoch_ = std::max(highest_epoch_, record.a);
+    case RecordKind::kFollows: {
+      if (!topology_->is_member(record.node)) return;
+      uint64_t& highest = highest_epoch_[topology_->group_of(record.node)];
+      highest = std::max(highest, record.a);
       return;
+    }
     case RecordKind::kRestart:
       reach(Goal::kNodeRestarted);
       if (record.a == 1) reach(Goal::kAmnesiaRestart);
@@ -71,8 +77,7 @@ void SometimesGoals::after_apply(const TraceRecord& record) {
       if (is_fault_event(record)) reach(Goal::kClockChanged);  // not the initial clock setup
       return;
     case RecordKind::kLinkChange:
-      if (record.a == 0 && (cut_off_from_majority(record.node) ||
-                            cut_off_from_majority(record.peer))) {
+      if (record.a == 0 && (host_cut_off(record.node) || host_cut_off(record.peer))) {
         reach(Goal::kLeaderIsolated);
       }
       return;
@@ -94,7 +99,22 @@ void SometimesGoals::after_apply(const TraceRecord& record) {
 
 // A leader needs two-way links to a majority (itself included) to lead: Raft has no relaying.
 bool SometimesGoals::cut_off_from_majority(NodeId node) const {
-  return view_.is_leading(node) && links_.neighbours(node) + 1 < links_.majority();
+  return view_.is_leading(node) &&
+         links_.neighbours(node) + 1 < links_.majority(topology_->group_of(node));
+}
+
+bool SometimesGoals::host_leads(HostId host) const {
+  for (ProcessId process : topology_->on_host(host)) {
+    if (view_.is_leading(process)) return true;
+  }
+  return false;
+}
+
+bool SometimesGoals::host_cut_off(HostId host) const {
+  for (ProcessId process : topology_->on_host(host)) {
+    if (topology_->is_member(process) && cut_off_from_majority(process)) return true;
+  }
+  return false;
 }
 
 void SometimesGoals::on_end(Instant end) {

@@ -7,34 +7,64 @@
 
 namespace electsim::sim::checks {
 
-RecoveryCheck::RecoveryCheck(uint32_t nodes, Duration bound, bool count_all_up, std::string name,
+RecoveryCheck::RecoveryCheck(std::shared_ptr<const Topology> topology, ProgressModel model,
+                             Duration bound, bool count_all_up, std::string name,
                              bool record_times, Instant judged_from)
-    : view_(nodes),
-      links_(nodes),
+    : topology_(std::move(topology)),
+      model_(model),
+      view_(topology_),
+      links_(topology_, model),
       bound_(bound),
       count_all_up_(count_all_up),
       name_(std::move(name)),
       record_times_(record_times),
       judged_from_(judged_from),
-      followers_(nodes) {
+      groups_(topology_->groups()),
+      followers_(topology_->processes()) {
   SIM_CHECK(bound > Duration::zero(), "the recovery bound must be positive");
-  quorum_ = links_.quorum_available();
-  // Every node boots at time zero with no leader: the initial election is the first window.
-  if (quorum_) open_window(Instant::zero());
+  for (GroupId group = 0; group < groups_.size(); ++group) {
+    groups_[group].quorum = links_.quorum_available(group);
+    // Every process boots at time zero with no leader: the initial election is the first window.
+    if (groups_[group].quorum) open_window(group, Instant::zero());
+  }
 }
 
 KindMask RecoveryCheck::kinds() const { return ClusterView::kinds() | fault_event_kinds(); }
 
 void RecoveryCheck::on_record(const TraceRecord& record) {
-  judge(record.time);
-  if (is_fault_event(record)) note_fault(record);
-  apply(record);
-  update_window(record.time);
+  if (is_fault_event(record)) {
+    on_fault_event(record);
+    return;
+  }
+  if (is_host_record(record.kind) || record.node >= topology_->processes()) return;
+  const GroupId group = topology_->group_of(record.node);
+  if (group == kNoGroup) return;  // only members lead or follow in a group
+  judge(group, record.time);
+  view_.apply(record);
+  update_window(group, record.time);
+}
+
+// Faults are the world's, not one group's: every group is judged, gets the fault as its
+// reference, and sees what the fault changed.
+void RecoveryCheck::on_fault_event(const TraceRecord& record) {
+  for (GroupId group = 0; group < groups_.size(); ++group) judge(group, record.time);
+  note_fault(record);
+  apply_fault_event(record);
+  for (GroupId group = 0; group < groups_.size(); ++group) {
+    Group& state = groups_[group];
+    const bool available = links_.quorum_available(group);
+    if (available && !state.quorum) state.quorum_since = record.time;
+    state.quorum = available;
+    update_window(group, record.time);
+  }
 }
 
 void RecoveryCheck::on_end(Instant end) {
-  judge(end);
-  if (pending_since_) confirm_pending();  // the leader lasted until the end of the run
+  for (GroupId group = 0; group < groups_.size(); ++group) {
+    judge(group, end);
+    // A leader still pending lasted until the end of the run.
+    if (groups_[group].pending_since) confirm_pending(group);
+  }
 }
 
 void RecoveryCheck::collect(CheckResults& results) const {
@@ -42,14 +72,15 @@ void RecoveryCheck::collect(CheckResults& results) const {
   violations_.append_to(results);
 }
 
-void RecoveryCheck::apply(const TraceRecord& record) {
+void RecoveryCheck::apply_fault_event(const TraceRecord& record) {
   view_.apply(record);
   switch (record.kind) {
     case RecordKind::kCrash:
     case RecordKind::kRestart:
     case RecordKind::kPause:
     case RecordKind::kResume:
-      links_.set_alive(record.node, view_.node(record.node).state == NodeState::kUp);
+      links_.set_alive(record.node, record.kind == RecordKind::kRestart ||
+                                        record.kind == RecordKind::kResume);
       break;
     case RecordKind::kLinkChange:
       links_.set_link(record.node, record.peer, record.a == 1);
@@ -57,33 +88,34 @@ void RecoveryCheck::apply(const TraceRecord& record) {
     default:
       break;
   }
-  const bool available = links_.quorum_available();
-  if (available && !quorum_) quorum_since_ = record.time;
-  quorum_ = available;
 }
 
-std::optional<RecoveryCheck::StableLeader> RecoveryCheck::find_stable_leader() const {
-  const uint32_t nodes = view_.size();
-  std::fill(followers_.begin(), followers_.end(), 0);
+std::optional<RecoveryCheck::StableLeader> RecoveryCheck::find_stable_leader(
+    GroupId group) const {
+  const auto members = topology_->members(group);
+  for (ProcessId member : members) followers_[member] = 0;
   uint32_t up = 0;
-  for (NodeId node = 0; node < nodes; ++node) {
+  for (ProcessId node : members) {
     const NodeView& follower = view_.node(node);
     if (follower.state != NodeState::kUp) continue;
     ++up;
-    if (follower.role != NodeRole::kFollower || follower.leader >= nodes) continue;
+    if (follower.role != NodeRole::kFollower || follower.leader >= view_.size()) continue;
+    if (topology_->group_of(follower.leader) != group) continue;
     const NodeView& leader = view_.node(follower.leader);
     // A follower counts only if the leader can still reach it directly, both ways: a leader cut
     // off by a partition leads nobody, whatever its followers still believe.
     if (leader.role == NodeRole::kLeader && leader.epoch == follower.epoch &&
-        links_.two_way(follower.leader, node)) {
+        links_.processes_two_way(follower.leader, node)) {
       ++followers_[follower.leader];
     }
   }
-  for (NodeId node = 0; node < nodes; ++node) {
+  const bool everyone = count_all_up_ || model_ == ProgressModel::kNone;
+  for (ProcessId node : members) {
     const NodeView& leader = view_.node(node);
     if (leader.state != NodeState::kUp || leader.role != NodeRole::kLeader) continue;
     const uint32_t support = followers_[node] + 1;
-    if (support < links_.majority() || (count_all_up_ && support < up)) continue;
+    if (model_ != ProgressModel::kNone && support < links_.majority(group)) continue;
+    if (everyone && support < up) continue;
     return StableLeader{node, leader.epoch};  // two disjoint majorities cannot exist
   }
   return std::nullopt;
@@ -111,93 +143,113 @@ bool keeps_blame(const TraceRecord& later, const TraceRecord& blamed) {
 void RecoveryCheck::note_fault(const TraceRecord& record) {
   // A stable leader that was still in place when this fault struck has lasted: the window it
   // ended is closed, before the fault changes anything.
-  if (pending_since_) confirm_pending();
+  for (GroupId group = 0; group < groups_.size(); ++group) {
+    if (groups_[group].pending_since) confirm_pending(group);
+  }
   if (!any_fault_ || !keeps_blame(record, last_fault_)) last_fault_ = record;
   any_fault_ = true;
-  if (open_) {
-    // A new fault while nobody leads gives the cluster a fresh bound from this fault.
-    reference_ = record.time;
-    reference_text_ = describe_fault_event(last_fault_, fault_labels_);
-    after_fault_ = true;
-    reported_ = false;
+  std::string text;
+  for (Group& state : groups_) {
+    if (!state.open) continue;
+    // A new fault while nobody leads gives the group a fresh bound from this fault.
+    if (text.empty()) text = describe_fault_event(last_fault_, fault_labels_);
+    state.reference = record.time;
+    state.reference_text = text;
+    state.after_fault = true;
+    state.reported = false;
   }
 }
 
-void RecoveryCheck::update_window(Instant now) {
-  const std::optional<StableLeader> stable = find_stable_leader();
-  const bool changed = stable != stable_;
-  const bool replaced = changed && stable && stable_;
-  stable_ = stable;
-  if (changed && open_ && pending_since_) {
+void RecoveryCheck::update_window(GroupId group, Instant now) {
+  Group& state = groups_[group];
+  const std::optional<StableLeader> stable = find_stable_leader(group);
+  const bool changed = stable != state.stable;
+  const bool replaced = changed && stable && state.stable;
+  state.stable = stable;
+  if (changed && state.open && state.pending_since) {
     // The leader that appeared did not last until a fault: it does not close the window,
     // which is judged on from the same reference (a livelock never closes it).
-    pending_since_.reset();
-    ++deposed_;
-    judge(now);
+    state.pending_since.reset();
+    ++state.deposed;
+    judge(group, now);
   }
-  if (!quorum_) {
+  if (!state.quorum) {
     // Not judged while no quorum could make progress. Quorum is only ever lost at a fault
     // event, which has already confirmed any pending leader.
-    open_ = false;
-    pending_since_.reset();
+    state.open = false;
+    state.pending_since.reset();
     return;
   }
   // A window opens when nobody leads stably, and also when one stable leader replaces another
   // with no instant between (followers that switch straight to a successor): both are a
   // leadership change that must be explained by a fault within the bound.
-  if (!open_ && (!stable_ || replaced)) {
-    open_window(now);
-    judge(now);
+  if (!state.open && (!state.stable || replaced)) {
+    open_window(group, now);
+    judge(group, now);
   }
-  if (open_ && stable_ && !pending_since_) pending_since_ = now;
+  if (state.open && state.stable && !state.pending_since) state.pending_since = now;
 }
 
-void RecoveryCheck::open_window(Instant now) {
-  open_ = true;
-  opened_at_ = now;
-  reported_ = false;
-  pending_since_.reset();
-  deposed_ = 0;
-  if (any_fault_ && last_fault_.time >= quorum_since_) {
-    reference_ = last_fault_.time;
-    reference_text_ = describe_fault_event(last_fault_, fault_labels_);
+void RecoveryCheck::open_window(GroupId group, Instant now) {
+  Group& state = groups_[group];
+  state.open = true;
+  state.opened_at = now;
+  state.reported = false;
+  state.pending_since.reset();
+  state.deposed = 0;
+  if (any_fault_ && last_fault_.time >= state.quorum_since) {
+    state.reference = last_fault_.time;
+    state.reference_text = describe_fault_event(last_fault_, fault_labels_);
   } else {
-    reference_ = quorum_since_;
-    reference_text_ = any_fault_ ? absl::StrCat("a quorum became available at ",
-                                                format_instant_readable(quorum_since_))
-                                 : "the start of the run";
+    state.reference = state.quorum_since;
+    state.reference_text = any_fault_ ? absl::StrCat("a quorum became available at ",
+                                                     format_instant_readable(state.quorum_since))
+                                      : "the start of the run";
   }
-  after_fault_ = any_fault_;
+  state.after_fault = any_fault_;
 }
 
-void RecoveryCheck::confirm_pending() {
-  SIM_CHECK(open_ && pending_since_, "confirming a window with no pending leader");
-  if (after_fault_ && record_times_) recovery_.push_back(*pending_since_ - reference_);
-  open_ = false;
-  pending_since_.reset();
+void RecoveryCheck::confirm_pending(GroupId group) {
+  Group& state = groups_[group];
+  SIM_CHECK(state.open && state.pending_since, "confirming a window with no pending leader");
+  if (state.after_fault && record_times_) {
+    const Duration time = *state.pending_since - state.reference;
+    recovery_.push_back(time);
+    group_recoveries_.push_back(GroupRecoveryTime{group, time, *state.pending_since});
+  }
+  state.open = false;
+  state.pending_since.reset();
 }
 
-void RecoveryCheck::judge(Instant now) {
-  if (!open_ || pending_since_ || reported_ || !quorum_) return;
-  if (now - reference_ <= bound_ || now < judged_from_) return;
-  reported_ = true;
-  const Instant at = std::max({reference_ + bound_, opened_at_, judged_from_});
-  std::string detail;
-  if (opened_at_ > reference_ + bound_) {
-    detail = absl::StrCat("leadership was lost at ", format_instant_readable(opened_at_),
-                          " although nothing had failed since ", reference_text_,
-                          "; no stable leader within ", format_duration_readable(bound_));
+void RecoveryCheck::judge(GroupId group, Instant now) {
+  Group& state = groups_[group];
+  if (!state.open || state.pending_since || state.reported || !state.quorum) return;
+  if (now - state.reference <= bound_ || now < judged_from_) return;
+  state.reported = true;
+  const Instant at = std::max({state.reference + bound_, state.opened_at, judged_from_});
+  std::string detail =
+      topology_->single_group() ? "" : absl::StrCat(Layout::group_name(group), ": ");
+  if (state.opened_at > state.reference + bound_) {
+    absl::StrAppend(&detail, "leadership was lost at ", format_instant_readable(state.opened_at),
+                    " although nothing had failed since ", state.reference_text,
+                    "; no stable leader within ", format_duration_readable(bound_));
   } else {
-    detail = absl::StrCat("no stable leader for ", format_duration_readable(at - reference_), " after ",
-                          reference_text_);
+    absl::StrAppend(&detail, "no stable leader for ",
+                    format_duration_readable(at - state.reference), " after ",
+                    state.reference_text);
   }
-  if (deposed_ > 0) {
-    absl::StrAppend(&detail, " (", deposed_, deposed_ == 1 ? " leader was" : " leaders were",
+  if (state.deposed > 0) {
+    absl::StrAppend(&detail, " (", state.deposed,
+                    state.deposed == 1 ? " leader was" : " leaders were",
                     " elected meanwhile but deposed without a fault)");
   }
-  const std::vector<NodeId> quorum = links_.quorum();
-  absl::StrAppend(&detail, ", quorum available (", node_names(quorum), ")");
-  violations_.add(Violation{name_, CheckKind::kEventually, at, quorum, 0, detail});
+  const std::vector<NodeId> quorum = links_.quorum(group);
+  absl::StrAppend(&detail, model_ == ProgressModel::kGroupMajority ? ", quorum available ("
+                                                                  : ", judged with (",
+                  topology_->process_names(quorum), ")");
+  Violation violation{name_, CheckKind::kEventually, at, quorum, 0, detail};
+  violation.group = group;
+  violations_.add(std::move(violation));
 }
 
 }  // namespace electsim::sim::checks

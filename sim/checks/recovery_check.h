@@ -1,5 +1,13 @@
 // recovery (eventually, internal to sim/checks): after a disruption, a stable leader within the
-// bound, and no further leadership change while nothing fails (DESIGN.md, "Checks").
+// bound, and no further leadership change while nothing fails (DESIGN.md, "Checks"). Judged per
+// election group: everything below is about one group, its members and its quorum; faults are
+// the world's, so a fault event gives every group a fresh reference (O(groups) per fault event,
+// which are rare; a leadership record touches only its own group).
+//
+// With the `none` progress model (an algorithm without a quorum, as Bully), a group is judged
+// whenever any member runs, and its stable leader must be followed by every up member over
+// two-way links (Garcia-Molina 1982's Bully reaches that: the highest live id that everyone
+// can reach leads and all others know it), not by a majority.
 //
 // A *stable leader* is a node L, up and not paused, leading at epoch e, that enough up nodes
 // follow at (L, e) over two-way up links: L plus those followers are a majority of the cluster,
@@ -19,6 +27,7 @@
 // measured before it, and a window still open then is judged at once against its reference.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -27,6 +36,7 @@
 #include "sim/checks/check_base.h"
 #include "sim/checks/cluster_view.h"
 #include "sim/checks/link_model.h"
+#include "sim/checks/topology.h"
 
 namespace electsim::sim::checks {
 
@@ -34,8 +44,9 @@ class RecoveryCheck final : public Check {
  public:
   // `name` is the check's name in violations ("recovery" or "stable_leader"); with
   // `record_times` false it measures no recovery times; before `judged_from` it reports nothing.
-  RecoveryCheck(uint32_t nodes, Duration bound, bool count_all_up, std::string name = "recovery",
-                bool record_times = true, Instant judged_from = Instant::zero());
+  RecoveryCheck(std::shared_ptr<const Topology> topology, ProgressModel model, Duration bound,
+                bool count_all_up, std::string name = "recovery", bool record_times = true,
+                Instant judged_from = Instant::zero());
 
   // Names for the faults by plan index (CheckConfig::fault_labels), used in violation details.
   void set_fault_labels(std::vector<std::string> labels) { fault_labels_ = std::move(labels); }
@@ -45,21 +56,42 @@ class RecoveryCheck final : public Check {
   void on_end(Instant end) override;
   void collect(CheckResults& results) const override;
 
+  // Every recovery time with its group and when the leader appeared, for the group figures.
+  const std::vector<GroupRecoveryTime>& group_recoveries() const { return group_recoveries_; }
+  bool records_times() const { return record_times_; }
+
  private:
   struct StableLeader {
     NodeId leader;
     uint64_t epoch;
     friend bool operator==(const StableLeader&, const StableLeader&) = default;
   };
+  // One group's state: its quorum and its open disruption window, if any.
+  struct Group {
+    bool quorum = true;
+    Instant quorum_since;
+    std::optional<StableLeader> stable;
+    bool open = false;
+    Instant reference;
+    std::string reference_text;   // "the crash of n1 at 10s"
+    bool after_fault = false;     // a recovery time is recorded when it closes
+    Instant opened_at;
+    bool reported = false;
+    std::optional<Instant> pending_since;  // a stable leader appeared then; does it last?
+    uint32_t deposed = 0;                  // stable leaders in this window that did not last
+  };
 
-  void apply(const TraceRecord& record);
-  std::optional<StableLeader> find_stable_leader() const;
+  void on_fault_event(const TraceRecord& record);
+  void apply_fault_event(const TraceRecord& record);
+  std::optional<StableLeader> find_stable_leader(GroupId group) const;
   void note_fault(const TraceRecord& record);
-  void update_window(Instant now);
-  void open_window(Instant now);
-  void confirm_pending();
-  void judge(Instant now);
+  void update_window(GroupId group, Instant now);
+  void open_window(GroupId group, Instant now);
+  void confirm_pending(GroupId group);
+  void judge(GroupId group, Instant now);
 
+  std::shared_ptr<const Topology> topology_;
+  ProgressModel model_;
   ClusterView view_;
   LinkModel links_;
   Duration bound_;
@@ -70,22 +102,11 @@ class RecoveryCheck final : public Check {
 
   bool any_fault_ = false;
   TraceRecord last_fault_{};
-  bool quorum_ = true;
-  Instant quorum_since_;
-  std::optional<StableLeader> stable_;
-  mutable std::vector<uint32_t> followers_;  // scratch for find_stable_leader
-
-  // The open window, if any.
-  bool open_ = false;
-  Instant reference_;
-  std::string reference_text_;   // "the crash of n1 at 10s"
-  bool after_fault_ = false;     // a recovery time is recorded when it closes
-  Instant opened_at_;
-  bool reported_ = false;
-  std::optional<Instant> pending_since_;  // a stable leader appeared then; does it last?
-  uint32_t deposed_ = 0;                  // stable leaders in this window that did not last
+  std::vector<Group> groups_;
+  mutable std::vector<uint32_t> followers_;  // by process; scratch for find_stable_leader
 
   std::vector<Duration> recovery_;
+  std::vector<GroupRecoveryTime> group_recoveries_;
   std::vector<std::string> fault_labels_;
 };
 

@@ -5,8 +5,10 @@
 #include "sim/checks/check_base.h"
 #include "sim/checks/checks.h"
 #include "sim/checks/goals.h"
+#include "sim/checks/group_figures.h"
 #include "sim/checks/leadership_checks.h"
 #include "sim/checks/recovery_check.h"
+#include "sim/checks/topology.h"
 
 namespace electsim::sim::checks {
 
@@ -14,15 +16,36 @@ struct CheckSuite::Impl {
   std::vector<std::unique_ptr<Check>> checks;
 };
 
+namespace {
+
+std::shared_ptr<const Topology> topology_of(const CheckConfig& config) {
+  if (config.layout != nullptr) return std::make_shared<const Topology>(config.layout);
+  SIM_CHECK(config.nodes > 0, "the checks need a layout or the cluster size");
+  return std::make_shared<const Topology>(
+      std::make_shared<const Layout>(Layout::single_group(config.nodes)));
+}
+
+}  // namespace
+
+ExclusivityRule effective_exclusivity(const CheckConfig& config) {
+  ExclusivityRule rule = config.profile.exclusivity;
+  if (config.exclusive) rule = std::max(rule, *config.exclusive);
+  if (config.overlaps_are_violations) rule = ExclusivityRule::kStrict;
+  return rule;
+}
+
 CheckSuite::CheckSuite(const CheckConfig& config) : impl_(std::make_unique<Impl>()) {
-  SIM_CHECK(config.nodes > 0, "the checks need the cluster size");
+  const std::shared_ptr<const Topology> topology = topology_of(config);
   auto& checks = impl_->checks;
-  checks.push_back(std::make_unique<OneLeaderPerEpoch>());
-  checks.push_back(
-      std::make_unique<ExclusiveLeadership>(config.nodes, config.overlaps_are_violations));
-  checks.push_back(std::make_unique<EpochsNeverGoBackwards>(config.nodes));
+  checks.push_back(std::make_unique<OneLeaderPerEpoch>(topology));
+  checks.push_back(std::make_unique<ExclusiveLeadership>(
+      topology, effective_exclusivity(config),
+      config.profile.exclusivity_bound + config.max_one_way_delay, config.profile.bound_formula,
+      config.initial_clocks));
+  checks.push_back(std::make_unique<EpochsNeverGoBackwards>(topology));
   if (config.recovery_within) {
-    auto recovery = std::make_unique<RecoveryCheck>(config.nodes, *config.recovery_within,
+    auto recovery = std::make_unique<RecoveryCheck>(topology, config.profile.progress,
+                                                    *config.recovery_within,
                                                     config.recovery_counts_all_up, "recovery",
                                                     true, config.recovery_judged_from);
     recovery->set_fault_labels(config.fault_labels);
@@ -30,13 +53,25 @@ CheckSuite::CheckSuite(const CheckConfig& config) : impl_(std::make_unique<Impl>
   }
   if (config.stable_leader_within) {
     auto stable = std::make_unique<RecoveryCheck>(
-        config.nodes, *config.stable_leader_within, config.recovery_counts_all_up, "stable_leader",
+        topology, config.profile.progress, *config.stable_leader_within, config.recovery_counts_all_up, "stable_leader",
         !config.recovery_within.has_value(), Instant::zero());
     stable->set_fault_labels(config.fault_labels);
     checks.push_back(std::move(stable));
   }
+  if (!topology->single_group()) {
+    // With several groups the run also reports the group figures; single-group runs read as
+    // before.
+    auto figures = std::make_unique<GroupFiguresObserver>(topology);
+    for (const auto& check : checks) {
+      const auto* recovery = dynamic_cast<const RecoveryCheck*>(check.get());
+      if (recovery != nullptr && recovery->records_times()) {
+        figures->set_recoveries(&recovery->group_recoveries());
+      }
+    }
+    checks.push_back(std::move(figures));
+  }
   if (!config.sometimes.empty()) {
-    checks.push_back(std::make_unique<SometimesGoals>(config.nodes, config.sometimes));
+    checks.push_back(std::make_unique<SometimesGoals>(topology, config.sometimes));
   }
 }
 
