@@ -38,7 +38,7 @@ void HostClocks::apply(const TraceRecord& record) {
     case RecordKind::kClockChange: {
       // The same change the world made (sim/clock.h), so the step is the clock's own.
       const auto value = static_cast<int64_t>(record.b);
-      const Instant before = host.clock.local_at(record.time);
+      const LocalInstant before = host.clock.local_at(record.time);
       if (record.a == static_cast<uint64_t>(ClockChange::kOffset)) {
         host.clock.set_offset(record.time, Duration::nanoseconds(value));
       } else if (record.a == static_cast<uint64_t>(ClockChange::kJump)) {
