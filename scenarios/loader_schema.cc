@@ -36,7 +36,7 @@ void add_top_keys(std::vector<KeyDoc>& keys) {
        "resource_host and clients"},
       {"cluster.nodes", "integer", "5",
        "N hosts and one election group of N members, one on each (n1..nN on h1..hN), "
-       "1..10000; not with the keys below"},
+       "1..1000; not with the keys below"},
       {"cluster.hosts", "integer", "none",
        "how many hosts (machines h1..hN), 1..10000; without `groups`, one group with a member "
        "on each host that runs no service or resource"},
@@ -44,7 +44,7 @@ void add_top_keys(std::vector<KeyDoc>& keys) {
       {"cluster.groups.count", "integer", "1 (or the placement's list count)",
        "how many groups (g1..gG), at least 1"},
       {"cluster.groups.members", "integer", "one per member host",
-       "members per group (g7.n1..g7.nM), at least 1; spread and packed need that many member "
+       "members per group (g7.n1..g7.nM), 1..1000; spread and packed need that many member "
        "hosts"},
       {"cluster.groups.placement", "spread, packed or list of host lists", "spread",
        "spread: member i of group g on member host (g*M + i) mod H; packed: every group on the "

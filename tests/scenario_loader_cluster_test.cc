@@ -343,6 +343,11 @@ TEST(ClusterErrors, ExplicitPlacementsAreCheckedListByList) {
 TEST(ClusterErrors, TooManyHostsOrProcessesForARun) {
   EXPECT_EQ(error_of(with_cluster("{hosts: 20000}")),
             "c.yaml:3:18: cluster.hosts: 20,000 hosts, more than the 10,000 a run may hold");
+  EXPECT_EQ(error_of(with_cluster("{hosts: 2000, groups: {members: 1001}}")),
+            "c.yaml:3:42: cluster.groups.members: 1,001 members, more than the 1,000 a group "
+            "may have");
+  EXPECT_EQ(error_of(with_cluster("{nodes: 1001}")),
+            "c.yaml:3:18: cluster.nodes: must be between 1 and 1000, got 1001");
   EXPECT_EQ(error_of(with_cluster("{hosts: 9, groups: {count: 5000, members: 3}}")),
             "c.yaml:3:37: this cluster would run 15,000 processes (5000 groups of 3 members, 0 "
             "services, 0 resource, 0 clients), more than the 10,000 a run may hold");
