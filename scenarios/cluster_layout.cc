@@ -31,13 +31,14 @@ void add_members(const ClusterSpec& spec, sim::Layout& layout) {
   const uint32_t members = members_per_group(spec);
   SIM_CHECK(spec.placement == Placement::kExplicit || members <= hosts.size(),
             "more members per group than member hosts");
-  SIM_CHECK(spec.placement != Placement::kExplicit || spec.hosts_of_groups.size() == spec.group_count,
-            "an explicit placement lists one host list per group");
+  SIM_CHECK(
+      spec.placement != Placement::kExplicit || spec.hosts_of_groups.size() == spec.group_count,
+      "an explicit placement lists one host list per group");
   for (uint32_t group = 0; group < spec.group_count; ++group) {
     const sim::GroupId id = layout.add_group();
     for (uint32_t member = 0; member < members; ++member) {
-      layout.add_process(sim::ProcessKind::kMember, member_host(spec, hosts, group, member, members),
-                         id);
+      layout.add_process(sim::ProcessKind::kMember,
+                         member_host(spec, hosts, group, member, members), id);
     }
   }
 }

@@ -75,20 +75,21 @@ std::pair<Cursor, Cursor> find_action(const Reader& reader, const Cursor& item) 
 
 // Process faults ------------------------------------------------------------------------------
 
-void read_crash(const Reader& reader, const Cursor& item, const Cursor& value, const sim::Layout& layout,
-                Fault& fault) {
+void read_crash(const Reader& reader, const Cursor& item, const Cursor& value,
+                const sim::Layout& layout, Fault& fault) {
   fault.targets = read_targets(reader, value, layout);
   if (auto amnesia = reader.find(item, "amnesia")) fault.amnesia = read_bool(reader, *amnesia);
   fault.kind = fault.amnesia ? FaultKind::kAmnesiaCrash : FaultKind::kCrash;
   if (auto restart = reader.find(item, "restart_after")) {
     fault.duration = read_duration_range(reader, *restart, Sign::kPositive);
   }
-  fault.label = absl::StrCat(fault.amnesia ? "amnesia crash " : "crash ",
-                             format_targets(fault.targets, layout), after("restart after", fault.duration));
+  fault.label =
+      absl::StrCat(fault.amnesia ? "amnesia crash " : "crash ",
+                   format_targets(fault.targets, layout), after("restart after", fault.duration));
 }
 
-void read_restart(const Reader& reader, const Cursor& item, const Cursor& value, const sim::Layout& layout,
-                  Fault& fault) {
+void read_restart(const Reader& reader, const Cursor& item, const Cursor& value,
+                  const sim::Layout& layout, Fault& fault) {
   fault.kind = FaultKind::kRestart;
   fault.targets = read_targets(reader, value, layout);
   if (auto amnesia = reader.find(item, "amnesia")) fault.amnesia = read_bool(reader, *amnesia);
@@ -96,8 +97,8 @@ void read_restart(const Reader& reader, const Cursor& item, const Cursor& value,
                              fault.amnesia ? " with amnesia" : "");
 }
 
-void read_pause(const Reader& reader, const Cursor& item, const Cursor& value, const sim::Layout& layout,
-                Fault& fault) {
+void read_pause(const Reader& reader, const Cursor& item, const Cursor& value,
+                const sim::Layout& layout, Fault& fault) {
   fault.kind = FaultKind::kPause;
   fault.targets = read_targets(reader, value, layout);
   fault.duration = read_duration_range(reader, reader.require(item, "duration"), Sign::kPositive);
@@ -115,7 +116,8 @@ void read_heal(const Reader& reader, const Cursor& value, Fault& fault) {
   fault.label = "heal all";
 }
 
-void read_clock(const Reader& reader, const Cursor& value, const sim::Layout& layout, Fault& fault) {
+void read_clock(const Reader& reader, const Cursor& value, const sim::Layout& layout,
+                Fault& fault) {
   reader.expect_schema_keys(value);
   fault.targets = read_targets(reader, reader.require(value, "nodes"), layout);
   std::vector<Cursor> changes;
@@ -153,7 +155,8 @@ constexpr char kShapes[] =
     "isolate, groups, majority_minority, bridge (with groups), one_way, ring or links";
 
 // A single node or role (not `all`) in a shape that needs one node per place.
-Target read_one(const Reader& reader, const Cursor& at, const sim::Layout& layout, NodeTracker& tracker) {
+Target read_one(const Reader& reader, const Cursor& at, const sim::Layout& layout,
+                NodeTracker& tracker) {
   const Target target = read_target(reader, at, layout);
   if (target.kind == Target::Kind::kAll) reader.fail_value(at, "expected one node here, not all");
   tracker.add(reader, at, target);
@@ -189,7 +192,8 @@ std::string format_groups(const std::vector<Targets>& groups, const char* separa
   return absl::StrJoin(parts, separator);
 }
 
-void read_links(const Reader& reader, const Cursor& at, const sim::Layout& layout, PartitionShape& shape) {
+void read_links(const Reader& reader, const Cursor& at, const sim::Layout& layout,
+                PartitionShape& shape) {
   std::vector<std::string> labels;
   for (const Cursor& pair : reader.items(at, "a list of [from, to] pairs")) {
     const std::vector<Cursor> ends = reader.items(pair, "a pair [from, to]");
@@ -279,7 +283,8 @@ std::string read_shape(const Reader& reader, const Cursor& map, const std::strin
     reader.expect_schema_keys(value);
     shape.from = read_targets(reader, reader.require(value, "from"), layout, &tracker);
     shape.to = read_targets(reader, reader.require(value, "to"), layout, &tracker);
-    return absl::StrCat("one_way ", format_targets(shape.from, layout), " -> ", format_targets(shape.to, layout));
+    return absl::StrCat("one_way ", format_targets(shape.from, layout), " -> ",
+                        format_targets(shape.to, layout));
   }
   if (name == "ring") {
     shape.kind = Kind::kRing;
@@ -317,7 +322,8 @@ void read_partition(const Reader& reader, const Cursor& item, const Cursor& valu
 // Link degradations ---------------------------------------------------------------------------
 
 // `all` and an absent key both mean every node, which LinkDegradation writes as an empty list.
-Targets read_link_ends(const Reader& reader, const Cursor& map, const char* key, const sim::Layout& layout) {
+Targets read_link_ends(const Reader& reader, const Cursor& map, const char* key,
+                       const sim::Layout& layout) {
   auto value = reader.find(map, key);
   if (!value) return {};
   Targets targets = read_targets(reader, *value, layout);
@@ -325,8 +331,8 @@ Targets read_link_ends(const Reader& reader, const Cursor& map, const char* key,
   return targets;
 }
 
-void read_link(const Reader& reader, const Cursor& item, const Cursor& value, const sim::Layout& layout,
-               Fault& fault) {
+void read_link(const Reader& reader, const Cursor& item, const Cursor& value,
+               const sim::Layout& layout, Fault& fault) {
   fault.kind = FaultKind::kLinkFault;
   reader.expect_schema_keys(value);
   faults::LinkDegradation& link = fault.link;

@@ -192,11 +192,13 @@ std::optional<int64_t> numbered(std::string_view text, std::string_view prefix) 
 uint32_t checked_index(const Reader& reader, const Cursor& at, const std::string& prefix,
                        int64_t number, uint32_t count, const std::string& what) {
   if (number == 0) {
-    reader.fail_value(at, absl::StrCat(what, " names start at ", prefix, "1 (numbers are 1-based)"));
+    reader.fail_value(at,
+                      absl::StrCat(what, " names start at ", prefix, "1 (numbers are 1-based)"));
   }
   if (number > count) {
-    reader.fail_value(at, absl::StrCat(what, " ", prefix, number, " does not exist; the cluster has ",
-                                       count == 0 ? absl::StrCat("no ", what) : range_text(prefix, count)));
+    reader.fail_value(
+        at, absl::StrCat(what, " ", prefix, number, " does not exist; the cluster has ",
+                         count == 0 ? absl::StrCat("no ", what) : range_text(prefix, count)));
   }
   return static_cast<uint32_t>(number - 1);
 }
@@ -318,7 +320,8 @@ Target read_target(const Reader& reader, const Cursor& at, const sim::Layout& la
     return Target{Target::Kind::kServiceHost, 0, 0};
   }
   if (auto target = read_leader_of_group(reader, at, text, layout)) return *target;
-  if (numbered(text, "h")) return Target{Target::Kind::kHost, read_host(reader, at, layout.hosts()), 0};
+  if (numbered(text, "h"))
+    return Target{Target::Kind::kHost, read_host(reader, at, layout.hosts()), 0};
   if (auto target = read_group_member(reader, at, text, layout)) return *target;
   if (auto target = read_kind_process(reader, at, text, layout)) return *target;
   if (auto target = read_single_group_member(reader, at, text, layout)) return *target;

@@ -39,8 +39,9 @@ void expect_scenario_error(const testing::CommandResult& result, const std::file
 
 TEST(ClusterCli, UnknownPlacement) {
   const auto dir = testing::temp_dir("cluster-placement");
-  expect_scenario_error(check_cluster(dir, "{hosts: 9, groups: {count: 3, placement: sprad}}"), dir,
-                        "3:51", "unknown placement 'sprad'; expected spread, packed or a list of host lists");
+  expect_scenario_error(
+      check_cluster(dir, "{hosts: 9, groups: {count: 3, placement: sprad}}"), dir, "3:51",
+      "unknown placement 'sprad'; expected spread, packed or a list of host lists");
 }
 
 TEST(ClusterCli, MoreMembersThanHosts) {
@@ -92,8 +93,8 @@ TEST(ClusterCli, TheSameMistakeThroughSetIsTheFlags) {
   const auto result = run_electsim(
       "check " + kThousand + " --set cluster.groups.placement=sprad", dir);
   EXPECT_EQ(result.exit_code, 64) << result.err;
-  EXPECT_EQ(result.err.rfind("electsim: --set cluster.groups.placement=sprad: unknown placement", 0),
-            0u)
+  EXPECT_EQ(
+      result.err.rfind("electsim: --set cluster.groups.placement=sprad: unknown placement", 0), 0u)
       << result.err;
   const auto nodes = run_electsim(
       "check " + source_path("scenarios/library/raft-leader-crash.yaml") + " --set cluster.hosts=9",
@@ -127,9 +128,9 @@ TEST(ClusterCli, TheThousandGroupScenarioLoadsIsListedAndTakesSet) {
 
 TEST(ClusterCli, PrintScenarioRoundTripsTheCluster) {
   const auto dir = testing::temp_dir("cluster-print");
-  const auto printed = run_electsim(
-      "check --print-scenario " + kThousand + " --set cluster.clients=5 --set 'cluster.service=[h9]'",
-      dir);
+  const auto printed = run_electsim("check --print-scenario " + kThousand +
+                                        " --set cluster.clients=5 --set 'cluster.service=[h9]'",
+                                    dir);
   ASSERT_EQ(printed.exit_code, 0) << printed.err;
   EXPECT_NE(printed.out.find("hosts: 9"), std::string::npos) << printed.out;
   EXPECT_NE(printed.out.find("clients: 5"), std::string::npos) << printed.out;
