@@ -177,7 +177,7 @@ TEST(ClusterLayout, BuildLayoutCountsWhatItBuilds) {
   const sim::Layout layout = build_layout(spec);
   EXPECT_EQ(layout.processes(), 3021u);
   EXPECT_EQ(layout.groups(), 1000u);
-  EXPECT_TRUE(layout.on_host(8).size() == 1);  // the service alone
+  EXPECT_EQ(layout.on_host(8).size(), 1u);  // the service alone
 }
 
 // The library -----------------------------------------------------------------------------------
