@@ -52,12 +52,17 @@ BudgetEstimate estimate_budget(const Scenario& scenario) {
     }
   }
   if (!estimate.smallest_timer) return estimate;
-  // Both factors are bounded (the duration by 720h, the timer from below by 1us, the nodes by
-  // 1000), so the products stay far below 2^64.
+  // Every factor is bounded (the duration by 720h, the timer from below by 1us, the processes
+  // by 10,000), so the products stay far below 2^64.
   const auto timer_ns = static_cast<uint64_t>(estimate.smallest_timer->ns());
-  const uint64_t messages_per_period = 2 * (uint64_t{scenario.nodes} - 1);
+  const sim::Layout& layout = scenario.layout;
+  uint64_t messages_per_period = 0;  // each group's leader broadcasts and hears back
+  for (sim::GroupId group = 0; group < layout.groups(); ++group) {
+    messages_per_period += 2 * (uint64_t{layout.members(group).size()} - 1);
+  }
   const auto periods = static_cast<uint64_t>(scenario.duration.ns()) / timer_ns;
-  estimate.events = periods * (messages_per_period + 1);
+  // One timer event per group and period besides the messages.
+  estimate.events = periods * (messages_per_period + std::max<uint64_t>(layout.groups(), 1));
   estimate.typical_latency = mean_latency(scenario.network.latency);
   const auto latency_ns = static_cast<uint64_t>(estimate.typical_latency.ns());
   estimate.pending = (latency_ns / timer_ns + 1) * messages_per_period;

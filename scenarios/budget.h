@@ -29,8 +29,8 @@ struct BudgetEstimate {
   sim::Duration typical_latency;  // the latency model's mean
 };
 
-// One broadcast to every other node and their replies per period of the smallest timer: the
-// steady state of a heartbeat, and of an election that never settles.
+// In each group, one broadcast to every other member and their replies per period of the
+// smallest timer: the steady state of a heartbeat, and of an election that never settles.
 BudgetEstimate estimate_budget(const Scenario& scenario);
 
 // "the smallest timer, heartbeat_interval, is 1us", or "" without one.

@@ -21,7 +21,6 @@ using loader::LoadError;
 using loader::Reader;
 using loader::Sign;
 
-constexpr int64_t kMaxNodes = 1000;
 // Marks a load error that lies in a --set or --algorithm flag (see is_command_line_error).
 constexpr absl::string_view kCommandLineErrorPayload = "electsim/command-line-error";
 
@@ -147,15 +146,6 @@ void read_version(const Reader& reader, const Cursor& top, Scenario& scenario) {
   scenario.version = static_cast<int>(number);
 }
 
-void read_cluster(const Reader& reader, const Cursor& top, Scenario& scenario) {
-  const auto cluster = reader.find(top, "cluster");
-  if (!cluster) return;
-  reader.expect_schema_keys(*cluster);
-  if (auto nodes = reader.find(*cluster, "nodes")) {
-    scenario.nodes = static_cast<uint32_t>(loader::read_int(reader, *nodes, 1, kMaxNodes));
-  }
-}
-
 // Points a parameter error at the parameter it names, when the user wrote that parameter.
 Cursor param_error_site(const std::vector<std::pair<Cursor, Cursor>>& given,
                         std::string_view message, const Cursor& fallback) {
@@ -202,6 +192,8 @@ void read_params(const Reader& reader, const Cursor& algorithm, const Cursor* pa
                  const algorithms::AlgorithmInfo& info, Scenario& scenario) {
   algorithms::Params given;
   std::vector<std::pair<Cursor, Cursor>> entries;
+  // Node lists in parameters name members of a group (n1..nM), as the algorithm sees them.
+  const auto group_size = static_cast<uint32_t>(scenario.layout.members(0).size());
   if (params != nullptr) {
     reader.expect_map(*params, "a mapping of parameter names to values");
     std::vector<std::string> names;
@@ -215,11 +207,11 @@ void read_params(const Reader& reader, const Cursor& algorithm, const Cursor* pa
     const auto spec = std::find_if(specs.begin(), specs.end(),
                                    [&](const auto& candidate) { return candidate.name == name; });
     SIM_CHECK(spec != specs.end(), "expect_keys let an unknown parameter through");
-    auto parsed = algorithms::parse_param(*spec, param_text(reader, value, *spec), scenario.nodes);
+    auto parsed = algorithms::parse_param(*spec, param_text(reader, value, *spec), group_size);
     if (!parsed.ok()) reader.fail(value, std::string(parsed.status().message()));
     given.emplace(spec->name, *parsed);
   }
-  auto resolved = algorithms::resolve_params(info, std::move(given), scenario.nodes);
+  auto resolved = algorithms::resolve_params(info, std::move(given), group_size);
   if (!resolved.ok()) {
     const std::string message(resolved.status().message());
     reader.fail(param_error_site(entries, message, params != nullptr ? *params : algorithm),
@@ -387,15 +379,15 @@ Scenario load(const std::string& text, const std::string& path, const LoadOption
   if (auto at = reader.find(top, "description")) {
     scenario.description = loader::read_string(reader, *at);
   }
-  read_cluster(reader, top, scenario);
+  loader::read_cluster(reader, top, scenario);
   read_algorithm(reader, top, scenario);
   read_network(reader, top, scenario);
   read_clocks(reader, top, scenario);
   read_resource_and_duration(reader, top, scenario);
-  scenario.nemesis = loader::read_nemesis(reader, top, scenario.nodes, scenario.duration);
+  scenario.nemesis = loader::read_nemesis(reader, top, scenario.layout, scenario.duration);
   if (auto at = reader.find(top, "faults")) {
     scenario.faults = loader::read_faults(
-        reader, *at, {scenario.nodes, scenario.duration, touches_network(scenario.nemesis)});
+        reader, *at, {scenario.layout, scenario.duration, touches_network(scenario.nemesis)});
   }
   read_checks(reader, top, scenario);
   read_seeds(reader, top, scenario);

@@ -21,9 +21,14 @@ Cursor budget_site(const Reader& reader, const Cursor& top, const std::string& t
 }
 
 std::string what_it_runs(const Scenario& scenario, const BudgetEstimate& estimate) {
+  const sim::Layout& layout = scenario.layout;
+  const std::string where =
+      layout.is_single_group()
+          ? absl::StrCat(scenario.nodes, scenario.nodes == 1 ? " node" : " nodes")
+          : absl::StrCat(layout.groups(), layout.groups() == 1 ? " group" : " groups", " on ",
+                         layout.hosts(), layout.hosts() == 1 ? " host" : " hosts");
   return absl::StrCat("(", describe_smallest_timer(estimate), ", over ",
-                      sim::format_duration(scenario.duration), " on ", scenario.nodes,
-                      scenario.nodes == 1 ? " node)" : " nodes)");
+                      sim::format_duration(scenario.duration), " on ", where, ")");
 }
 
 }  // namespace

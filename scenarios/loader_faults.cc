@@ -75,33 +75,34 @@ std::pair<Cursor, Cursor> find_action(const Reader& reader, const Cursor& item) 
 
 // Process faults ------------------------------------------------------------------------------
 
-void read_crash(const Reader& reader, const Cursor& item, const Cursor& value, uint32_t nodes,
-                Fault& fault) {
-  fault.targets = read_targets(reader, value, nodes);
+void read_crash(const Reader& reader, const Cursor& item, const Cursor& value,
+                const sim::Layout& layout, Fault& fault) {
+  fault.targets = read_targets(reader, value, layout);
   if (auto amnesia = reader.find(item, "amnesia")) fault.amnesia = read_bool(reader, *amnesia);
   fault.kind = fault.amnesia ? FaultKind::kAmnesiaCrash : FaultKind::kCrash;
   if (auto restart = reader.find(item, "restart_after")) {
     fault.duration = read_duration_range(reader, *restart, Sign::kPositive);
   }
-  fault.label = absl::StrCat(fault.amnesia ? "amnesia crash " : "crash ",
-                             format_targets(fault.targets), after("restart after", fault.duration));
+  fault.label =
+      absl::StrCat(fault.amnesia ? "amnesia crash " : "crash ",
+                   format_targets(fault.targets, layout), after("restart after", fault.duration));
 }
 
-void read_restart(const Reader& reader, const Cursor& item, const Cursor& value, uint32_t nodes,
-                  Fault& fault) {
+void read_restart(const Reader& reader, const Cursor& item, const Cursor& value,
+                  const sim::Layout& layout, Fault& fault) {
   fault.kind = FaultKind::kRestart;
-  fault.targets = read_targets(reader, value, nodes);
+  fault.targets = read_targets(reader, value, layout);
   if (auto amnesia = reader.find(item, "amnesia")) fault.amnesia = read_bool(reader, *amnesia);
-  fault.label = absl::StrCat("restart ", format_targets(fault.targets),
+  fault.label = absl::StrCat("restart ", format_targets(fault.targets, layout),
                              fault.amnesia ? " with amnesia" : "");
 }
 
-void read_pause(const Reader& reader, const Cursor& item, const Cursor& value, uint32_t nodes,
-                Fault& fault) {
+void read_pause(const Reader& reader, const Cursor& item, const Cursor& value,
+                const sim::Layout& layout, Fault& fault) {
   fault.kind = FaultKind::kPause;
-  fault.targets = read_targets(reader, value, nodes);
+  fault.targets = read_targets(reader, value, layout);
   fault.duration = read_duration_range(reader, reader.require(item, "duration"), Sign::kPositive);
-  fault.label = absl::StrCat("pause ", format_targets(fault.targets), " for ",
+  fault.label = absl::StrCat("pause ", format_targets(fault.targets, layout), " for ",
                              sim::format_duration_range(*fault.duration));
 }
 
@@ -115,9 +116,10 @@ void read_heal(const Reader& reader, const Cursor& value, Fault& fault) {
   fault.label = "heal all";
 }
 
-void read_clock(const Reader& reader, const Cursor& value, uint32_t nodes, Fault& fault) {
+void read_clock(const Reader& reader, const Cursor& value, const sim::Layout& layout,
+                Fault& fault) {
   reader.expect_schema_keys(value);
-  fault.targets = read_targets(reader, reader.require(value, "nodes"), nodes);
+  fault.targets = read_targets(reader, reader.require(value, "nodes"), layout);
   std::vector<Cursor> changes;
   for (const char* key : {"offset", "drift_ppm", "jump"}) {
     if (auto change = reader.find(value, key)) changes.push_back(*change);
@@ -127,7 +129,7 @@ void read_clock(const Reader& reader, const Cursor& value, uint32_t nodes, Fault
                 "a clock fault changes one thing: give exactly one of offset, drift_ppm, jump");
   }
   const Cursor& change = changes.front();
-  const std::string who = format_targets(fault.targets);
+  const std::string who = format_targets(fault.targets, layout);
   if (change.path.ends_with(".drift_ppm")) {
     fault.kind = FaultKind::kClockDrift;
     fault.drift_ppm = read_int(reader, change, -max_drift_ppm(), max_drift_ppm());
@@ -153,25 +155,26 @@ constexpr char kShapes[] =
     "isolate, groups, majority_minority, bridge (with groups), one_way, ring or links";
 
 // A single node or role (not `all`) in a shape that needs one node per place.
-Target read_one(const Reader& reader, const Cursor& at, uint32_t nodes, NodeTracker& tracker) {
-  const Target target = read_target(reader, at, nodes);
+Target read_one(const Reader& reader, const Cursor& at, const sim::Layout& layout,
+                NodeTracker& tracker) {
+  const Target target = read_target(reader, at, layout);
   if (target.kind == Target::Kind::kAll) reader.fail_value(at, "expected one node here, not all");
   tracker.add(reader, at, target);
   return target;
 }
 
-std::vector<Targets> read_groups(const Reader& reader, const Cursor& at, uint32_t nodes,
+std::vector<Targets> read_groups(const Reader& reader, const Cursor& at, const sim::Layout& layout,
                                  NodeTracker& tracker) {
   std::vector<Targets> groups;
   for (const Cursor& group : reader.items(at, "a list of groups such as [[n1, n2], [n3]]")) {
     Targets members;
     if (group.node.IsSequence()) {
       for (const Cursor& item : reader.items(group, "a list of nodes")) {
-        members.push_back(read_one(reader, item, nodes, tracker));
+        members.push_back(read_one(reader, item, layout, tracker));
       }
       if (members.empty()) reader.fail_value(group, "a group needs at least one node");
     } else {
-      members.push_back(read_one(reader, group, nodes, tracker));
+      members.push_back(read_one(reader, group, layout, tracker));
     }
     groups.push_back(std::move(members));
   }
@@ -179,16 +182,18 @@ std::vector<Targets> read_groups(const Reader& reader, const Cursor& at, uint32_
   return groups;
 }
 
-std::string format_groups(const std::vector<Targets>& groups, const char* separator) {
+std::string format_groups(const std::vector<Targets>& groups, const char* separator,
+                          const sim::Layout& layout) {
   std::vector<std::string> parts;
   for (const Targets& group : groups) {
-    parts.push_back(group.size() == 1 ? absl::StrCat("[", format_target(group[0]), "]")
-                                      : format_targets(group));
+    parts.push_back(group.size() == 1 ? absl::StrCat("[", format_target(group[0], layout), "]")
+                                      : format_targets(group, layout));
   }
   return absl::StrJoin(parts, separator);
 }
 
-void read_links(const Reader& reader, const Cursor& at, uint32_t nodes, PartitionShape& shape) {
+void read_links(const Reader& reader, const Cursor& at, const sim::Layout& layout,
+                PartitionShape& shape) {
   std::vector<std::string> labels;
   for (const Cursor& pair : reader.items(at, "a list of [from, to] pairs")) {
     const std::vector<Cursor> ends = reader.items(pair, "a pair [from, to]");
@@ -196,24 +201,24 @@ void read_links(const Reader& reader, const Cursor& at, uint32_t nodes, Partitio
       reader.fail_value(pair, absl::StrCat("expected a pair [from, to], got ", ends.size(),
                                            " nodes"));
     }
-    NodeTracker pair_tracker("the link");  // a link joins two different nodes
-    const Target from = read_one(reader, ends[0], nodes, pair_tracker);
-    const Target to = read_one(reader, ends[1], nodes, pair_tracker);
+    NodeTracker pair_tracker("the link", layout);  // a link joins two different nodes
+    const Target from = read_one(reader, ends[0], layout, pair_tracker);
+    const Target to = read_one(reader, ends[1], layout, pair_tracker);
     const auto link = std::make_pair(from, to);
     if (std::find(shape.links.begin(), shape.links.end(), link) != shape.links.end()) {
-      reader.fail_value(pair, absl::StrCat("link ", format_target(from), " -> ",
-                                           format_target(to), " is listed twice"));
+      reader.fail_value(pair, absl::StrCat("link ", format_target(from, layout), " -> ",
+                                           format_target(to, layout), " is listed twice"));
     }
     shape.links.push_back(link);
   }
   if (shape.links.empty()) reader.fail_value(at, "expected at least one link, got an empty list");
 }
 
-std::string links_label(const PartitionShape& shape) {
+std::string links_label(const PartitionShape& shape, const sim::Layout& layout) {
   std::vector<std::string> parts;
   for (const auto& [from, to] : shape.links) {
-    parts.push_back(absl::StrCat(format_target(from), shape.both_ways ? "<->" : "->",
-                                 format_target(to)));
+    parts.push_back(absl::StrCat(format_target(from, layout), shape.both_ways ? "<->" : "->",
+                                 format_target(to, layout)));
   }
   return absl::StrCat("links ", absl::StrJoin(parts, ", "));
 }
@@ -237,31 +242,31 @@ Cursor find_shape(const Reader& reader, const Cursor& map) {
 }
 
 std::string read_shape(const Reader& reader, const Cursor& map, const std::string& name,
-                       uint32_t nodes, PartitionShape& shape) {
+                       const sim::Layout& layout, PartitionShape& shape) {
   using Kind = PartitionShape::Kind;
-  NodeTracker tracker("the partition");
+  NodeTracker tracker("the partition", layout);
   const Cursor value = reader.require(map, name);
   if (name == "isolate") {
     shape.kind = Kind::kIsolate;
-    shape.members = read_targets(reader, value, nodes, &tracker);
-    return absl::StrCat("isolate ", format_targets(shape.members));
+    shape.members = read_targets(reader, value, layout, &tracker);
+    return absl::StrCat("isolate ", format_targets(shape.members, layout));
   }
   if (name == "groups") {
     shape.kind = Kind::kGroups;
-    shape.groups = read_groups(reader, value, nodes, tracker);
-    return absl::StrCat("groups ", format_groups(shape.groups, " | "));
+    shape.groups = read_groups(reader, value, layout, tracker);
+    return absl::StrCat("groups ", format_groups(shape.groups, " | ", layout));
   }
   if (name == "bridge") {
     shape.kind = Kind::kBridge;
-    shape.bridge = read_one(reader, value, nodes, tracker);
-    shape.groups = read_groups(reader, reader.require(map, "groups"), nodes, tracker);
+    shape.bridge = read_one(reader, value, layout, tracker);
+    shape.groups = read_groups(reader, reader.require(map, "groups"), layout, tracker);
     if (shape.groups.size() != 2) {
       reader.fail_value(reader.require(map, "groups"),
                         absl::StrCat("a bridge joins exactly two groups, got ",
                                      shape.groups.size()));
     }
-    return absl::StrCat("bridge ", format_target(shape.bridge), " between ",
-                        format_groups(shape.groups, " and "));
+    return absl::StrCat("bridge ", format_target(shape.bridge, layout), " between ",
+                        format_groups(shape.groups, " and ", layout));
   }
   if (name == "majority_minority") {
     shape.kind = Kind::kMajorityMinority;
@@ -270,34 +275,35 @@ std::string read_shape(const Reader& reader, const Cursor& map, const std::strin
       reader.fail_value(value, "write majority_minority: true (the leader's side is the "
                                "minority) or name the minority's members");
     }
-    shape.members = read_targets(reader, value, nodes, &tracker);
-    return absl::StrCat("majority_minority ", format_targets(shape.members));
+    shape.members = read_targets(reader, value, layout, &tracker);
+    return absl::StrCat("majority_minority ", format_targets(shape.members, layout));
   }
   if (name == "one_way") {
     shape.kind = Kind::kOneWay;
     reader.expect_schema_keys(value);
-    shape.from = read_targets(reader, reader.require(value, "from"), nodes, &tracker);
-    shape.to = read_targets(reader, reader.require(value, "to"), nodes, &tracker);
-    return absl::StrCat("one_way ", format_targets(shape.from), " -> ", format_targets(shape.to));
+    shape.from = read_targets(reader, reader.require(value, "from"), layout, &tracker);
+    shape.to = read_targets(reader, reader.require(value, "to"), layout, &tracker);
+    return absl::StrCat("one_way ", format_targets(shape.from, layout), " -> ",
+                        format_targets(shape.to, layout));
   }
   if (name == "ring") {
     shape.kind = Kind::kRing;
     for (const Cursor& item : reader.items(value, "a list of at least 3 nodes")) {
-      shape.members.push_back(read_one(reader, item, nodes, tracker));
+      shape.members.push_back(read_one(reader, item, layout, tracker));
     }
     if (shape.members.size() < 3) {
       reader.fail_value(value, absl::StrCat("a ring needs at least 3 nodes, got ",
                                             shape.members.size()));
     }
-    return absl::StrCat("ring ", format_targets(shape.members));
+    return absl::StrCat("ring ", format_targets(shape.members, layout));
   }
   shape.kind = Kind::kLinks;
-  read_links(reader, value, nodes, shape);
-  return links_label(shape);
+  read_links(reader, value, layout, shape);
+  return links_label(shape, layout);
 }
 
 void read_partition(const Reader& reader, const Cursor& item, const Cursor& value,
-                    uint32_t nodes, Fault& fault) {
+                    const sim::Layout& layout, Fault& fault) {
   fault.kind = FaultKind::kPartition;
   reader.expect_schema_keys(value);
   const Cursor shape_key = find_shape(reader, value);
@@ -306,7 +312,7 @@ void read_partition(const Reader& reader, const Cursor& item, const Cursor& valu
     if (name != "links") reader.fail_value(*both, "both_ways applies to the links shape only");
     fault.partition.both_ways = read_bool(reader, *both);
   }
-  const std::string label = read_shape(reader, value, name, nodes, fault.partition);
+  const std::string label = read_shape(reader, value, name, layout, fault.partition);
   if (auto heal = reader.find(item, "heal_after")) {
     fault.duration = read_duration_range(reader, *heal, Sign::kPositive);
   }
@@ -316,21 +322,22 @@ void read_partition(const Reader& reader, const Cursor& item, const Cursor& valu
 // Link degradations ---------------------------------------------------------------------------
 
 // `all` and an absent key both mean every node, which LinkDegradation writes as an empty list.
-Targets read_link_ends(const Reader& reader, const Cursor& map, const char* key, uint32_t nodes) {
+Targets read_link_ends(const Reader& reader, const Cursor& map, const char* key,
+                       const sim::Layout& layout) {
   auto value = reader.find(map, key);
   if (!value) return {};
-  Targets targets = read_targets(reader, *value, nodes);
+  Targets targets = read_targets(reader, *value, layout);
   if (targets.size() == 1 && targets[0].kind == Target::Kind::kAll) return {};
   return targets;
 }
 
-void read_link(const Reader& reader, const Cursor& item, const Cursor& value, uint32_t nodes,
-               Fault& fault) {
+void read_link(const Reader& reader, const Cursor& item, const Cursor& value,
+               const sim::Layout& layout, Fault& fault) {
   fault.kind = FaultKind::kLinkFault;
   reader.expect_schema_keys(value);
   faults::LinkDegradation& link = fault.link;
-  link.from = read_link_ends(reader, value, "from", nodes);
-  link.to = read_link_ends(reader, value, "to", nodes);
+  link.from = read_link_ends(reader, value, "from", layout);
+  link.to = read_link_ends(reader, value, "to", layout);
   std::vector<std::string> changes;
   if (auto at = reader.find(value, "loss")) {
     link.loss = read_ratio(reader, *at);
@@ -358,8 +365,8 @@ void read_link(const Reader& reader, const Cursor& item, const Cursor& value, ui
   if (auto heal = reader.find(item, "heal_after")) {
     fault.duration = read_duration_range(reader, *heal, Sign::kPositive);
   }
-  const std::string from = link.from.empty() ? "all" : format_targets(link.from);
-  const std::string to = link.to.empty() ? "all" : format_targets(link.to);
+  const std::string from = link.from.empty() ? "all" : format_targets(link.from, layout);
+  const std::string to = link.to.empty() ? "all" : format_targets(link.to, layout);
   fault.label = absl::StrCat("link ", from, " -> ", to, ": ", absl::StrJoin(changes, ", "),
                              after("heal after", fault.duration));
 }
@@ -380,13 +387,13 @@ Fault read_fault(const Reader& reader, const Cursor& item, const FaultContext& c
                                        sim::format_duration(context.duration), ")"));
   }
   const std::string& action = action_key.node.Scalar();
-  if (action == "crash") read_crash(reader, item, value, context.nodes, fault);
-  if (action == "restart") read_restart(reader, item, value, context.nodes, fault);
-  if (action == "pause") read_pause(reader, item, value, context.nodes, fault);
-  if (action == "partition") read_partition(reader, item, value, context.nodes, fault);
-  if (action == "link") read_link(reader, item, value, context.nodes, fault);
+  if (action == "crash") read_crash(reader, item, value, context.layout, fault);
+  if (action == "restart") read_restart(reader, item, value, context.layout, fault);
+  if (action == "pause") read_pause(reader, item, value, context.layout, fault);
+  if (action == "partition") read_partition(reader, item, value, context.layout, fault);
+  if (action == "link") read_link(reader, item, value, context.layout, fault);
   if (action == "heal") read_heal(reader, value, fault);
-  if (action == "clock") read_clock(reader, value, context.nodes, fault);
+  if (action == "clock") read_clock(reader, value, context.layout, fault);
   return fault;
 }
 

@@ -114,23 +114,31 @@ sim::LatencyModel read_latency(const Reader& reader, const Cursor& at);
 // The bound on drift rates: a clock must always run forward (sim/clock.h).
 int64_t max_drift_ppm();
 
-// Node targets. A tracker, when given, rejects a node named twice across several reads (the
-// sides of a partition).
+// Targets of faults, validated against the layout: a host (h3), a process (n2 in a single group,
+// g7.n2, s1, r1, c4) or a role (leader, follower, random_follower, random, all, leader of group
+// 7, busiest_host, service_host). A tracker, when given, rejects a target named twice across
+// several reads (the sides of a partition).
 class NodeTracker {
  public:
   // `within` names the scope in messages: "the partition".
-  explicit NodeTracker(std::string within) : within_(std::move(within)) {}
+  NodeTracker(std::string within, const sim::Layout& layout)
+      : within_(std::move(within)), layout_(&layout) {}
   void add(const Reader& reader, const Cursor& at, const faults::Target& target);
 
  private:
   std::string within_;
+  const sim::Layout* layout_;
   std::vector<std::pair<faults::Target, std::string>> seen_;  // target, path first named at
 };
-faults::Target read_target(const Reader& reader, const Cursor& at, uint32_t nodes);
-faults::Targets read_targets(const Reader& reader, const Cursor& at, uint32_t nodes,
+faults::Target read_target(const Reader& reader, const Cursor& at, const sim::Layout& layout);
+// "h3" as host id 2, which must be one of h1..h`hosts`.
+sim::HostId read_host(const Reader& reader, const Cursor& at, uint32_t hosts);
+faults::Targets read_targets(const Reader& reader, const Cursor& at, const sim::Layout& layout,
                              NodeTracker* tracker = nullptr);
+// A target by the layout's names ("g7.n2", "s1"); the one-argument form names processes n1..nN.
+std::string format_target(const faults::Target& target, const sim::Layout& layout);
 std::string format_target(const faults::Target& target);
-std::string format_targets(const faults::Targets& targets);
+std::string format_targets(const faults::Targets& targets, const sim::Layout& layout);
 std::string format_latency(const sim::LatencyModel& latency);
 
 // Limits on what a scenario file may hold (loader_file.cc, loader_yaml_size.cc). They keep a
@@ -158,7 +166,7 @@ void check_budget(const Reader& reader, const Cursor& top, const Scenario& scena
 
 // Sections with more to them, each in its own file.
 struct FaultContext {
-  uint32_t nodes = 0;
+  const sim::Layout& layout;
   sim::Duration duration;
   // A nemesis that partitions or degrades links may leave something for a `heal` to undo.
   bool nemesis_touches_network = false;
@@ -166,7 +174,10 @@ struct FaultContext {
 std::vector<faults::Fault> read_faults(const Reader& reader, const Cursor& list,
                                        const FaultContext& context);
 std::optional<faults::NemesisSpec> read_nemesis(const Reader& reader, const Cursor& top,
-                                                uint32_t nodes, sim::Duration duration);
+                                                const sim::Layout& layout, sim::Duration duration);
+// The `cluster:` section (loader_cluster.cc): fills scenario.cluster, scenario.layout and
+// scenario.nodes.
+void read_cluster(const Reader& reader, const Cursor& top, Scenario& scenario);
 // Applies --algorithm and then every --set to the YAML tree, and says where each came from.
 std::vector<Origin> apply_overrides(YAML::Node& root, const LoadOptions& options);
 

@@ -138,7 +138,8 @@ void read_kinds(const Reader& reader, const Cursor& nemesis, faults::NemesisSpec
 }  // namespace
 
 std::optional<faults::NemesisSpec> read_nemesis(const Reader& reader, const Cursor& top,
-                                                uint32_t nodes, sim::Duration duration) {
+                                                const sim::Layout& layout,
+                                                sim::Duration duration) {
   const auto nemesis = reader.find(top, "nemesis");
   if (!nemesis) return std::nullopt;
   reader.expect_schema_keys(*nemesis);
@@ -161,7 +162,8 @@ std::optional<faults::NemesisSpec> read_nemesis(const Reader& reader, const Curs
     if (at->node.IsScalar() && at->node.Scalar() == "minority") {
       spec.max_concurrent_crashes = -1;
     } else {
-      spec.max_concurrent_crashes = static_cast<int>(read_int(reader, *at, 0, nodes));
+      // Crashes and pauses act on hosts (every process of the host goes down).
+      spec.max_concurrent_crashes = static_cast<int>(read_int(reader, *at, 0, layout.hosts()));
     }
   }
   read_kinds(reader, *nemesis, spec);

@@ -31,8 +31,34 @@ void add_top_keys(std::vector<KeyDoc>& keys) {
       {"name", "string", "the file name without its extension",
        "the scenario's name in reports and reproduce commands"},
       {"description", "string", "\"\"", "what the scenario tests, in a sentence or two"},
-      {"cluster", "mapping", "{nodes: 5}", "the cluster"},
-      {"cluster.nodes", "integer", "5", "how many nodes, 1..1000; users see them as n1..nN"},
+      {"cluster", "mapping", "{nodes: 5}",
+       "the hosts and the processes on them: `nodes: N`, or `hosts` with groups, service, "
+       "resource_host and clients"},
+      {"cluster.nodes", "integer", "5",
+       "N hosts and one election group of N members, one on each (n1..nN on h1..hN), "
+       "1..1000; not with the keys below"},
+      {"cluster.hosts", "integer", "none",
+       "how many hosts (machines h1..hN), 1..10000; without `groups`, one group with a member "
+       "on each host that runs no service or resource"},
+      {"cluster.groups", "mapping", "{count: 1}", "the election groups (needs hosts)"},
+      {"cluster.groups.count", "integer", "1 (or the placement's list count)",
+       "how many groups (g1..gG), at least 1"},
+      {"cluster.groups.members", "integer", "one per member host",
+       "members per group (g7.n1..g7.nM), 1..1000; spread and packed need that many member "
+       "hosts"},
+      {"cluster.groups.placement", "spread, packed or list of host lists", "spread",
+       "spread: member i of group g on member host (g*M + i) mod H; packed: every group on the "
+       "first M member hosts; a list: group g's hosts, one per member, no host twice. Member "
+       "hosts are the hosts that run no service and not the resource"},
+      {"cluster.service", "host list or mapping", "none",
+       "hosts that each run one coordination-service replica (s1, s2, ...): [h10] or "
+       "{hosts: [h10]}; never counted in a group's majority"},
+      {"cluster.service.hosts", "host list", "none", "the service replicas' hosts"},
+      {"cluster.resource_host", "host", "none",
+       "the host of the fenced resource's process (r1); its settings are under the top-level "
+       "`resource`"},
+      {"cluster.clients", "integer", "0",
+       "client processes (c1..cN), placed round-robin over the member hosts; they never vote"},
       {"algorithm", "mapping", "{name: raft}", "the election algorithm and its parameters"},
       {"algorithm.name", "string", "raft",
        "a registry name (see `electsim list`); --algorithm replaces it and drops params"},
@@ -56,7 +82,8 @@ void add_top_keys(std::vector<KeyDoc>& keys) {
        "each end within -499999..499999"},
       {"clocks.max_offset", "duration", "0",
        "each node's initial offset is drawn from -max_offset..max_offset"},
-      {"resource", "mapping", "{}", "the fenced resource that leaders write to"},
+      {"resource", "mapping", "{}",
+       "the fenced resource's settings (which host runs it is cluster.resource_host)"},
       {"resource.fencing", "bool", "true", "whether the resource rejects stale fencing tokens"},
       {"duration", "duration", "60s",
        "simulated time of one run; must be positive and at most 720h (as must every time in a "
@@ -158,12 +185,15 @@ void add_nemesis_keys(std::vector<KeyDoc>& keys) {
       {"nemesis.swarm", "bool", "false",
        "each seed also draws which of the kinds are enabled (Groce et al., ISSTA 2012)"},
       {"nemesis.max_concurrent_crashes", "integer or `minority`", "minority",
-       "at most this many nodes down (crashed) at once"},
+       "at most this many hosts down (crashed) at once; minority: each group keeps a majority "
+       "of its members up"},
       {"nemesis.kinds", "mapping", "required", "the kinds of fault to draw; at least one"},
   });
-  add_nemesis_kind(keys, "crash", "crash a random node, restart it with its durable state", true);
-  add_nemesis_kind(keys, "amnesia_crash", "crash a random node, restart it with nothing", true);
-  add_nemesis_kind(keys, "pause", "pause a random node", true);
+  add_nemesis_kind(keys, "crash",
+                   "crash a random host (every process on it), restart it with its durable state",
+                   true);
+  add_nemesis_kind(keys, "amnesia_crash", "crash a random host, restart it with nothing", true);
+  add_nemesis_kind(keys, "pause", "pause a random host", true);
   add_nemesis_kind(keys, "partition", "partition the network in one of the listed shapes", true);
   keys.push_back({"nemesis.kinds.partition.shapes", "list of shape names",
                   "[isolate, majority_minority, bridge, one_way, ring, groups]",

@@ -1,5 +1,6 @@
 // Typed scalar values of a scenario file: durations, ratios, integers, latencies, node targets.
 #include <algorithm>
+#include <optional>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -63,12 +64,8 @@ sim::DurationRange parse_signed_range(const Reader& reader, const Cursor& at,
 
 const std::vector<std::string>& role_names() {
   static const std::vector<std::string>* const kRoles = new std::vector<std::string>{
-      "leader", "follower", "random_follower", "random", "all"};
+      "leader", "follower", "random_follower", "random", "all", "busiest_host", "service_host"};
   return *kRoles;
-}
-
-std::string node_range(uint32_t nodes) {
-  return nodes == 1 ? "n1 only" : absl::StrCat("n1..n", nodes);
 }
 
 }  // namespace
@@ -161,60 +158,204 @@ sim::Ratio read_ratio(const Reader& reader, const Cursor& at) {
 
 // Target parsing ----------------------------------------------------------------------------
 
-Target read_target(const Reader& reader, const Cursor& at, uint32_t nodes) {
-  const std::string text =
-      reader.scalar(at, absl::StrCat("a node (", node_range(nodes), ") or a role"));
-  if (text == "leader") return Target{Target::Kind::kLeader, 0};
-  if (text == "follower") return Target{Target::Kind::kFollower, 0};
-  if (text == "random_follower") return Target{Target::Kind::kRandomFollower, 0};
-  if (text == "random") return Target{Target::Kind::kRandomNode, 0};
-  if (text == "all") return Target{Target::Kind::kAll, 0};
-  // "n3" or a bare "3"; SimpleAtoi alone would also take "+3" or " 3".
-  std::string_view digits = text;
-  if (digits.starts_with('n')) digits.remove_prefix(1);
-  const bool only_digits = !digits.empty() && std::all_of(digits.begin(), digits.end(), [](char c) {
+namespace {
+
+constexpr std::string_view kLeaderOfGroup = "leader of group ";
+
+std::string range_text(const std::string& prefix, uint32_t count) {
+  if (count == 0) return "none";
+  return count == 1 ? absl::StrCat(prefix, "1 only") : absl::StrCat(prefix, "1..", prefix, count);
+}
+
+// What a target may name in this layout, for messages: "a node (n1..n5) or a role".
+std::string expected_targets(const sim::Layout& layout) {
+  if (layout.is_single_group()) {
+    return absl::StrCat("a node (", range_text("n", layout.processes()), ") or a role");
+  }
+  return absl::StrCat("a host (", range_text("h", layout.hosts()), "), a process (",
+                      layout.groups() == 1 ? "n1 or g1.n1" : "g1.n1", ", s1, r1, c1) or a role");
+}
+
+// The number after `prefix` in `text` ("n3" -> 3), or nullopt when the rest is not digits.
+std::optional<int64_t> numbered(std::string_view text, std::string_view prefix) {
+  if (!text.starts_with(prefix)) return std::nullopt;
+  text.remove_prefix(prefix.size());
+  const bool only_digits = !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
     return c >= '0' && c <= '9';
   });
   int64_t number = 0;
-  if (!only_digits || !parse_int(digits, &number)) {
-    reader.fail_value(at, absl::StrCat("expected a node (", node_range(nodes),
-                                       ") or a role (leader, follower, random_follower, random, "
-                                       "all), got '",
-                                       text, "'", did_you_mean(text, role_names())));
+  if (!only_digits || !parse_int(text, &number)) return std::nullopt;
+  return number;
+}
+
+// Checks a 1-based number against how many exist; returns its 0-based id.
+uint32_t checked_index(const Reader& reader, const Cursor& at, const std::string& prefix,
+                       int64_t number, uint32_t count, const std::string& what) {
+  if (number == 0) {
+    reader.fail_value(at,
+                      absl::StrCat(what, " names start at ", prefix, "1 (numbers are 1-based)"));
   }
-  if (number == 0) reader.fail_value(at, "node names start at n1 (node numbers are 1-based)");
-  if (number > nodes) {
-    reader.fail_value(at, absl::StrCat("node n", number, " does not exist; the cluster has ",
-                                       node_range(nodes)));
+  if (number > count) {
+    reader.fail_value(
+        at, absl::StrCat(what, " ", prefix, number, " does not exist; the cluster has ",
+                         count == 0 ? absl::StrCat("no ", what) : range_text(prefix, count)));
   }
-  return Target{Target::Kind::kNode, static_cast<sim::NodeId>(number - 1)};
+  return static_cast<uint32_t>(number - 1);
+}
+
+// "g7.n2": member 2 of group 7, as a process id.
+std::optional<Target> read_group_member(const Reader& reader, const Cursor& at,
+                                        const std::string& text, const sim::Layout& layout) {
+  const size_t dot = text.find('.');
+  if (dot == std::string::npos) return std::nullopt;
+  const auto group = numbered(std::string_view(text).substr(0, dot), "g");
+  const auto member = numbered(std::string_view(text).substr(dot + 1), "n");
+  if (!group || !member) return std::nullopt;
+  const uint32_t g = checked_index(reader, at, "g", *group, layout.groups(), "group");
+  const auto members = layout.members(g);
+  const uint32_t i = checked_index(reader, at, absl::StrCat("g", *group, ".n"), *member,
+                                   static_cast<uint32_t>(members.size()), "member");
+  return Target{Target::Kind::kNode, members[i], 0};
+}
+
+// "s1", "r1", "c4": a service, resource or client process by its index among its kind.
+std::optional<Target> read_kind_process(const Reader& reader, const Cursor& at,
+                                        const std::string& text, const sim::Layout& layout) {
+  struct Prefix {
+    const char* letter;
+    sim::ProcessKind kind;
+    const char* what;
+  };
+  constexpr Prefix kPrefixes[] = {{"s", sim::ProcessKind::kService, "service"},
+                                  {"r", sim::ProcessKind::kResource, "resource"},
+                                  {"c", sim::ProcessKind::kClient, "client"}};
+  for (const Prefix& prefix : kPrefixes) {
+    const auto number = numbered(text, prefix.letter);
+    if (!number) continue;
+    const auto processes = layout.of_kind(prefix.kind);
+    const uint32_t i = checked_index(reader, at, prefix.letter, *number,
+                                     static_cast<uint32_t>(processes.size()), prefix.what);
+    return Target{Target::Kind::kNode, processes[i], 0};
+  }
+  return std::nullopt;
+}
+
+// "leader of group 7".
+std::optional<Target> read_leader_of_group(const Reader& reader, const Cursor& at,
+                                           const std::string& text, const sim::Layout& layout) {
+  if (!text.starts_with(kLeaderOfGroup)) return std::nullopt;
+  const auto number = numbered(std::string_view(text).substr(kLeaderOfGroup.size()), "");
+  if (!number) {
+    reader.fail_value(at, absl::StrCat("expected 'leader of group N' with N a group number (",
+                                       range_text("", layout.groups()), "), got '", text, "'"));
+  }
+  if (*number == 0 || *number > layout.groups()) {
+    reader.fail_value(at, absl::StrCat("group ", *number, " does not exist; the cluster has ",
+                                       layout.groups() == 1 ? "group 1 only"
+                                                            : absl::StrCat("groups 1..",
+                                                                           layout.groups())));
+  }
+  return Target{Target::Kind::kLeaderOfGroup, 0, static_cast<uint32_t>(*number - 1)};
+}
+
+// "n3" or a bare "3": member 3 of the only group.
+std::optional<Target> read_single_group_member(const Reader& reader, const Cursor& at,
+                                               const std::string& text,
+                                               const sim::Layout& layout) {
+  auto number = numbered(text, "n");
+  if (!number) number = numbered(text, "");
+  if (!number) return std::nullopt;
+  if (layout.groups() != 1) {
+    reader.fail_value(at, absl::StrCat("'", text, "' is ambiguous: this cluster has ",
+                                       layout.groups(), " groups; name a member as g1.n",
+                                       *number, " or a host as h", *number));
+  }
+  const auto members = layout.members(0);
+  if (*number == 0) reader.fail_value(at, "node names start at n1 (node numbers are 1-based)");
+  if (*number > static_cast<int64_t>(members.size())) {
+    reader.fail_value(at, absl::StrCat("node n", *number, " does not exist; the cluster has ",
+                                       range_text("n", static_cast<uint32_t>(members.size()))));
+  }
+  return Target{Target::Kind::kNode, members[static_cast<size_t>(*number - 1)], 0};
+}
+
+// leader, follower and random_follower mean the only group's.
+void check_role_has_one_group(const Reader& reader, const Cursor& at, const std::string& role,
+                              const sim::Layout& layout) {
+  if (layout.groups() == 1) return;
+  reader.fail_value(at, absl::StrCat("'", role, "' names a role in the only group, but this "
+                                     "cluster has ", layout.groups(),
+                                     " groups; write 'leader of group N' (N in ",
+                                     range_text("", layout.groups()), ") or busiest_host"));
+}
+
+}  // namespace
+
+sim::HostId read_host(const Reader& reader, const Cursor& at, uint32_t hosts) {
+  const std::string text = reader.scalar(at, "a host such as h1");
+  const auto number = numbered(text, "h");
+  if (!number) {
+    reader.fail_value(at, absl::StrCat("expected a host (", range_text("h", hosts), "), got '",
+                                       text, "'"));
+  }
+  return checked_index(reader, at, "h", *number, hosts, "host");
+}
+
+Target read_target(const Reader& reader, const Cursor& at, const sim::Layout& layout) {
+  const std::string text = reader.scalar(at, expected_targets(layout));
+  if (text == "leader" || text == "follower" || text == "random_follower") {
+    check_role_has_one_group(reader, at, text, layout);
+  }
+  if (text == "leader") return Target{Target::Kind::kLeader, 0, 0};
+  if (text == "follower") return Target{Target::Kind::kFollower, 0, 0};
+  if (text == "random_follower") return Target{Target::Kind::kRandomFollower, 0, 0};
+  if (text == "random") return Target{Target::Kind::kRandomNode, 0, 0};
+  if (text == "all") return Target{Target::Kind::kAll, 0, 0};
+  if (text == "busiest_host") return Target{Target::Kind::kBusiestHost, 0, 0};
+  if (text == "service_host") {
+    if (layout.of_kind(sim::ProcessKind::kService).empty()) {
+      reader.fail_value(at, "service_host names a host running a service, and this cluster has "
+                            "no service (cluster.service lists its hosts)");
+    }
+    return Target{Target::Kind::kServiceHost, 0, 0};
+  }
+  if (auto target = read_leader_of_group(reader, at, text, layout)) return *target;
+  if (numbered(text, "h"))
+    return Target{Target::Kind::kHost, read_host(reader, at, layout.hosts()), 0};
+  if (auto target = read_group_member(reader, at, text, layout)) return *target;
+  if (auto target = read_kind_process(reader, at, text, layout)) return *target;
+  if (auto target = read_single_group_member(reader, at, text, layout)) return *target;
+  reader.fail_value(at, absl::StrCat("expected ", expected_targets(layout),
+                                     " (leader, follower, random_follower, random, all, "
+                                     "leader of group N, busiest_host, service_host), got '",
+                                     text, "'", did_you_mean(text, role_names())));
 }
 
 void NodeTracker::add(const Reader& reader, const Cursor& at, const Target& target) {
   // Roles are resolved when the fault fires, so only names and exact repeats are caught here.
   for (const auto& [earlier, path] : seen_) {
     if (earlier == target) {
-      reader.fail_value(at, absl::StrCat(format_target(target), " is named twice in ",
+      reader.fail_value(at, absl::StrCat(format_target(target, *layout_), " is named twice in ",
                                          within_, " (first at ", path, ")"));
     }
   }
   seen_.emplace_back(target, at.path);
 }
 
-faults::Targets read_targets(const Reader& reader, const Cursor& at, uint32_t nodes,
+faults::Targets read_targets(const Reader& reader, const Cursor& at, const sim::Layout& layout,
                              NodeTracker* tracker) {
-  NodeTracker local("the list");
+  NodeTracker local("the list", layout);
   NodeTracker& names = tracker != nullptr ? *tracker : local;
   faults::Targets targets;
   if (!at.node.IsSequence()) {
-    targets.push_back(read_target(reader, at, nodes));
+    targets.push_back(read_target(reader, at, layout));
     names.add(reader, at, targets.back());
     return targets;
   }
   const std::vector<Cursor> items = reader.items(at, "a list of nodes");
   if (items.empty()) reader.fail_value(at, "expected at least one node, got an empty list");
   for (const Cursor& item : items) {
-    const Target target = read_target(reader, item, nodes);
+    const Target target = read_target(reader, item, layout);
     if (target.kind == Target::Kind::kAll && items.size() > 1) {
       reader.fail_value(item, "'all' already names every node; write it alone");
     }
@@ -222,6 +363,13 @@ faults::Targets read_targets(const Reader& reader, const Cursor& at, uint32_t no
     targets.push_back(target);
   }
   return targets;
+}
+
+std::string format_target(const Target& target, const sim::Layout& layout) {
+  if (target.kind == Target::Kind::kNode && target.node < layout.processes()) {
+    return layout.process_name(target.node);
+  }
+  return format_target(target);
 }
 
 std::string format_target(const Target& target) {
@@ -240,10 +388,10 @@ std::string format_target(const Target& target) {
   return "?";
 }
 
-std::string format_targets(const faults::Targets& targets) {
-  if (targets.size() == 1) return format_target(targets.front());
+std::string format_targets(const faults::Targets& targets, const sim::Layout& layout) {
+  if (targets.size() == 1) return format_target(targets.front(), layout);
   std::vector<std::string> names;
-  for (const Target& target : targets) names.push_back(format_target(target));
+  for (const Target& target : targets) names.push_back(format_target(target, layout));
   return absl::StrCat("[", absl::StrJoin(names, ", "), "]");
 }
 

@@ -10,6 +10,7 @@
 #include "absl/status/statusor.h"
 #include "algorithms/registry.h"
 #include "faults/plan.h"
+#include "sim/layout.h"
 #include "sim/network.h"
 #include "sim/checks/profile.h"
 #include "sim/time.h"
@@ -47,6 +48,27 @@ struct ChecksSpec {
   std::optional<sim::checks::ExclusivityRule> exclusive;
 };
 
+// The `cluster:` section as the file (and --set) wrote it, kept so that --print-scenario can write
+// it back; the loader turns it into Scenario::layout (cluster_layout.h).
+struct ClusterSpec {
+  enum class Placement : uint8_t {
+    kSpread,    // member i of group g on member host (g * members + i) % member hosts
+    kPacked,    // every group on the first `members` member hosts
+    kExplicit,  // `hosts_of_groups[g]` lists group g's hosts, one per member
+  };
+  // `nodes: N` (the classic form): N hosts and one group of N, member i on host i. The other
+  // fields are then unused.
+  std::optional<uint32_t> nodes = 5;
+  uint32_t hosts = 0;
+  uint32_t group_count = 1;
+  std::optional<uint32_t> members;  // unset: one member per member host
+  Placement placement = Placement::kSpread;
+  std::vector<std::vector<sim::HostId>> hosts_of_groups;  // kExplicit only
+  std::vector<sim::HostId> service_hosts;                 // one service process on each
+  std::optional<sim::HostId> resource_host;               // the fenced resource's process
+  uint32_t clients = 0;  // round-robin over the member hosts
+};
+
 // The event budget of a run unless --max-events says otherwise: about 5 to 10 seconds of
 // processing at the 10 to 20 million events a second measured on a Raft run, and 5,000 times
 // what the largest library scenario needs (18,631 events, nemesis-amnesia.yaml).
@@ -57,6 +79,11 @@ struct Scenario {
   int version = 1;
   std::string name;
   std::string description;
+  // How the file wrote `cluster:`, and the hosts, processes and groups it means.
+  ClusterSpec cluster;
+  sim::Layout layout = sim::Layout::single_group(5);
+  // Compatibility for the users that predate layouts (the runner's World, the budget): the
+  // number of processes, which for `nodes: N` (one group of N on N hosts) is N.
   uint32_t nodes = 5;
   std::string algorithm = "raft";
   algorithms::Params params;  // resolved: every parameter has a value

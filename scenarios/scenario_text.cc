@@ -49,6 +49,54 @@ void emit_latency(YAML::Emitter& out, const sim::LatencyModel& latency) {
   out << YAML::EndMap;
 }
 
+std::string host_name(sim::HostId host) { return absl::StrCat("h", host + 1); }
+
+void emit_hosts(YAML::Emitter& out, const std::vector<sim::HostId>& hosts) {
+  out << YAML::Flow << YAML::BeginSeq;
+  for (const sim::HostId host : hosts) out << host_name(host);
+  out << YAML::EndSeq;
+}
+
+void emit_groups(YAML::Emitter& out, const ClusterSpec& cluster) {
+  using Placement = ClusterSpec::Placement;
+  out << YAML::Key << "groups" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "count" << YAML::Value << cluster.group_count;
+  if (cluster.members) out << YAML::Key << "members" << YAML::Value << *cluster.members;
+  out << YAML::Key << "placement" << YAML::Value;
+  switch (cluster.placement) {
+    case Placement::kSpread: out << "spread"; break;
+    case Placement::kPacked: out << "packed"; break;
+    case Placement::kExplicit:
+      out << YAML::BeginSeq;
+      for (const auto& hosts : cluster.hosts_of_groups) emit_hosts(out, hosts);
+      out << YAML::EndSeq;
+      break;
+  }
+  out << YAML::EndMap;
+}
+
+// The cluster as the file wrote it: `nodes: N`, or hosts and what runs on them.
+void emit_cluster(YAML::Emitter& out, const ClusterSpec& cluster) {
+  out << YAML::Key << "cluster" << YAML::Value;
+  if (cluster.nodes) {
+    out << YAML::Flow << YAML::BeginMap << YAML::Key << "nodes" << YAML::Value << *cluster.nodes
+        << YAML::EndMap;
+    return;
+  }
+  out << YAML::BeginMap;
+  out << YAML::Key << "hosts" << YAML::Value << cluster.hosts;
+  emit_groups(out, cluster);
+  if (!cluster.service_hosts.empty()) {
+    out << YAML::Key << "service" << YAML::Value;
+    emit_hosts(out, cluster.service_hosts);
+  }
+  if (cluster.resource_host) {
+    out << YAML::Key << "resource_host" << YAML::Value << host_name(*cluster.resource_host);
+  }
+  if (cluster.clients != 0) out << YAML::Key << "clients" << YAML::Value << cluster.clients;
+  out << YAML::EndMap;
+}
+
 void emit_algorithm(YAML::Emitter& out, const Scenario& scenario) {
   out << YAML::Key << "algorithm" << YAML::Value << YAML::BeginMap;
   out << YAML::Key << "name" << YAML::Value << scenario.algorithm;
@@ -118,8 +166,7 @@ std::string emit(const Scenario& scenario, const YAML::Node& root) {
   if (!scenario.description.empty()) {
     out << YAML::Key << "description" << YAML::Value << scenario.description;
   }
-  out << YAML::Key << "cluster" << YAML::Value << YAML::Flow << YAML::BeginMap << YAML::Key
-      << "nodes" << YAML::Value << scenario.nodes << YAML::EndMap;
+  emit_cluster(out, scenario.cluster);
   emit_algorithm(out, scenario);
   emit_network_and_clocks(out, scenario);
   out << YAML::Key << "resource" << YAML::Value << YAML::Flow << YAML::BeginMap << YAML::Key
@@ -136,8 +183,15 @@ std::string emit(const Scenario& scenario, const YAML::Node& root) {
 }  // namespace
 
 std::string check_summary(const Scenario& scenario) {
-  std::string line = absl::StrCat("ok: ", scenario.name, ", ", scenario.algorithm, ", ",
-                                  plural(scenario.nodes, "node", "nodes"), ", ",
+  const sim::Layout& layout = scenario.layout;
+  const std::string cluster =
+      layout.is_single_group()
+          ? plural(scenario.nodes, "node", "nodes")
+          : absl::StrCat(plural(layout.groups(), "group", "groups"), " on ",
+                         plural(layout.hosts(), "host", "hosts"), " (",
+                         plural(layout.processes(), "process", "processes"), ")");
+  std::string line = absl::StrCat("ok: ", scenario.name, ", ", scenario.algorithm, ", ", cluster,
+                                  ", ",
                                   sim::format_duration(scenario.duration), ", ",
                                   plural(scenario.faults.size(), "fault", "faults"));
   if (scenario.nemesis) {

@@ -720,7 +720,11 @@ TEST(ScenarioSchema, EveryExampleInTheDocsLoads) {
 }
 
 TEST(ScenarioSchema, ChildKeysAreDirectChildrenOnly) {
-  EXPECT_EQ(child_keys("cluster"), (std::vector<std::string>{"nodes"}));
+  EXPECT_EQ(child_keys("cluster"),
+            (std::vector<std::string>{"nodes", "hosts", "groups", "service", "resource_host",
+                                      "clients"}));
+  EXPECT_EQ(child_keys("cluster.groups"),
+            (std::vector<std::string>{"count", "members", "placement"}));
   const auto top = child_keys("");
   EXPECT_NE(std::find(top.begin(), top.end(), "faults"), top.end());
   EXPECT_EQ(std::find(top.begin(), top.end(), "cluster.nodes"), top.end());
