@@ -34,11 +34,21 @@ void RecoveryCheck::on_record(const TraceRecord& record) {
 
 void RecoveryCheck::on_end(Instant end) {
   judge(end);
-  if (pending_since_) confirm_pending();  // the leader lasted until the end of the run
+  if (!open_) return;
+  // A leader still in place at the end lasted, unless its window is a livelock that the end cut
+  // off: leaders were deposed in it without a fault, and this one had not yet led for the bound.
+  // Its time would be a recovery that never happened, so the window counts as unrecovered.
+  const bool lasted = pending_since_ && (deposed_ == 0 || end - *pending_since_ >= bound_);
+  if (lasted) {
+    confirm_pending();
+  } else if (after_fault_ && record_times_) {
+    ++unrecovered_;
+  }
 }
 
 void RecoveryCheck::collect(CheckResults& results) const {
   results.recovery.insert(results.recovery.end(), recovery_.begin(), recovery_.end());
+  results.unrecovered += unrecovered_;
   violations_.append_to(results);
 }
 
