@@ -102,6 +102,7 @@ Json percentiles_json(const Percentiles& p) {
               {"p99", p.p99.ns()},
               {"max", p.max.ns()},
               {"count", p.count},
+              {"unrecovered", p.unrecovered},
               {"approximate", p.approximate},
               {"relative_error", p.approximate ? RecoveryDistribution::kRelativeError : 0.0}};
 }
@@ -141,6 +142,7 @@ Json run_to_json(const RunResult& run) {
   Json recovery = Json::array();
   for (sim::Duration d : run.checks.recovery) recovery.push_back(d.ns());
   json["recovery_ns"] = recovery;
+  json["unrecovered"] = run.checks.unrecovered;
   Json overlaps = Json::array();
   for (const auto& o : run.checks.overlaps) {
     Json overlap{{"nodes", process_names(run, o.nodes)},

@@ -86,10 +86,13 @@ sim::Duration RecoveryDistribution::histogram_rank(uint64_t rank) const {
 Percentiles RecoveryDistribution::percentiles() {
   if (buckets_.empty()) {
     std::sort(exact_.begin(), exact_.end());
-    return percentiles_of_sorted(exact_);
+    Percentiles result = percentiles_of_sorted(exact_);
+    result.unrecovered = unrecovered_;
+    return result;
   }
   Percentiles result;
   result.count = count_;
+  result.unrecovered = unrecovered_;
   result.approximate = true;
   result.p50 = histogram_rank(nearest_rank(50, count_));
   result.p90 = histogram_rank(nearest_rank(90, count_));

@@ -15,7 +15,8 @@ struct Percentiles {
   sim::Duration p90;
   sim::Duration p99;
   sim::Duration max;
-  uint64_t count = 0;
+  uint64_t count = 0;        // recovered windows, which the percentiles are over
+  uint64_t unrecovered = 0;  // windows the runs ended in without recovering: in no percentile
   bool approximate = false;  // from the histogram: each percentile within kRelativeError
 };
 
@@ -32,7 +33,11 @@ class RecoveryDistribution {
   static constexpr double kRelativeError = 1.0 / (2 << kSubBucketBits);  // 1/256, 0.39%
 
   void add(sim::Duration value);
+  // Windows that never recovered (CheckResults::unrecovered): counted, never a recovery time, so
+  // a livelocked run cannot stretch the percentiles with a leader the end of the run cut off.
+  void add_unrecovered(uint64_t windows) { unrecovered_ += windows; }
   uint64_t count() const { return count_; }
+  uint64_t unrecovered() const { return unrecovered_; }
   bool approximate() const { return !buckets_.empty(); }
   // Sorts the exact values in place (hence not const).
   Percentiles percentiles();
@@ -48,6 +53,7 @@ class RecoveryDistribution {
   std::vector<sim::Duration> exact_;
   std::vector<uint64_t> buckets_;  // empty while exact
   uint64_t count_ = 0;
+  uint64_t unrecovered_ = 0;
   sim::Duration max_;
 };
 

@@ -29,6 +29,7 @@ void SweepSummary::add(const RunResult& run) {
     add_failure(run);
   }
   for (sim::Duration recovery : run.checks.recovery) recovery_.add(recovery);
+  recovery_.add_unrecovered(run.checks.unrecovered);
   leader_changes_ += run.checks.leader_changes;
   messages_delivered_ += run.messages_delivered;
   events_ += run.events;

@@ -62,6 +62,7 @@ class SweepSummary {
   // The first kMaxFailingSeeds failing seeds, ascending; failed() says how many there are.
   const std::vector<uint64_t>& failing_seeds() const { return failing_seeds_; }
   const std::vector<FailureNote>& failure_notes() const { return failure_notes_; }
+  // Over the recovered windows; `unrecovered` counts the windows that never recovered.
   Percentiles recovery() { return recovery_.percentiles(); }
   uint64_t leader_changes() const { return leader_changes_; }
   uint64_t messages_delivered() const { return messages_delivered_; }

@@ -44,9 +44,19 @@ std::string counts_line(const SweepSummary& summary) {
   return line + ")\n";
 }
 
+// "; 2 windows never recovered", or nothing when every window recovered.
+std::string unrecovered_text(uint64_t unrecovered) {
+  if (unrecovered == 0) return "";
+  return absl::StrCat("; ", unrecovered, unrecovered == 1 ? " window" : " windows",
+                      " never recovered");
+}
+
 std::string recovery_line(SweepSummary& summary) {
   const Percentiles p = summary.recovery();
-  if (p.count == 0) return "recovery: no disruption measured\n";
+  if (p.count == 0 && p.unrecovered == 0) return "recovery: no disruption measured\n";
+  if (p.count == 0) {
+    return absl::StrCat("recovery: no window recovered", unrecovered_text(p.unrecovered), "\n");
+  }
   std::string line = absl::StrCat("recovery over ", p.count, " windows: p50 ", human(p.p50),
                                   ", p90 ", human(p.p90), ", p99 ", human(p.p99), ", max ",
                                   human(p.max));
@@ -54,7 +64,7 @@ std::string recovery_line(SweepSummary& summary) {
     absl::StrAppend(&line, absl::StrFormat(" (approximate: percentiles within %.2f%%)",
                                            RecoveryDistribution::kRelativeError * 100));
   }
-  return line + "\n";
+  return line + unrecovered_text(p.unrecovered) + "\n";
 }
 
 std::string failures_text(const SweepSummary& summary, size_t max_failures) {
@@ -115,6 +125,11 @@ std::string run_failure_to_text(const RunResult& run) {
   absl::StrAppend(&out, "verdict     ", verdict_name(run.verdict), "\n");
   absl::StrAppend(&out, "reproduce   ", run.reproduce, "\n");
   return out;
+}
+
+std::string run_failure_line(const RunResult& run) {
+  return absl::StrCat(verdict_name(run.verdict), " in seed ", run.seed, " at true time ",
+                      true_time(run.error_time), ": ", run.error, "; reproduce: ", run.reproduce);
 }
 
 }  // namespace electsim::reports

@@ -25,4 +25,9 @@ std::string sweep_verdict_line(const SweepSummary& summary);
 // time, the seed and the reproduce command (STYLE.md 15).
 std::string run_failure_to_text(const RunResult& run);
 
+// The same in one line, for standard error and --quiet, where a failure must say where on its
+// own: "internal_error in seed 7 at true time 0.250000000s: tests/...:38: check 'draw_ != 0u'
+// failed (0 vs 0): ...; reproduce: electsim run tripper.yaml --seed 7".
+std::string run_failure_line(const RunResult& run);
+
 }  // namespace electsim::reports

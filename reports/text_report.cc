@@ -149,8 +149,17 @@ std::string run_to_text(const RunResult& run, const RunTextOptions& options) {
   absl::StrAppend(&out, "\nleader changes ", run.checks.leader_changes, "\n");
   std::vector<std::string> recovery;
   for (sim::Duration d : run.checks.recovery) recovery.push_back(human(d));
-  absl::StrAppend(&out, "recovery  ", recovery.empty() ? "no disruption measured"
-                                                       : absl::StrJoin(recovery, ", "));
+  const uint64_t unrecovered = run.checks.unrecovered;
+  if (recovery.empty()) {
+    absl::StrAppend(&out, "recovery  ", unrecovered == 0 ? "no disruption measured"
+                                                         : "no window recovered");
+  } else {
+    absl::StrAppend(&out, "recovery  ", absl::StrJoin(recovery, ", "));
+  }
+  if (unrecovered > 0) {
+    absl::StrAppend(&out, "; ", unrecovered, unrecovered == 1 ? " window" : " windows",
+                    " never recovered");
+  }
   if (options.recovery_bound) {
     absl::StrAppend(&out, "   (bound ", sim::format_duration(*options.recovery_bound), ")");
   }

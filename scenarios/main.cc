@@ -124,9 +124,10 @@ std::string wrote_line(const scenarios::Outputs& outputs, const sim::JsonlSink* 
 void print_run_report(std::ostream& out, const scenarios::OutputFlags& flags,
                       const scenarios::Scenario& scenario, const reports::RunResult& result) {
   if (result.verdict == reports::Verdict::kInternalError) {
-    // A failed internal check: no checks or timeline to show, only what failed and where.
+    // A failed internal check: no checks or timeline to show, only what failed and where. The
+    // one line on standard error (command_run) says it too.
     if (flags.quiet) {
-      out << "internal_error seed " << result.seed << ": " << result.error << "\n";
+      out << reports::run_failure_line(result) << "\n";
     } else {
       out << scenarios::version_line() << "\n" << reports::run_failure_to_text(result);
     }
@@ -181,6 +182,11 @@ int command_run(const RunCommand& command, const std::string& program) {
   print_run_report(report, flags, *scenario, *result);
   if (result->verdict == reports::Verdict::kBudgetExceeded) {
     std::cerr << "electsim: " << scenario->path << ": " << result->error << "\n";
+  }
+  if (result->verdict == reports::Verdict::kInternalError) {
+    // One line that says where on its own (the seed, the true time, the values the check
+    // compared, the reproduce command), for a CI log that keeps only standard error.
+    std::cerr << "electsim: " << reports::run_failure_line(*result) << "\n";
   }
   if (scenarios::OutputFile* json = outputs->find("--json")) {
     json->write(reports::json_text(reports::run_to_json(*result), 2) + "\n");

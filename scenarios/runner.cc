@@ -323,8 +323,8 @@ absl::StatusOr<reports::RunResult> run_unguarded(const Scenario& scenario, uint6
   return result;
 }
 
-// The result of a run that a failed internal check ended: what the scenario and seed were, the
-// check's one-line message and the true time, and how to reproduce it. Nothing else is known.
+}  // namespace
+
 reports::RunResult internal_error_result(const Scenario& scenario, uint64_t seed,
                                          const std::string& error, sim::Instant time) {
   reports::RunResult result = result_header(scenario, seed);
@@ -335,8 +335,6 @@ reports::RunResult internal_error_result(const Scenario& scenario, uint64_t seed
   return result;
 }
 
-}  // namespace
-
 absl::StatusOr<reports::RunResult> run_scenario(const Scenario& scenario, uint64_t seed,
                                                 const RunOptions& options) {
   // A check that fails while the world is being built, before the run, happens at time zero.
@@ -345,11 +343,18 @@ absl::StatusOr<reports::RunResult> run_scenario(const Scenario& scenario, uint64
     return run_unguarded(scenario, seed, options, failure_time);
   } catch (const sim::InternalCheckFailure& failure) {
     return internal_error_result(scenario, seed, failure.what(), failure_time);
+  } catch (const std::exception& error) {
+    // Anything else thrown during the run (std::bad_alloc) is also a failure of this seed at
+    // this true time, not of the whole command: saying which seed and when is what lets a
+    // person reproduce it.
+    return internal_error_result(scenario, seed,
+                                 absl::StrCat("unexpected exception: ", error.what()),
+                                 failure_time);
   }
 }
 
 reports::RunResult run_scenario_as_result(const Scenario& scenario, uint64_t seed,
-                                          const RunOptions& options) noexcept {
+                                          const RunOptions& options) {
   try {
     auto run = run_scenario(scenario, seed, options);
     if (run.ok()) return *std::move(run);

@@ -28,14 +28,22 @@ struct RunOptions {
 
 // A failed internal check (SIM_CHECK) during the run ends only this run: the result has verdict
 // internal_error, the check's one-line message in `error` and the world's true time in
-// `error_time`. An error status is an output that could not be written (the trace).
+// `error_time`; any other exception thrown while the world runs (std::bad_alloc) too, its message
+// prefixed "unexpected exception: ". An error status is an output that could not be written (the
+// trace).
 absl::StatusOr<reports::RunResult> run_scenario(const Scenario& scenario, uint64_t seed,
                                                 const RunOptions& options);
 
-// For sweep workers, which must never let an exception escape: as run_scenario, but an error
-// status or any exception (bad_alloc) also becomes an internal_error result.
+// For sweep workers: as run_scenario, but an error status or any exception (bad_alloc) also
+// becomes an internal_error result. Only building that result can still throw (out of memory
+// again); the sweep worker keeps such an exception under its seed (scenarios/sweep.cc).
 reports::RunResult run_scenario_as_result(const Scenario& scenario, uint64_t seed,
-                                          const RunOptions& options) noexcept;
+                                          const RunOptions& options);
+
+// The result of a run that failed before it could say more: what the scenario and seed were, the
+// one-line `error`, the true time it happened at, and how to reproduce it.
+reports::RunResult internal_error_result(const Scenario& scenario, uint64_t seed,
+                                         const std::string& error, sim::Instant time);
 
 // "PROGRAM run PATH --seed N [--algorithm X] [--set 'k=v']...", quoted for a POSIX shell, with
 // PROGRAM the binary as it was invoked (Scenario::program).

@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <condition_variable>
+#include <exception>
 #include <mutex>
 #include <optional>
 #include <thread>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "sim/check.h"
 
 namespace electsim::scenarios {
@@ -14,6 +16,28 @@ namespace {
 
 constexpr uint64_t kWindowPerJob = 16;
 constexpr uint64_t kMinWindow = 64;
+
+// What `failure`, an exception that escaped a sweep worker, says.
+std::string exception_text(const std::exception_ptr& failure) {
+  try {
+    std::rethrow_exception(failure);
+  } catch (const std::exception& error) {
+    return error.what();
+  } catch (...) {
+    return "an exception of an unknown type";
+  }
+}
+
+// The run of a seed whose worker failed outside the run itself (building its result ran out of
+// memory, a check failed around the run): an internal_error that names the seed first, so that
+// whoever reads only the message still knows which seed to reproduce.
+reports::RunResult worker_failure_result(const Scenario& scenario, uint64_t seed,
+                                         const std::exception_ptr& failure) {
+  return internal_error_result(
+      scenario, seed,
+      absl::StrCat("seed ", seed, ": the sweep worker failed: ", exception_text(failure)),
+      sim::Instant::zero());
+}
 
 // The shared state of one sweep: the seed counter, the reorder window of finished runs waiting
 // for their turn, and the worker threads. Seeds are offsets from range.first, so that a range
@@ -73,9 +97,13 @@ class Sweep {
  private:
   void work() {
     while (std::optional<uint64_t> offset = take_seed()) {
-      reports::RunResult run =
-          run_scenario_as_result(scenario_, range_.first + *offset, options_.run);
-      finish_seed(*offset, std::move(run));
+      try {
+        finish_seed(*offset, run_seed(range_.first + *offset));
+      } catch (...) {
+        // Whatever escaped the run is kept with its seed, without allocating (it may be a
+        // bad_alloc), and the consumer turns it into that seed's internal_error result.
+        fail_seed(*offset, std::current_exception());
+      }
     }
     std::lock_guard<std::mutex> lock(mutex_);
     --workers_running_;
@@ -104,9 +132,22 @@ class Sweep {
     return offset;
   }
 
+  reports::RunResult run_seed(uint64_t seed) const {
+    if (options_.run_seed_for_tests) return options_.run_seed_for_tests(seed);
+    return run_scenario_as_result(scenario_, seed, options_.run);
+  }
+
   void finish_seed(uint64_t offset, reports::RunResult run) {
     std::lock_guard<std::mutex> lock(mutex_);
-    slots_[offset % window_] = std::move(run);
+    slots_[offset % window_].run = std::move(run);
+    if (offset == consume_offset_) consumer_wakeup_.notify_one();
+  }
+
+  // As finish_seed, for a seed whose worker threw. Taking the lock may itself throw
+  // (std::system_error) only if the mutex is broken, and then nothing can be reported.
+  void fail_seed(uint64_t offset, std::exception_ptr failure) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    slots_[offset % window_].failure = std::move(failure);
     if (offset == consume_offset_) consumer_wakeup_.notify_one();
   }
 
@@ -114,13 +155,18 @@ class Sweep {
   // done and no seed they ran is left.
   std::optional<reports::RunResult> next_in_order() {
     std::unique_lock<std::mutex> lock(mutex_);
-    std::optional<reports::RunResult>& slot = slots_[consume_offset_ % window_];
-    consumer_wakeup_.wait(lock, [&] { return slot.has_value() || workers_running_ == 0; });
-    if (!slot.has_value()) return std::nullopt;
-    std::optional<reports::RunResult> run = std::move(slot);
-    slot.reset();
+    Slot& slot = slots_[consume_offset_ % window_];
+    consumer_wakeup_.wait(lock, [&] { return slot.filled() || workers_running_ == 0; });
+    if (!slot.filled()) return std::nullopt;
+    std::optional<reports::RunResult> run = std::move(slot.run);
+    const std::exception_ptr failure = std::move(slot.failure);
+    slot.run.reset();
+    slot.failure = nullptr;
+    const uint64_t seed = range_.first + consume_offset_;
     ++consume_offset_;  // wraps only after the last of 2^64 seeds, when nothing is left
     worker_wakeup_.notify_all();
+    lock.unlock();
+    if (failure) return worker_failure_result(scenario_, seed, failure);
     return run;
   }
 
@@ -144,7 +190,13 @@ class Sweep {
   bool stopping_ = false;        // no more seeds are handed out
   bool stopped_by_request_ = false;
   int workers_running_ = 0;
-  std::vector<std::optional<reports::RunResult>> slots_;  // offset % window_
+  // A finished seed: its run, or the exception its worker threw instead.
+  struct Slot {
+    std::optional<reports::RunResult> run;
+    std::exception_ptr failure;
+    bool filled() const { return run.has_value() || failure != nullptr; }
+  };
+  std::vector<Slot> slots_;  // offset % window_
   std::vector<std::thread> threads_;
 };
 

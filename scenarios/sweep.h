@@ -26,6 +26,9 @@ struct SweepOptions {
   // Polled before each seed is handed out; once true, no more seeds start, the ones running
   // finish and are consumed, and run_sweep returns with `stopped` set. For SIGINT/SIGTERM.
   std::function<bool()> stop_requested;
+  // For tests only: runs one seed in place of run_scenario_as_result, so that a test can make a
+  // worker throw outside a run (the sweep must still name the seed).
+  std::function<reports::RunResult(uint64_t seed)> run_seed_for_tests;
 };
 
 struct SweepOutcome {
@@ -35,8 +38,10 @@ struct SweepOutcome {
 // Runs every seed of `seeds` and calls consume(run) on the calling thread, in seed order, for
 // each, starting at seeds.first with no gaps: after a stop, the runs consumed are exactly those
 // of a shorter range. Results do not depend on `jobs`. A run that fails an internal check (or
-// throws) is consumed as an internal_error result, and the sweep goes on. If consume returns an
-// error, the sweep stops (running seeds finish and are discarded) and that error is returned.
+// throws) is consumed as an internal_error result, and the sweep goes on; so is a seed whose
+// worker threw outside the run (out of memory while building the result), its error starting
+// "seed N: ". If consume returns an error, the sweep stops (running seeds finish and are
+// discarded) and that error is returned.
 absl::StatusOr<SweepOutcome> run_sweep(
     const Scenario& scenario, SeedRange seeds, const SweepOptions& options,
     const std::function<absl::Status(const reports::RunResult&)>& consume);

@@ -164,7 +164,11 @@ ExclusivityRule effective_exclusivity(const CheckConfig& config);
 struct CheckResults {
   std::vector<Violation> violations;   // in time order
   std::vector<Overlap> overlaps;       // in time order
-  std::vector<Duration> recovery;      // one per disruption window, in time order
+  std::vector<Duration> recovery;      // one per recovered disruption window, in time order
+  // Disruption windows after a fault that the run ended in without recovering: nobody led
+  // stably, or leaders kept being deposed without a fault and the last one had led for less than
+  // the recovery bound (a livelock cut off by the end). Never counted in `recovery`.
+  uint64_t unrecovered = 0;
   uint64_t leader_changes = 0;         // became_leader records
   std::vector<std::string> goals_reached;
   std::vector<std::string> goals_missed;

@@ -62,13 +62,25 @@ void RecoveryCheck::on_fault_event(const TraceRecord& record) {
 void RecoveryCheck::on_end(Instant end) {
   for (GroupId group = 0; group < groups_.size(); ++group) {
     judge(group, end);
-    // A leader still pending lasted until the end of the run.
-    if (groups_[group].pending_since) confirm_pending(group);
+    const Group& state = groups_[group];
+    if (!state.open) continue;
+    // A leader still in place at the end lasted, unless its window is a livelock that the end
+    // cut off: leaders were deposed in it without a fault, and this one had not yet led for the
+    // bound. Its time would be a recovery that never happened, so the window counts as
+    // unrecovered.
+    const bool lasted =
+        state.pending_since && (state.deposed == 0 || end - *state.pending_since >= bound_);
+    if (lasted) {
+      confirm_pending(group);
+    } else if (state.after_fault && record_times_) {
+      ++unrecovered_;
+    }
   }
 }
 
 void RecoveryCheck::collect(CheckResults& results) const {
   results.recovery.insert(results.recovery.end(), recovery_.begin(), recovery_.end());
+  results.unrecovered += unrecovered_;
   violations_.append_to(results);
 }
 

@@ -25,6 +25,9 @@
 // (leader appeared - reference); the initial election is judged but not reported as one.
 // Violations may be held back until a given time (a nemesis' quiet period): windows are still
 // measured before it, and a window still open then is judged at once against its reference.
+// A window still open when the run ends is a recovery time only if its leader lasted (no leader
+// was deposed in it, or the last one had led for the bound); otherwise it is *unrecovered*,
+// counted apart and never a recovery time.
 #pragma once
 
 #include <memory>
@@ -107,6 +110,7 @@ class RecoveryCheck final : public Check {
 
   std::vector<Duration> recovery_;
   std::vector<GroupRecoveryTime> group_recoveries_;
+  uint64_t unrecovered_ = 0;  // windows the run ended in (see CheckResults::unrecovered)
   std::vector<std::string> fault_labels_;
 };
 
