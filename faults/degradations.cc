@@ -4,13 +4,17 @@
 
 namespace electsim::faults {
 
-LinkDegradations::LinkDegradations(uint32_t nodes)
-    : nodes_(nodes), stacks_(size_t{nodes} * nodes) {}
+LinkDegradations::LinkDegradations(uint32_t hosts) : hosts_(hosts) {}
 
-size_t LinkDegradations::index(DirectedLink link) const {
-  SIM_CHECK(link.first < nodes_ && link.second < nodes_ && link.first != link.second,
+void LinkDegradations::check(DirectedLink link) const {
+  SIM_CHECK(link.first < hosts_ && link.second < hosts_ && link.first != link.second,
             "no such link");
-  return size_t{link.first} * nodes_ + link.second;
+}
+
+size_t LinkDegradations::layers(DirectedLink link) const {
+  check(link);
+  auto it = stacks_.find(link);
+  return it == stacks_.end() ? 0 : it->second.layers.size();
 }
 
 void LinkDegradations::apply(sim::World& world, size_t fault, std::span<const DirectedLink> links,
@@ -23,30 +27,35 @@ void LinkDegradations::apply(sim::World& world, size_t fault, std::span<const Di
   layer.extra_latency = degradation.extra_latency;
   if (degradation.clog) layer.clogged_until = world.now() + *degradation.clog;
   for (const DirectedLink& link : links) {
-    Stack& stack = stacks_[index(link)];
+    check(link);
+    Stack& stack = stacks_[link];
     if (stack.layers.empty()) {
       const sim::Link& current = world.network().link(link.first, link.second);
       stack.base = Base{current.loss, current.duplication, current.may_reorder,
                         current.extra_latency, current.clogged_until};
     }
     stack.layers.push_back(layer);
-    recompute(world, link);
+    recompute(world, link, stack);
   }
 }
 
 void LinkDegradations::remove(sim::World& world, size_t fault,
                               std::span<const DirectedLink> links) {
   for (const DirectedLink& link : links) {
-    std::vector<Layer>& layers = stacks_[index(link)].layers;
+    check(link);
+    auto it = stacks_.find(link);
+    SIM_CHECK(it != stacks_.end(), "removing a degradation from a link that has none");
+    std::vector<Layer>& layers = it->second.layers;
     const size_t before = layers.size();
     std::erase_if(layers, [fault](const Layer& layer) { return layer.fault == fault; });
     SIM_CHECK(layers.size() + 1 == before, "removing a degradation that is not on the link");
-    recompute(world, link);
+    recompute(world, link, it->second);
+    if (layers.empty()) stacks_.erase(it);  // memory stays bounded by the links in force
   }
 }
 
-void LinkDegradations::recompute(sim::World& world, DirectedLink link) const {
-  const Stack& stack = stacks_[index(link)];
+void LinkDegradations::recompute(sim::World& world, DirectedLink link,
+                                 const Stack& stack) const {
   sim::Link& target = world.mutable_link(link.first, link.second);
   target.loss = stack.base.loss;
   target.duplication = stack.base.duplication;

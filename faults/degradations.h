@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <span>
 #include <vector>
@@ -16,7 +17,8 @@ namespace electsim::faults {
 
 class LinkDegradations {
  public:
-  explicit LinkDegradations(uint32_t nodes);
+  // Over `hosts` hosts; a link keeps state only once a degradation touched it (no hosts² table).
+  explicit LinkDegradations(uint32_t hosts);
   // Layers `degradation` (from fault number `fault`) on each link, over what is in force. A clog
   // holds the messages sent until now + clog.
   void apply(sim::World& world, size_t fault, std::span<const DirectedLink> links,
@@ -24,7 +26,7 @@ class LinkDegradations {
   // Takes fault number `fault`'s layer off each link.
   void remove(sim::World& world, size_t fault, std::span<const DirectedLink> links);
   // How many degradations are layered on a link now.
-  size_t layers(DirectedLink link) const { return stacks_[index(link)].layers.size(); }
+  size_t layers(DirectedLink link) const;
 
  private:
   struct Layer {
@@ -48,11 +50,12 @@ class LinkDegradations {
     std::vector<Layer> layers;  // in the order they came
   };
 
-  size_t index(DirectedLink link) const;
-  void recompute(sim::World& world, DirectedLink link) const;
+  void check(DirectedLink link) const;
+  void recompute(sim::World& world, DirectedLink link, const Stack& stack) const;
 
-  uint32_t nodes_;
-  std::vector<Stack> stacks_;
+  uint32_t hosts_;
+  // Looked up by link only; never iterated, so its order cannot reach the simulation.
+  std::map<DirectedLink, Stack> stacks_;
 };
 
 }  // namespace electsim::faults

@@ -52,6 +52,13 @@ class Injector {
 std::vector<Fault> draw_nemesis_plan(const NemesisSpec& nemesis, uint32_t nodes,
                                      sim::Duration run_duration, uint64_t seed,
                                      std::vector<std::string>* enabled);
+// The same over hosts and groups. One group on its own hosts (`cluster: {nodes: N}`) draws
+// exactly the plan above. With several groups the nemesis draws over hosts (its partitions cut
+// hosts apart, its named targets are hosts), and `minority` means every group keeps a majority
+// of its members up: max_hosts_down_keeping_majorities below.
+std::vector<Fault> draw_nemesis_plan(const NemesisSpec& nemesis, const sim::Layout& layout,
+                                     sim::Duration run_duration, uint64_t seed,
+                                     std::vector<std::string>* enabled);
 
 // The most hosts that may be down (crashed or paused) at once so that no group loses its
 // majority, whichever hosts they are: the largest k such that, in every group, the k hosts

@@ -279,6 +279,50 @@ int max_hosts_down_keeping_majorities(const sim::Layout& layout) {
   return limit;
 }
 
+namespace {
+
+// The nemesis draws named nodes 0..count-1; over several groups those numbers are hosts.
+void retarget_to_hosts(Target& target) {
+  if (target.kind == Target::Kind::kNode) target.kind = Target::Kind::kHost;
+}
+void retarget_to_hosts(Targets& targets) {
+  for (Target& target : targets) retarget_to_hosts(target);
+}
+void retarget_to_hosts(Fault& fault) {
+  retarget_to_hosts(fault.targets);
+  PartitionShape& shape = fault.partition;
+  for (Targets& group : shape.groups) retarget_to_hosts(group);
+  retarget_to_hosts(shape.members);
+  retarget_to_hosts(shape.bridge);
+  retarget_to_hosts(shape.from);
+  retarget_to_hosts(shape.to);
+  for (auto& [from, to] : shape.links) {
+    retarget_to_hosts(from);
+    retarget_to_hosts(to);
+  }
+  retarget_to_hosts(fault.link.from);
+  retarget_to_hosts(fault.link.to);
+  fault.label = default_label(fault);
+}
+
+}  // namespace
+
+std::vector<Fault> draw_nemesis_plan(const NemesisSpec& nemesis, const sim::Layout& layout,
+                                     sim::Duration run_duration, uint64_t seed,
+                                     std::vector<std::string>* enabled) {
+  if (layout.is_single_group()) {
+    return draw_nemesis_plan(nemesis, layout.processes(), run_duration, seed, enabled);
+  }
+  NemesisSpec over_hosts = nemesis;
+  if (over_hosts.max_concurrent_crashes < 0) {
+    over_hosts.max_concurrent_crashes = max_hosts_down_keeping_majorities(layout);
+  }
+  std::vector<Fault> plan =
+      draw_nemesis_plan(over_hosts, layout.hosts(), run_duration, seed, enabled);
+  for (Fault& fault : plan) retarget_to_hosts(fault);
+  return plan;
+}
+
 std::vector<Fault> draw_nemesis_plan(const NemesisSpec& nemesis, uint32_t nodes,
                                      sim::Duration run_duration, uint64_t seed,
                                      std::vector<std::string>* enabled) {

@@ -328,29 +328,38 @@ std::optional<PartitionCut> plan_partition(const PartitionShape& shape, const si
   return cut;
 }
 
-LinkCuts::LinkCuts(uint32_t nodes)
-    : nodes_(nodes), counts_(size_t{nodes} * nodes, 0), was_up_(size_t{nodes} * nodes, false) {}
+LinkCuts::LinkCuts(uint32_t hosts) : hosts_(hosts) {}
 
-size_t LinkCuts::index(DirectedLink link) const {
-  SIM_CHECK(link.first < nodes_ && link.second < nodes_ && link.first != link.second,
+void LinkCuts::check(DirectedLink link) const {
+  SIM_CHECK(link.first < hosts_ && link.second < hosts_ && link.first != link.second,
             "no such link");
-  return size_t{link.first} * nodes_ + link.second;
+}
+
+uint32_t LinkCuts::count(DirectedLink link) const {
+  check(link);
+  auto it = cuts_.find(link);
+  return it == cuts_.end() ? 0 : it->second.count;
 }
 
 void LinkCuts::cut(sim::World& world, std::span<const DirectedLink> links) {
   for (const DirectedLink& link : links) {
-    const size_t i = index(link);
-    if (counts_[i]++ > 0) continue;
-    was_up_[i] = world.network().is_up(link.first, link.second);
+    check(link);
+    Cut& cut = cuts_[link];
+    if (cut.count++ > 0) continue;
+    cut.was_up = world.network().is_up(link.first, link.second);
     world.set_link_up(link.first, link.second, false);
   }
 }
 
 void LinkCuts::restore(sim::World& world, std::span<const DirectedLink> links) {
   for (const DirectedLink& link : links) {
-    const size_t i = index(link);
-    SIM_CHECK(counts_[i] > 0, "restoring a link no partition cut");
-    if (--counts_[i] == 0 && was_up_[i]) world.set_link_up(link.first, link.second, true);
+    check(link);
+    auto it = cuts_.find(link);
+    SIM_CHECK(it != cuts_.end() && it->second.count > 0, "restoring a link no partition cut");
+    if (--it->second.count > 0) continue;
+    const bool was_up = it->second.was_up;
+    cuts_.erase(it);  // memory stays bounded by the links cut at once
+    if (was_up) world.set_link_up(link.first, link.second, true);
   }
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -47,20 +48,25 @@ std::optional<PartitionCut> plan_partition(const PartitionShape& shape, const si
 
 class LinkCuts {
  public:
-  explicit LinkCuts(uint32_t nodes);
+  // Over `hosts` hosts; a link keeps state only while some partition cuts it (no hosts² table).
+  explicit LinkCuts(uint32_t hosts);
   // Cuts each link with World::set_link_up(false). A link that another partition already cuts
   // stays down, one count deeper.
   void cut(sim::World& world, std::span<const DirectedLink> links);
   // Takes back one cut of each link; the link comes up again when no cut is left on it, and only
   // if it was up when the first of those cuts came (a link someone else cut stays down).
   void restore(sim::World& world, std::span<const DirectedLink> links);
-  uint32_t count(DirectedLink link) const { return counts_[index(link)]; }
+  uint32_t count(DirectedLink link) const;
 
  private:
-  size_t index(DirectedLink link) const;
-  uint32_t nodes_;
-  std::vector<uint32_t> counts_;
-  std::vector<bool> was_up_;
+  struct Cut {
+    uint32_t count = 0;
+    bool was_up = false;
+  };
+  void check(DirectedLink link) const;
+  uint32_t hosts_;
+  // Looked up by link only; never iterated, so its order cannot reach the simulation.
+  std::map<DirectedLink, Cut> cuts_;
 };
 
 }  // namespace electsim::faults

@@ -17,8 +17,8 @@ FaultRunner::FaultRunner(sim::World& world, const std::vector<Fault>& plan, sim:
       crashed_at_(world.size()),
       pauses_(world.size(), 0),
       paused_at_(world.size()),
-      cuts_(world.size()),
-      degradations_(world.size()) {
+      cuts_(world.hosts()),
+      degradations_(world.hosts()) {
   SIM_CHECK(durations_.size() == plan_.size(), "one drawn duration per fault");
 }
 

@@ -4,6 +4,7 @@
 #include <exception>
 
 #include "absl/strings/str_cat.h"
+#include "algorithms/idle/idle.h"
 #include "electsim_commit.h"
 #include "faults/describe.h"
 #include "faults/injector.h"
@@ -45,18 +46,19 @@ sim::Link scenario_link(const NetworkSpec& network) {
   return link;
 }
 
-// Each node's initial skew and drift, drawn from the seed's "clocks" stream in node order.
+// Each host's initial skew and drift, drawn from the seed's "clocks" stream in host order (with
+// one group, host i runs process i, so the draws are those of the single-cluster runner).
 void configure_clocks(const ClockSpec& clocks, uint64_t seed, sim::World& world) {
   if (clocks.drift_ppm_min == 0 && clocks.drift_ppm_max == 0 &&
       clocks.max_offset == sim::Duration::zero()) {
     return;
   }
   sim::Rng rng = sim::Rng::stream(seed, "clocks");
-  for (sim::NodeId node = 0; node < world.size(); ++node) {
+  for (sim::HostId host = 0; host < world.hosts(); ++host) {
     const int64_t drift = rng.uniform_int(clocks.drift_ppm_min, clocks.drift_ppm_max);
     const sim::Duration offset = rng.uniform(sim::Duration::zero() - clocks.max_offset,
                                              clocks.max_offset);
-    world.set_initial_clock(node, offset, drift);
+    world.set_initial_clock(host, offset, drift);
   }
 }
 
@@ -191,15 +193,17 @@ sim::TraceHeader trace_header(const Scenario& scenario, uint64_t seed) {
   return header;
 }
 
-// How the trace names what it records. The layout is the single group of `nodes` until the
-// scenario carries its own (issue 8's cluster keys); every process runs the scenario's
-// algorithm, whose message family shares its name.
+// How the trace names what it records: processes and hosts by the scenario's layout; every
+// member runs the scenario's algorithm, whose message family shares its name.
 sim::TraceNames trace_names(const Scenario& scenario, const sim::Layout& layout,
                             const std::vector<std::string>& fault_labels) {
   sim::TraceNames names;
   names.layout = &layout;
   if (const sim::FamilyInfo* family = sim::find_family_by_name(scenario.algorithm)) {
-    names.process_families.assign(layout.processes(), family->id);
+    names.process_families.assign(layout.processes(), sim::families::kTestOnly);
+    for (sim::ProcessId member : layout.of_kind(sim::ProcessKind::kMember)) {
+      names.process_families[member] = family->id;
+    }
   }
   for (auto code = static_cast<uint8_t>(faults::FaultKind::kCrash);
        code <= static_cast<uint8_t>(faults::FaultKind::kClockJump); ++code) {
@@ -228,7 +232,7 @@ class ViolationFanOut final : public sim::checks::ViolationObserver {
     if (timeline_ != nullptr) timeline_->on_violation(violation);
     if (trace_sink_ == nullptr) return;
     trace_sink_->on_violation(sim::TraceViolation{violation.check, check_kind_word(violation.kind),
-                                                  violation.time, violation.nodes, sim::kNoGroup,
+                                                  violation.time, violation.nodes, violation.group,
                                                   violation.epoch, violation.detail});
   }
 
@@ -248,7 +252,10 @@ absl::StatusOr<reports::RunResult> run_unguarded(const Scenario& scenario, uint6
         absl::StrCat("unknown algorithm '", scenario.algorithm, "'"));
   }
   const auto factory = info->make_factory(scenario.params, scenario.nodes);
-  sim::World world(seed, scenario.nodes, scenario_link(scenario.network), *factory);
+  // Services, the resource and clients have no algorithms of their own yet: they idle.
+  const algorithms::IdleProcessFactory idle;
+  sim::AlgorithmFactories factories{factory.get(), &idle, &idle, &idle};
+  sim::World world(seed, scenario.layout, scenario_link(scenario.network), factories);
   world.set_budget(run_budget(scenario));
   const FailureTimeRecorder failure_time_recorder(world, failure_time);
   configure_clocks(scenario.clocks, seed, world);
@@ -257,20 +264,20 @@ absl::StatusOr<reports::RunResult> run_unguarded(const Scenario& scenario, uint6
   std::vector<std::string> nemesis_kinds;
   if (scenario.nemesis) {
     std::vector<faults::Fault> drawn = faults::draw_nemesis_plan(
-        *scenario.nemesis, scenario.nodes, scenario.duration, seed, &nemesis_kinds);
+        *scenario.nemesis, scenario.layout, scenario.duration, seed, &nemesis_kinds);
     plan.insert(plan.end(), drawn.begin(), drawn.end());
   }
 
-  sim::checks::CheckConfig check_config = make_check_config(scenario, *info, plan);
-  for (sim::NodeId host = 0; host < scenario.nodes; ++host) {
+  const auto layout = std::make_shared<const sim::Layout>(scenario.layout);
+  sim::checks::CheckConfig check_config = make_check_config(scenario, *info, plan, layout);
+  for (sim::HostId host = 0; host < world.hosts(); ++host) {
     check_config.initial_clocks.push_back(world.clock(host));
   }
   sim::checks::CheckSuite checks(check_config);
   checks.attach(world.trace());
-  const sim::Layout layout = sim::Layout::single_group(scenario.nodes);
   if (options.trace_sink != nullptr) {
     options.trace_sink->start(trace_header(scenario, seed),
-                              trace_names(scenario, layout, check_config.fault_labels));
+                              trace_names(scenario, *layout, check_config.fault_labels));
   }
 
   // The nodes boot first: a fault at 0s (a crash, a pause) must find them running, which it does
