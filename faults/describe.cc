@@ -48,6 +48,14 @@ std::string partition_label(const PartitionShape& shape) {
 std::string node_name(NodeId node) { return absl::StrCat("n", node + 1); }
 
 std::string node_with_role(const sim::World& world, NodeId node) {
+  // Faults act on hosts. With one group host i runs process i, so "n3 (leader of epoch 4)"
+  // reads as before; with several groups a host is named h3 and says how many groups it leads.
+  if (!world.layout().is_single_group()) {
+    const size_t leads = world.groups_led_by(node).size();
+    if (leads == 0) return world.layout().host_name(node);
+    return absl::StrCat(world.layout().host_name(node), " (leading ", leads,
+                        leads == 1 ? " group)" : " groups)");
+  }
   if (world.current_leader() != node) return node_name(node);
   return absl::StrCat(node_name(node), " (leader of epoch ", world.leadership(node).epoch, ")");
 }

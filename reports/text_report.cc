@@ -10,6 +10,9 @@
 namespace electsim::reports {
 namespace {
 
+// More recovery windows than this are summed up instead of listed.
+constexpr size_t kRecoveryListLimit = 50;
+
 std::string at(sim::Instant t) {
   return absl::StrFormat("%10.3fs", static_cast<double>(t.ns()) / 1e9);
 }
@@ -153,8 +156,14 @@ std::string run_to_text(const RunResult& run, const RunTextOptions& options) {
   if (recovery.empty()) {
     absl::StrAppend(&out, "recovery  ", unrecovered == 0 ? "no disruption measured"
                                                          : "no window recovered");
-  } else {
+  } else if (recovery.size() <= kRecoveryListLimit) {
     absl::StrAppend(&out, "recovery  ", absl::StrJoin(recovery, ", "));
+  } else {
+    // Many groups give thousands of windows: the groups section has their percentiles.
+    std::vector<sim::Duration> sorted = run.checks.recovery;
+    std::sort(sorted.begin(), sorted.end());
+    absl::StrAppend(&out, "recovery  ", sorted.size(), " windows, median ",
+                    human(sorted[(sorted.size() - 1) / 2]), ", max ", human(sorted.back()));
   }
   if (unrecovered > 0) {
     absl::StrAppend(&out, "; ", unrecovered, unrecovered == 1 ? " window" : " windows",

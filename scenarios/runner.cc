@@ -78,19 +78,20 @@ reports::RunParam report_param(const std::string& name, const algorithms::ParamV
 // a plan index to what the injector recorded; a fault it did not record keeps the generic words.
 std::string describe_timeline_entry(
     const sim::checks::LeadershipTimeline::Entry& entry,
-    const std::vector<const faults::FiredFault*>& fired_by_index) {
+    const std::vector<const faults::FiredFault*>& fired_by_index, const sim::Layout& layout) {
   using Event = sim::checks::LeadershipTimeline::Event;
   const bool is_fault = entry.event == Event::kFaultStarted || entry.event == Event::kFaultEnded;
   const faults::FiredFault* fired =
       is_fault && entry.fault_index < fired_by_index.size() ? fired_by_index[entry.fault_index]
                                                             : nullptr;
-  if (fired == nullptr) return sim::checks::LeadershipTimeline::describe_event(entry);
+  if (fired == nullptr) return sim::checks::LeadershipTimeline::describe_event(entry, &layout);
   if (entry.event == Event::kFaultStarted) return absl::StrCat("fault: ", fired->effect);
   return absl::StrCat("fault ended: ", fired->label);
 }
 
 std::vector<reports::TimelineEntry> timeline_entries(
-    const sim::checks::LeadershipTimeline& timeline, const faults::Injector& injector) {
+    const sim::checks::LeadershipTimeline& timeline, const faults::Injector& injector,
+    const sim::Layout& layout) {
   std::vector<const faults::FiredFault*> fired_by_index(injector.plan().size(), nullptr);
   for (const faults::FiredFault& fired : injector.fired()) {
     if (fired.index < fired_by_index.size()) fired_by_index[fired.index] = &fired;
@@ -99,7 +100,8 @@ std::vector<reports::TimelineEntry> timeline_entries(
   entries.reserve(timeline.entries().size());
   for (const auto& entry : timeline.entries()) {
     entries.push_back(reports::TimelineEntry{
-        entry.time, describe_timeline_entry(entry, fired_by_index), entry.position});
+        entry.time, describe_timeline_entry(entry, fired_by_index, layout),
+        entry.position});
   }
   return entries;
 }
@@ -318,7 +320,7 @@ absl::StatusOr<reports::RunResult> run_unguarded(const Scenario& scenario, uint6
                                                  fired.restart_skipped});
   }
   result.nemesis_kinds = nemesis_kinds;
-  result.timeline = timeline_entries(timeline, injector);
+  result.timeline = timeline_entries(timeline, injector, *layout);
   result.timeline_omitted = timeline.more();
   result.timeline_limit = timeline.limit();
   result.timeline_full = options.full_timeline;

@@ -42,19 +42,12 @@ ProcessId Layout::add_process(ProcessKind kind, HostId host, GroupId group) {
   auto& same_kind = of_kind_[static_cast<size_t>(kind)];
   const uint32_t index = member ? static_cast<uint32_t>(members_[group].size())
                                 : static_cast<uint32_t>(same_kind.size());
+  if (!member || group != 0 || host != id) classic_ = false;
   processes_.push_back(ProcessSpec{kind, host, group, index});
   if (member) members_[group].push_back(id);
   on_host_[host].push_back(id);
   same_kind.push_back(id);
   return id;
-}
-
-bool Layout::is_single_group() const {
-  if (groups() != 1 || processes() != hosts_) return false;
-  for (ProcessId id = 0; id < processes(); ++id) {
-    if (processes_[id].kind != ProcessKind::kMember || processes_[id].host != id) return false;
-  }
-  return true;
 }
 
 std::string Layout::host_name(HostId host) const { return absl::StrCat("h", host + 1); }

@@ -73,7 +73,10 @@ class Layout {
   }
   // True when the layout is the classic one: one group whose member i runs on host i, nothing
   // else. Names, reports and the trace keep their single-cluster forms then.
-  bool is_single_group() const;
+  // O(1): kept up to date as hosts, groups and processes are added.
+  bool is_single_group() const {
+    return classic_ && members_.size() == 1 && processes_.size() == hosts_;
+  }
 
   // "h3"; "n2" (single group) or "g7.n2" (member 2 of group 7); "s1", "r1", "c4".
   std::string host_name(HostId host) const;
@@ -82,6 +85,7 @@ class Layout {
 
  private:
   uint32_t hosts_ = 0;
+  bool classic_ = true;  // every process so far is a member of group 0 on the host of its id
   std::vector<ProcessSpec> processes_;
   std::vector<std::vector<ProcessId>> members_;
   std::vector<std::vector<ProcessId>> on_host_;

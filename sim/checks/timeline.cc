@@ -98,16 +98,39 @@ void LeadershipTimeline::keep(const Entry& entry) {
   entries_.push_back(entry);
 }
 
-std::string LeadershipTimeline::describe(const Entry& entry) {
-  return absl::StrCat(format_instant(entry.time), "  ", describe_event(entry));
+std::string LeadershipTimeline::describe(const Entry& entry, const Layout* layout) {
+  return absl::StrCat(format_instant(entry.time), "  ", describe_event(entry, layout));
 }
 
-std::string LeadershipTimeline::describe_event(const Entry& entry) {
+namespace {
+
+// Crashes, restarts and pauses happen to hosts; the rest to processes (sim/trace.h).
+bool names_a_host(LeadershipTimeline::Event event) {
+  using Event = LeadershipTimeline::Event;
+  return event == Event::kCrashed || event == Event::kRestarted || event == Event::kPaused ||
+         event == Event::kResumed;
+}
+
+std::string entry_subject(const LeadershipTimeline::Entry& entry, const Layout* layout) {
+  if (layout == nullptr || layout->is_single_group()) {
+    return absl::StrCat("n", static_cast<uint64_t>(entry.node) + 1);
+  }
+  if (names_a_host(entry.event)) {
+    return entry.node < layout->hosts() ? layout->host_name(entry.node)
+                                        : absl::StrCat("host ", entry.node);
+  }
+  return entry.node < layout->processes() ? layout->process_name(entry.node)
+                                          : absl::StrCat("process ", entry.node);
+}
+
+}  // namespace
+
+std::string LeadershipTimeline::describe_event(const Entry& entry, const Layout* layout) {
   if (entry.event == Event::kFaultStarted || entry.event == Event::kFaultEnded) {
     return absl::StrCat("fault #", entry.fault_index, " (", fault_code_name(entry.fault_code),
                         entry.event == Event::kFaultStarted ? ") started" : ") ended");
   }
-  std::string text = absl::StrCat("n", static_cast<uint64_t>(entry.node) + 1, " ");
+  std::string text = absl::StrCat(entry_subject(entry, layout), " ");
   switch (entry.event) {
     case Event::kBecameLeader:
       absl::StrAppend(&text, "became leader of epoch ", entry.epoch);

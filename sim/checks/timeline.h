@@ -16,6 +16,7 @@
 
 #include "sim/checks/checks.h"
 #include "sim/time.h"
+#include "sim/layout.h"
 #include "sim/trace.h"
 
 namespace electsim::sim::checks {
@@ -74,9 +75,11 @@ class LeadershipTimeline final : public TraceObserver, public ViolationObserver 
   uint64_t windows_dropped() const { return windows_dropped_; }
 
   // "1.5s  n2 became leader of epoch 3", "2s  n2 stepped down (higher_epoch_seen)".
-  static std::string describe(const Entry& entry);
+  // Names processes and hosts by `layout` when it has several groups or kinds (g7.n2, h3), as
+  // n1.. otherwise or without one.
+  static std::string describe(const Entry& entry, const Layout* layout = nullptr);
   // The same without the time: "n2 became leader of epoch 3", "fault #2 (partition) started".
-  static std::string describe_event(const Entry& entry);
+  static std::string describe_event(const Entry& entry, const Layout* layout = nullptr);
   // One line per entry, "... N entries omitted ..." at each gap, "... and N more" at the end.
   std::string to_text() const;
 
