@@ -47,6 +47,20 @@ inline CommandResult run_electsim(const std::string& arguments, const std::files
   return result;
 }
 
+// Runs `command` with the shell from the repository root; stdout and stderr go to files in `dir`.
+inline CommandResult run_shell(const std::string& command, const std::filesystem::path& dir) {
+  const auto out = dir / "stdout.txt";
+  const auto err = dir / "stderr.txt";
+  const std::string line = "cd '" + std::string(ELECTSIM_SOURCE_DIR) + "' && " + command +
+                           " >'" + out.string() + "' 2>'" + err.string() + "' </dev/null";
+  const int status = std::system(line.c_str());
+  CommandResult result;
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  result.out = read_text(out);
+  result.err = read_text(err);
+  return result;
+}
+
 inline std::string source_path(const std::string& relative) {
   return std::string(ELECTSIM_SOURCE_DIR) + "/" + relative;
 }

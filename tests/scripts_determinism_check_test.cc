@@ -17,20 +17,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Runs `command` with bash from the repository root; stdout and stderr go to files in `dir`.
-CommandResult run_script(const std::string& command, const fs::path& dir) {
-  const auto out = dir / "stdout.txt";
-  const auto err = dir / "stderr.txt";
-  const std::string line = "cd '" + std::string(ELECTSIM_SOURCE_DIR) + "' && " + command +
-                           " >'" + out.string() + "' 2>'" + err.string() + "' </dev/null";
-  const int status = std::system(line.c_str());
-  CommandResult result;
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  result.out = read_text(out);
-  result.err = read_text(err);
-  return result;
-}
-
 bool contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
 }
@@ -42,7 +28,7 @@ TEST(ScriptsDeterminismCheck, TwoCopiesOfTheReleaseBinaryAgree) {
   fs::copy_file(ELECTSIM_BINARY, first);
   fs::copy_file(ELECTSIM_BINARY, second);
   // Three seeds of the two raft-* scenarios, to keep this fast (CI runs them all, 200 seeds).
-  const auto result = run_script("scripts/determinism-check --seeds 3 --scenarios 'raft-*' '" +
+  const auto result = run_shell("scripts/determinism-check --seeds 3 --scenarios 'raft-*' '" +
                                      first.string() + "' '" + second.string() + "'",
                                  dir);
   ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
@@ -74,7 +60,7 @@ TEST(ScriptsDeterminismCheck, TwoSweepsThatDifferFailNamingTheScenarioAndSeed) {
   const fs::path dir = temp_dir("determinism-differ");
   write_sweep(dir / "a.json", "1111111111111111");
   write_sweep(dir / "b.json", "2222222222222222");
-  const auto differ = run_script("scripts/determinism-check --compare '" +
+  const auto differ = run_shell("scripts/determinism-check --compare '" +
                                      (dir / "a.json").string() + "' '" +
                                      (dir / "b.json").string() + "'",
                                  dir);
@@ -85,7 +71,7 @@ TEST(ScriptsDeterminismCheck, TwoSweepsThatDifferFailNamingTheScenarioAndSeed) {
   EXPECT_TRUE(contains(differ.out, "electsim run x.yaml --seed 2")) << differ.out;
 
   // The same files compared with themselves agree: the failure above is the difference.
-  const auto same = run_script("scripts/determinism-check --compare '" +
+  const auto same = run_shell("scripts/determinism-check --compare '" +
                                    (dir / "a.json").string() + "' '" + (dir / "a.json").string() +
                                    "'",
                                dir);
@@ -94,14 +80,14 @@ TEST(ScriptsDeterminismCheck, TwoSweepsThatDifferFailNamingTheScenarioAndSeed) {
 
 TEST(ScriptsDeterminismCheck, BadUsageExits64AndHelpSaysWhatCiRuns) {
   const fs::path dir = temp_dir("determinism-usage");
-  EXPECT_EQ(run_script("scripts/determinism-check build/electsim", dir).exit_code, 64);
-  EXPECT_EQ(run_script("scripts/determinism-check --seeds 0 a b", dir).exit_code, 64);
-  EXPECT_EQ(run_script(std::string("scripts/determinism-check --scenarios 'no-such-*' ") +
+  EXPECT_EQ(run_shell("scripts/determinism-check build/electsim", dir).exit_code, 64);
+  EXPECT_EQ(run_shell("scripts/determinism-check --seeds 0 a b", dir).exit_code, 64);
+  EXPECT_EQ(run_shell(std::string("scripts/determinism-check --scenarios 'no-such-*' ") +
                            ELECTSIM_BINARY + " " + ELECTSIM_BINARY,
                        dir)
                 .exit_code,
             64);
-  const auto help = run_script("scripts/determinism-check --help", dir);
+  const auto help = run_shell("scripts/determinism-check --help", dir);
   EXPECT_EQ(help.exit_code, 0);
   EXPECT_TRUE(contains(help.out, "What CI runs")) << help.out;
   EXPECT_TRUE(contains(help.out, "-1000=3")) << help.out;

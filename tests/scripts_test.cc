@@ -18,20 +18,6 @@
 namespace electsim::testing {
 namespace {
 
-// Runs `command` with bash from the repository root; stdout and stderr go to files in `dir`.
-CommandResult run_shell(const std::string& command, const std::filesystem::path& dir) {
-  const auto out = dir / "stdout.txt";
-  const auto err = dir / "stderr.txt";
-  const std::string line = "cd '" + std::string(ELECTSIM_SOURCE_DIR) + "' && " + command +
-                           " >'" + out.string() + "' 2>'" + err.string() + "' </dev/null";
-  const int status = std::system(line.c_str());
-  CommandResult result;
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  result.out = read_text(out);
-  result.err = read_text(err);
-  return result;
-}
-
 std::string binary() { return ELECTSIM_BINARY; }
 
 std::vector<std::string> table_rows(const std::string& text) {
