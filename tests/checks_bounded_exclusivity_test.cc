@@ -25,16 +25,7 @@ std::string nemesis(const std::string& command, const std::string& algorithm,
 }
 
 CommandResult run_test_binary(const std::string& arguments, const std::filesystem::path& dir) {
-  const auto out = dir / "stdout.txt";
-  const auto err = dir / "stderr.txt";
-  const std::string command = std::string(ELECTSIM_TEST_ALGORITHMS_BINARY) + " " + arguments +
-                              " >" + out.string() + " 2>" + err.string() + " </dev/null";
-  const int status = std::system(command.c_str());
-  CommandResult result;
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  result.out = read_text(out);
-  result.err = read_text(err);
-  return result;
+  return run_binary(ELECTSIM_TEST_ALGORITHMS_BINARY, arguments, dir);
 }
 
 TEST(BoundedExclusivity, RaftIgnoringQuorumLossIsCaughtOnTheFirstNemesisSeed) {

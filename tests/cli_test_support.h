@@ -34,17 +34,23 @@ inline std::filesystem::path temp_dir(const std::string& name) {
 }
 
 // `arguments` is appended to the binary's path as is (the caller quotes).
-inline CommandResult run_electsim(const std::string& arguments, const std::filesystem::path& dir) {
+// Runs `binary` with `arguments`; stdout and stderr go to files in `dir`, stdin is /dev/null.
+inline CommandResult run_binary(const std::string& binary, const std::string& arguments,
+                                const std::filesystem::path& dir) {
   const auto out = dir / "stdout.txt";
   const auto err = dir / "stderr.txt";
-  const std::string command = std::string(ELECTSIM_BINARY) + " " + arguments + " >" +
-                              out.string() + " 2>" + err.string() + " </dev/null";
+  const std::string command = binary + " " + arguments + " >" + out.string() + " 2>" +
+                              err.string() + " </dev/null";
   const int status = std::system(command.c_str());
   CommandResult result;
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   result.out = read_text(out);
   result.err = read_text(err);
   return result;
+}
+
+inline CommandResult run_electsim(const std::string& arguments, const std::filesystem::path& dir) {
+  return run_binary(ELECTSIM_BINARY, arguments, dir);
 }
 
 // Runs `command` with the shell from the repository root; stdout and stderr go to files in `dir`.

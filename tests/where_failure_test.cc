@@ -45,22 +45,10 @@ uint64_t first_tripping_seed() {
   }
 }
 
-struct Outcome {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
+using Outcome = testing::CommandResult;
 
 Outcome run_binary(const std::string& arguments, const fs::path& dir) {
-  const std::string command =
-      absl::StrCat(ELECTSIM_TEST_ALGORITHMS_BINARY, " ", arguments, " >", (dir / "out").string(),
-                   " 2>", (dir / "err").string());
-  const int status = std::system(command.c_str());
-  Outcome outcome;
-  outcome.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  outcome.out = testing::read_text(dir / "out");
-  outcome.err = testing::read_text(dir / "err");
-  return outcome;
+  return testing::run_binary(ELECTSIM_TEST_ALGORITHMS_BINARY, arguments, dir);
 }
 
 // The lines of `text` that start with `prefix`.
