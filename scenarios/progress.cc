@@ -35,7 +35,8 @@ ProgressStyle progress_style(bool quiet) {
   return isatty(STDERR_FILENO) != 0 ? ProgressStyle::kTerminal : ProgressStyle::kLines;
 }
 
-std::chrono::milliseconds progress_line_interval() {
+std::chrono::milliseconds progress_interval(ProgressStyle style) {
+  if (style == ProgressStyle::kTerminal) return kTerminalRedrawInterval;
   const char* text = std::getenv("ELECTSIM_PROGRESS_INTERVAL_MS");
   int64_t milliseconds = 0;
   if (text == nullptr || !absl::SimpleAtoi(text, &milliseconds) || milliseconds < 0) {
@@ -62,10 +63,10 @@ std::string progress_text(uint64_t done, std::optional<uint64_t> total, uint64_t
 }
 
 SweepProgress::SweepProgress(ProgressStyle style, std::optional<uint64_t> total,
-                             std::chrono::milliseconds line_interval, std::FILE* out)
+                             std::chrono::milliseconds interval, std::FILE* out)
     : style_(style),
       total_(total),
-      interval_(style == ProgressStyle::kTerminal ? kTerminalRedrawInterval : line_interval),
+      interval_(interval),
       out_(out),
       started_(std::chrono::steady_clock::now()),
       last_shown_(started_) {}

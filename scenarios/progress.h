@@ -23,8 +23,9 @@ inline constexpr std::chrono::milliseconds kTerminalRedrawInterval{200};
 
 // kOff when quiet, kTerminal when standard error is a terminal, else kLines.
 ProgressStyle progress_style(bool quiet);
-// The interval between plain lines: ELECTSIM_PROGRESS_INTERVAL_MS, or kDefaultLineInterval.
-std::chrono::milliseconds progress_line_interval();
+// The interval between showings: kTerminalRedrawInterval on a terminal; between plain lines,
+// ELECTSIM_PROGRESS_INTERVAL_MS or kDefaultLineInterval.
+std::chrono::milliseconds progress_interval(ProgressStyle style);
 
 // "1234/10000 seeds (12%), 3 failed, 812 seeds/s, about 11s left". `total` is nullopt when it
 // does not fit in 64 bits (all 2^64 seeds); the rate and time left are left out until a second
@@ -35,7 +36,7 @@ std::string progress_text(uint64_t done, std::optional<uint64_t> total, uint64_t
 class SweepProgress {
  public:
   SweepProgress(ProgressStyle style, std::optional<uint64_t> total,
-                std::chrono::milliseconds line_interval, std::FILE* out = stderr);
+                std::chrono::milliseconds interval, std::FILE* out = stderr);
   // After each seed: shows the progress if the interval since the last showing has passed.
   void update(uint64_t done, uint64_t failed);
   // At the end: the terminal line is finished with a newline, so the report starts on its own.

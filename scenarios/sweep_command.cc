@@ -258,7 +258,8 @@ int command_sweep(const SweepCommand& command, const std::string& program) {
   if (!make_junit(*outputs, scenario->name, scenario->algorithm, sweep_properties(summary), junit)) {
     return kExitCannotCreate;
   }
-  SweepProgress progress(progress_style(flags.quiet), seed_count(slice), progress_line_interval());
+  const ProgressStyle style = progress_style(flags.quiet);
+  SweepProgress progress(style, seed_count(slice), progress_interval(style));
   SweepSink sink(summary, outputs->find("--json"), junit ? &*junit : nullptr, progress);
   sink.open();
   if (!flags.quiet) report << version_line() << std::endl;  // the sweep may be long
