@@ -98,9 +98,9 @@ TEST(CiScaleDeterminism, TheLibrarysScenariosPass) {
        {"raft-leader-crash", "nemesis", "nemesis-amnesia", "raft-fig16", "partial-cloudflare-2020",
         "partial-howard-abraham-1", "partial-howard-abraham-2", "partial-omnipaxos-chained",
         "partial-omnipaxos-constrained-election", "partial-omnipaxos-quorum-loss"}) {
-    const auto plain = run_electsim(std::string("sweep ") + scenario + " --seeds 1..12 --quiet", dir);
+    const auto plain = run_electsim(std::string("sweep ") + scenario + " --seeds 1..8 --quiet", dir);
     const auto checked = run_electsim(std::string("sweep ") + scenario +
-                                          " --seeds 1..12 --quiet --jobs 2 --check-determinism",
+                                          " --seeds 1..8 --quiet --jobs 2 --check-determinism",
                                       dir);
     // The verdict is the scenario's own (some library scenarios find violations on purpose);
     // checking changes nothing about it and finds no internal error.
