@@ -15,18 +15,6 @@ namespace {
 
 using Readers = std::vector<std::unique_ptr<SweepFileReader>>;
 
-std::string describe(const SweepFileHeader& header) {
-  return absl::StrCat(header.scenario, " (", header.algorithm,
-                      header.overrides.empty() ? "" : " ",
-                      absl::StrJoin(header.overrides, " "), ") seeds ", header.requested_first,
-                      "..", header.requested_last);
-}
-
-bool same_sweep(const SweepFileHeader& a, const SweepFileHeader& b) {
-  return a.scenario == b.scenario && a.algorithm == b.algorithm && a.overrides == b.overrides &&
-         a.requested_first == b.requested_first && a.requested_last == b.requested_last;
-}
-
 // The shard's K and N; an unsharded sweep's file is shard 1/1.
 absl::StatusOr<std::pair<uint64_t, uint64_t>> shard_of(const SweepFileReader& reader) {
   if (!reader.header().shard) return std::make_pair(uint64_t{1}, uint64_t{1});
@@ -46,15 +34,17 @@ absl::StatusOr<Readers> open_shards(const std::vector<std::string>& paths) {
   // Copies: the readers move into `ordered` below.
   const SweepFileHeader first = opened.front()->header();
   const std::string first_path = opened.front()->path();
+  SweepFileHeader whole = first;  // the sweep the shards make up, for messages
+  whole.shard.reset();
   auto first_shard = shard_of(*opened.front());
   if (!first_shard.ok()) return first_shard.status();
   const uint64_t count = first_shard->second;
   Readers ordered(count);
   for (auto& reader : opened) {
-    if (!same_sweep(reader->header(), first)) {
-      return reader->error_at(1, absl::StrCat("a shard of ", describe(reader->header()),
+    if (!same_sweep(reader->header(), first, /*ignore_shard=*/true)) {
+      return reader->error_at(1, absl::StrCat("a shard of ", describe_sweep(reader->header()),
                                               ", but ", first_path, " is of ",
-                                              describe(first)));
+                                              describe_sweep(first)));
     }
     auto shard = shard_of(*reader);
     if (!shard.ok()) return shard.status();
@@ -72,7 +62,7 @@ absl::StatusOr<Readers> open_shards(const std::vector<std::string>& paths) {
   for (uint64_t k = 0; k < count; ++k) {
     if (!ordered[k]) {
       return absl::InvalidArgumentError(absl::StrCat(
-          "shard ", k + 1, "/", count, " of ", describe(first), " is missing (given: ",
+          "shard ", k + 1, "/", count, " of ", describe_sweep(whole), " is missing (given: ",
           absl::StrJoin(paths, ", "), ")"));
     }
   }

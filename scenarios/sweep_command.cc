@@ -106,19 +106,6 @@ SweepFileHeader header_of(const reports::SweepSummary& summary) {
                          summary.requested_first(), summary.requested_last(), summary.shard()};
 }
 
-std::string describe(const SweepFileHeader& header) {
-  return absl::StrCat(header.scenario, " (", header.algorithm,
-                      header.overrides.empty() ? "" : " ", absl::StrJoin(header.overrides, " "),
-                      ") seeds ", header.requested_first, "..", header.requested_last,
-                      header.shard ? absl::StrCat(" shard ", *header.shard) : "");
-}
-
-bool same_sweep(const SweepFileHeader& a, const SweepFileHeader& b) {
-  return a.scenario == b.scenario && a.algorithm == b.algorithm && a.overrides == b.overrides &&
-         a.requested_first == b.requested_first && a.requested_last == b.requested_last &&
-         a.shard == b.shard;
-}
-
 // --resume: copies the finished runs of the sweep in `path` into `sink` and returns the seeds
 // left to run (nullopt: none). A missing file is a sweep not started yet: everything is left.
 absl::StatusOr<std::optional<SeedSlice>> resume(const std::string& path,
@@ -128,10 +115,10 @@ absl::StatusOr<std::optional<SeedSlice>> resume(const std::string& path,
   auto reader = SweepFileReader::open(path);
   if (!reader.ok()) return reader.status();
   const SweepFileHeader expected = header_of(summary);
-  if (!same_sweep((*reader)->header(), expected)) {
+  if (!same_sweep((*reader)->header(), expected, /*ignore_shard=*/false)) {
     return (*reader)->error_at(
-        1, absl::StrCat("--resume: this file is a sweep of ", describe((*reader)->header()),
-                        ", not of ", describe(expected),
+        1, absl::StrCat("--resume: this file is a sweep of ", describe_sweep((*reader)->header()),
+                        ", not of ", describe_sweep(expected),
                         "; give the same scenario, --seeds, --set, --algorithm and --shard"));
   }
   std::optional<uint64_t> last;

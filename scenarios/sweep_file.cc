@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "reports/json_report.h"
 
 namespace electsim::scenarios {
@@ -60,6 +61,19 @@ reports::RunResult summary_fields(const Json& json) {
 }
 
 }  // namespace
+
+std::string describe_sweep(const SweepFileHeader& header) {
+  return absl::StrCat(header.scenario, " (", header.algorithm,
+                      header.overrides.empty() ? "" : " ", absl::StrJoin(header.overrides, " "),
+                      ") seeds ", header.requested_first, "..", header.requested_last,
+                      header.shard ? absl::StrCat(" shard ", *header.shard) : "");
+}
+
+bool same_sweep(const SweepFileHeader& a, const SweepFileHeader& b, bool ignore_shard) {
+  return a.scenario == b.scenario && a.algorithm == b.algorithm && a.overrides == b.overrides &&
+         a.requested_first == b.requested_first && a.requested_last == b.requested_last &&
+         (ignore_shard || a.shard == b.shard);
+}
 
 std::string run_identity(const Json& run) {
   const Json identity{{"scenario", run.at("scenario")},

@@ -78,6 +78,12 @@ class SweepFileReader {
   SweepFileEnd end_;
 };
 
+// "raft-leader-crash (raft --set a=b) seeds 1..100 shard 2/4", for messages.
+std::string describe_sweep(const SweepFileHeader& header);
+// Whether two files are of the same sweep: scenario, algorithm, overrides and requested range,
+// and the shard too unless `ignore_shard` (the shards of one sweep, for merge).
+bool same_sweep(const SweepFileHeader& a, const SweepFileHeader& b, bool ignore_shard);
+
 // A run's identity (SweepFileRun::identity) from its JSON (reports::run_to_json).
 std::string run_identity(const nlohmann::ordered_json& run);
 
