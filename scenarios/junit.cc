@@ -146,7 +146,8 @@ void JunitReport::add(const reports::RunResult& run) {
     ++(is_failure(run.verdict) ? failures_ : errors_);
     absl::StrAppend(&text, ">\n      <", element, " type=\"",
                     reports::verdict_name(run.verdict), "\" message=\"",
-                    xml_escape(reports::failure_text(run)), "\">", xml_escape(failure_body(run), /*attribute=*/false),
+                    xml_escape(reports::failure_text(run)), "\">",
+                    xml_escape(failure_body(run), /*attribute=*/false),
                     "</", element, ">\n    </testcase>\n");
   }
   std::fwrite(text.data(), 1, text.size(), cases_);

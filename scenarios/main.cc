@@ -54,8 +54,9 @@ std::optional<scenarios::Scenario> load(const ScenarioFlags& flags, const std::s
   return scenarios::load_scenario(flags, program, exit_code);
 }
 
-std::optional<scenarios::Outputs> open_outputs(const std::vector<scenarios::OutputRequest>& requests,
-                                               const scenarios::Scenario& scenario, int& exit_code) {
+std::optional<scenarios::Outputs> open_outputs(
+    const std::vector<scenarios::OutputRequest>& requests, const scenarios::Scenario& scenario,
+    int& exit_code) {
   return scenarios::open_outputs(requests, scenario.path, exit_code);
 }
 

@@ -47,7 +47,8 @@ std::chrono::milliseconds progress_interval(ProgressStyle style) {
 
 std::string progress_text(uint64_t done, std::optional<uint64_t> total, uint64_t failed,
                           double elapsed_seconds) {
-  std::string text = total ? absl::StrCat(done, "/", *total, " seeds") : absl::StrCat(done, " seeds");
+  std::string text =
+      total ? absl::StrCat(done, "/", *total, " seeds") : absl::StrCat(done, " seeds");
   if (total && *total > 0) {
     absl::StrAppend(&text, " (", done * 100 / *total, "%)");
   }

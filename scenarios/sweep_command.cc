@@ -229,8 +229,10 @@ int command_sweep(const SweepCommand& command, const std::string& program) {
   if (!scenario) return exit_code;
   if (command.scenario.print_scenario) return print_scenario(command.scenario, *scenario);
   const auto& flags = command.output;
-  const SeedRange range = command.seeds.value_or(SeedRange{scenario->seed_first, scenario->seed_last});
-  std::optional<SeedSlice> slice = command.shard ? shard_slice(range, *command.shard) : whole(range);
+  const SeedRange range =
+      command.seeds.value_or(SeedRange{scenario->seed_first, scenario->seed_last});
+  std::optional<SeedSlice> slice =
+      command.shard ? shard_slice(range, *command.shard) : whole(range);
   auto outputs = open_outputs({{"--json", flags.json_path}, {"--junit", flags.junit_path}},
                               scenario->path, exit_code);
   if (!outputs) return exit_code;
@@ -242,7 +244,8 @@ int command_sweep(const SweepCommand& command, const std::string& program) {
                       absl::StrCat(command.shard->index, "/", command.shard->count));
   }
   std::optional<JunitReport> junit;
-  if (!make_junit(*outputs, scenario->name, scenario->algorithm, sweep_properties(summary), junit)) {
+  if (!make_junit(*outputs, scenario->name, scenario->algorithm, sweep_properties(summary),
+                  junit)) {
     return kExitCannotCreate;
   }
   const ProgressStyle style = progress_style(flags.quiet);

@@ -98,7 +98,8 @@ TEST(CiScaleResume, ResumeNeedsAJsonFile) {
   const auto dir = temp_dir("ci-resume-flags");
   const auto result = run_electsim("sweep raft-leader-crash --resume", dir);
   EXPECT_EQ(result.exit_code, 64);
-  EXPECT_EQ(result.err, "electsim: --resume: needs --json FILE, the file of the sweep to continue\n");
+  EXPECT_EQ(result.err,
+            "electsim: --resume: needs --json FILE, the file of the sweep to continue\n");
 }
 
 }  // namespace

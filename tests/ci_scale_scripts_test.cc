@@ -28,8 +28,9 @@ TEST(CiScaleSweepParallel, ThreeShardsGiveTheUnshardedSweepsBytesAndExitCode) {
   const auto whole = run_electsim(absl::StrCat("sweep ", flags, " --quiet --json ",
                                                (dir / "whole.json").string()), dir);
   ASSERT_EQ(whole.exit_code, 1) << whole.err;  // seed 23 violates safety
-  const auto result = run_shell(absl::StrCat(environment(), "scripts/sweep-parallel --shards 3 --out '",
-                                             (dir / "out").string(), "' ", flags), dir);
+  const auto result = run_shell(absl::StrCat(environment(), "scripts/sweep-parallel --shards 3 ",
+                                             "--out '", (dir / "out").string(), "' ", flags),
+                                dir);
   EXPECT_EQ(result.exit_code, 1) << result.out << result.err;  // the merge's verdict
   EXPECT_NE(result.out.find("verdict safety_violation: 24 seeds, 23 passed, 1 failed"),
             std::string::npos) << result.out;
@@ -39,11 +40,26 @@ TEST(CiScaleSweepParallel, ThreeShardsGiveTheUnshardedSweepsBytesAndExitCode) {
   EXPECT_TRUE(read_text(dir / "whole.json") == read_text(dir / "out" / "sweep.json"));
 }
 
+// --sshlogin goes to GNU parallel as is; ":" is parallel's name for this machine, so the ssh form
+// of the command line runs here without an ssh server.
+TEST(CiScaleSweepParallel, SshLoginIsPassedToParallel) {
+  const auto dir = temp_dir("ci-sweep-parallel-ssh");
+  const std::string flags = "raft-leader-crash --seeds 1..10";
+  ASSERT_EQ(run_electsim(absl::StrCat("sweep ", flags, " --quiet --json ",
+                                      (dir / "whole.json").string()), dir).exit_code, 0);
+  const auto result = run_shell(absl::StrCat(environment(), "scripts/sweep-parallel --shards 2 ",
+                                             "--sshlogin 2/: --out '", (dir / "out").string(),
+                                             "' ", flags), dir);
+  EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
+  EXPECT_TRUE(read_text(dir / "whole.json") == read_text(dir / "out" / "sweep.json"));
+}
+
 TEST(CiScaleSweepParallel, WithoutGnuParallelItSaysSoWithExit69) {
   const auto dir = temp_dir("ci-sweep-parallel-missing");
   const auto result = run_shell(absl::StrCat(environment(),
                                              "PARALLEL=no-such-parallel scripts/sweep-parallel "
-                                             "raft-leader-crash --out '", (dir / "o").string(), "'"),
+                                             "raft-leader-crash --out '", (dir / "o").string(),
+                                             "'"),
                                 dir);
   EXPECT_EQ(result.exit_code, 69);
   EXPECT_EQ(result.err, "electsim: GNU parallel (no-such-parallel) is not installed: run "

@@ -217,7 +217,9 @@ Prepared prepare(const DocCommand& command, const std::filesystem::path& dir, bo
   // Leading assignments stay in front of the command, which comes after them.
   size_t program = 0;
   while (program + 1 < argv.size() && is_assignment(argv[program])) ++program;
-  if (argv[program] == "electsim" || argv[program] == "build/electsim") argv[program] = ELECTSIM_BINARY;
+  if (argv[program] == "electsim" || argv[program] == "build/electsim") {
+    argv[program] = ELECTSIM_BINARY;
+  }
   if (argv[program] == "scripts/test") argv.push_back("--list");
   if (argv[program] == "scripts/fig16" && !full) {
     environment += "FIG16_SEEDS=" + std::to_string(kFig16Seeds) + " ";
