@@ -191,6 +191,7 @@ std::string sweep_json_opening(const SweepSummary& summary) {
   json["overrides"] = summary.overrides();
   json["requested_seed_first"] = summary.requested_first();
   json["requested_seed_last"] = summary.requested_last();
+  if (summary.shard()) json["shard"] = *summary.shard();
   std::string text = json_text(json, 2);
   text.erase(text.size() - 2);  // the closing "\n}", reopened for the runs
   return text + ",\n  \"runs\": [";

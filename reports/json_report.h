@@ -36,6 +36,7 @@ std::string json_text(const nlohmann::ordered_json& json, int indent = -1);
 //   {
 //     "scenario": ..., "algorithm": ..., "overrides": [...],
 //     "requested_seed_first": A, "requested_seed_last": B,
+//     "shard": "K/N" (only for a shard: its runs are every N-th seed from A + K - 1),
 //     "runs": [
 //       {one run, as run_to_json, on one line},
 //       ...

@@ -14,14 +14,24 @@ SweepSummary::SweepSummary(std::string scenario, std::string algorithm,
       algorithm_(std::move(algorithm)),
       overrides_(std::move(overrides)),
       requested_first_(requested_first),
-      requested_last_(requested_last) {
+      requested_last_(requested_last),
+      seed_first_(requested_first) {
   SIM_CHECK_LE(requested_first, requested_last, "a sweep's seed range runs forwards");
 }
 
+void SweepSummary::set_shard(uint64_t first_seed, uint64_t stride, std::string label) {
+  SIM_CHECK(!seed_last_, "a shard is chosen before any run is added");
+  SIM_CHECK_GE(stride, 1u, "a shard's seeds are at least one apart");
+  seed_first_ = first_seed;
+  stride_ = stride;
+  shard_ = std::move(label);
+}
+
 void SweepSummary::add(const RunResult& run) {
-  const uint64_t expected = seed_last_ ? *seed_last_ + 1 : requested_first_;
+  const uint64_t expected = seed_last_ ? *seed_last_ + stride_ : seed_first_;
   SIM_CHECK_EQ(run.seed, expected, "sweep runs are summarized in seed order, without gaps");
-  SIM_CHECK(!seed_last_ || *seed_last_ < requested_last_, "a run past the requested range");
+  SIM_CHECK(!seed_last_ || requested_last_ - *seed_last_ >= stride_,
+            "a run past the requested range");
   seed_last_ = run.seed;
   if (run.verdict == Verdict::kPass) {
     ++passed_;

@@ -34,7 +34,13 @@ class SweepSummary {
   SweepSummary(std::string scenario, std::string algorithm, std::vector<std::string> overrides,
                uint64_t requested_first, uint64_t requested_last);
 
-  // Runs arrive in seed order, starting with requested_first, with no gaps.
+  // A shard's summary (electsim sweep --shard K/N): its seeds are first_seed, first_seed +
+  // stride, ... up to requested_last, and `label` ("2/4") names the shard in the JSON.
+  void set_shard(uint64_t first_seed, uint64_t stride, std::string label);
+  const std::optional<std::string>& shard() const { return shard_; }
+
+  // Runs arrive in seed order, starting with seed_first(), with no gaps (every stride-th seed
+  // for a shard).
   void add(const RunResult& run);
   // The sweep stopped before requested_last (SIGINT, SIGTERM): the summary covers only the
   // seeds added, which is exactly the summary of the shorter range seed_first()..seed_last().
@@ -47,7 +53,7 @@ class SweepSummary {
   uint64_t requested_last() const { return requested_last_; }
   bool interrupted() const { return interrupted_; }
   // The seeds summarized: seed_first()..*seed_last(), or none (nullopt) if none finished.
-  uint64_t seed_first() const { return requested_first_; }
+  uint64_t seed_first() const { return seed_first_; }
   std::optional<uint64_t> seed_last() const { return seed_last_; }
   // How many seeds were summarized. A sweep of all 2^64 seeds would wrap this to zero; at a
   // million seeds a second it would take 580,000 years, so it is not guarded.
@@ -76,6 +82,9 @@ class SweepSummary {
   std::vector<std::string> overrides_;
   uint64_t requested_first_;
   uint64_t requested_last_;
+  uint64_t seed_first_;
+  uint64_t stride_ = 1;
+  std::optional<std::string> shard_;
   bool interrupted_ = false;
   std::optional<uint64_t> seed_last_;
   uint64_t passed_ = 0;

@@ -12,6 +12,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "scenarios/exit_codes.h"
+#include "scenarios/output_target.h"
 #include "scenarios/runner.h"
 #include "scenarios/suggest.h"
 #include "scenarios/utf8.h"
@@ -21,7 +22,7 @@ namespace {
 
 const std::vector<std::string>& subcommand_names() {
   static const std::vector<std::string>* const kNames =
-      new std::vector<std::string>{"run", "sweep", "check", "list"};
+      new std::vector<std::string>{"run", "sweep", "check", "list", "merge"};
   return *kNames;
 }
 
@@ -51,7 +52,9 @@ void add_output_options(CLI::App& command, OutputFlags& flags) {
   command.add_option("--json", flags.json_path,
                      "write the results as JSON to FILE ('-': standard output, and the report "
                      "for people goes to standard error)");
-  command.add_flag("--quiet", flags.quiet, "print only the verdict line");
+  command.add_option("--junit", flags.junit_path,
+                     "write JUnit XML to FILE, one test case per seed, for CI test reporters");
+  command.add_flag("--quiet", flags.quiet, "print only the verdict line, and no progress");
 }
 
 // Refuses a flag value that would reach JSON output or a reproduce command as invalid UTF-8.
@@ -157,6 +160,26 @@ absl::StatusOr<SeedRange> parse_seed_range(std::string_view text) {
   return SeedRange{*first, *last};
 }
 
+absl::StatusOr<Shard> parse_shard(std::string_view text) {
+  const size_t slash = text.find('/');
+  if (slash == std::string_view::npos) {
+    return absl::InvalidArgumentError("expected K/N, such as 2/4 (the 2nd of 4 shards)");
+  }
+  auto index = parse_seed(text.substr(0, slash));
+  auto count = parse_seed(text.substr(slash + 1));
+  if (!index.ok() || !count.ok()) {
+    return absl::InvalidArgumentError("expected K/N with whole numbers, such as 2/4");
+  }
+  if (*index == 0 || *count == 0) {
+    return absl::InvalidArgumentError("K and N count from 1: the first of 4 shards is 1/4");
+  }
+  if (*index > *count) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("K is above N: there is no shard ", *index, " of ", *count));
+  }
+  return Shard{*index, *count};
+}
+
 std::string invoked_program_name(std::string_view argv0) {
   // The name reaches JSON reports (in reproduce commands), which must be valid UTF-8.
   if (argv0.find('/') == std::string_view::npos || first_invalid_utf8(argv0)) return "electsim";
@@ -212,6 +235,7 @@ struct RunParser {
 struct SweepParser {
   SweepCommand command;
   std::string seeds_text;
+  std::string shard_text;
   std::string algorithm;
   CLI::App* app = nullptr;
 
@@ -223,12 +247,30 @@ struct SweepParser {
     command.jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     app->add_option("--jobs", command.jobs, "worker threads (default: all cores)")
         ->check(CLI::Range(1, 1024));
+    app->add_option("--shard", shard_text,
+                    "run only shard K of N: every N-th seed of the range from its K-th; "
+                    "electsim merge combines the shards' --json files");
+    app->add_flag("--resume", command.resume,
+                  "continue the sweep whose JSON is in the --json file (interrupted, or not "
+                  "started), without running its finished seeds again");
+    app->add_flag("--check-determinism", command.check_determinism,
+                  "run every seed twice in this process (the second time after other seeds, "
+                  "with another heap state) and fail with exit 70 if the fingerprints differ");
   }
   Command finish() {
     if (app->count("--seeds") > 0) {
       auto seeds = parse_seed_range(seeds_text);
       if (!seeds.ok()) return seed_error("--seeds", seeds_text, seeds.status());
       command.seeds = *seeds;
+    }
+    if (app->count("--shard") > 0) {
+      auto shard = parse_shard(shard_text);
+      if (!shard.ok()) return seed_error("--shard", shard_text, shard.status());
+      command.shard = *shard;
+    }
+    if (command.resume && (!command.output.json_path ||
+                           *command.output.json_path == kStandardOutputPath)) {
+      return usage_error("--resume: needs --json FILE, the file of the sweep to continue");
     }
     const bool algorithm_given = app->count("--algorithm") > 0;
     if (auto bad = finish_scenario_flags(command.scenario, algorithm, algorithm_given)) return *bad;
@@ -248,6 +290,25 @@ struct CheckParser {
   Command finish() {
     const bool algorithm_given = app->count("--algorithm") > 0;
     if (auto bad = finish_scenario_flags(command.scenario, algorithm, algorithm_given)) return *bad;
+    return command;
+  }
+};
+
+struct MergeParser {
+  MergeCommand command;
+  CLI::App* app = nullptr;
+
+  void add_to(CLI::App& parent) {
+    app = parent.add_subcommand(
+        "merge", "combine the --json files of a sweep's shards into the sweep's JSON");
+    app->add_option("files", command.files, "the shards' JSON files (electsim sweep --shard)")
+        ->required();
+    add_output_options(*app, command.output);
+  }
+  Command finish() {
+    for (const std::string& file : command.files) {
+      if (auto bad = check_utf8("files", file)) return *bad;
+    }
     return command;
   }
 };
@@ -275,10 +336,12 @@ Command parse_command_line(const std::vector<std::string>& args) {
   SweepParser sweep;
   CheckParser check;
   ListParser list;
+  MergeParser merge;
   run.add_to(app);
   sweep.add_to(app);
   check.add_to(app);
   list.add_to(app);
+  merge.add_to(app);
 
   std::vector<const char*> argv;
   for (const std::string& arg : args) argv.push_back(arg.c_str());
@@ -291,7 +354,8 @@ Command parse_command_line(const std::vector<std::string>& args) {
   if (sweep.app->parsed()) return sweep.finish();
   if (check.app->parsed()) return check.finish();
   if (list.app->parsed()) return list.finish();
-  return usage_error("expected a command: run, sweep, check or list (see electsim --help)");
+  if (merge.app->parsed()) return merge.finish();
+  return usage_error("expected a command: run, sweep, check, list or merge (see electsim --help)");
 }
 
 }  // namespace electsim::scenarios

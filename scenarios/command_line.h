@@ -29,6 +29,7 @@ struct ScenarioFlags {
 
 struct OutputFlags {
   std::optional<std::string> json_path;  // given but empty is refused when outputs are opened
+  std::optional<std::string> junit_path;  // --junit FILE (run and sweep; scenarios/junit.h)
   bool quiet = false;
 };
 
@@ -45,6 +46,15 @@ struct SweepCommand {
   OutputFlags output;
   std::optional<SeedRange> seeds;
   int jobs = 1;
+  std::optional<Shard> shard;      // --shard K/N: every N-th seed of the range, from its K-th
+  bool resume = false;             // --resume: continue the sweep in the --json file
+  bool check_determinism = false;  // --check-determinism: every seed twice, fingerprints equal
+};
+
+// electsim merge FILES... [--json OUT] [--junit OUT] [--quiet] (scenarios/merge.h).
+struct MergeCommand {
+  std::vector<std::string> files;
+  OutputFlags output;
 };
 
 struct CheckCommand {
@@ -62,7 +72,8 @@ struct FinishedCommand {
   std::string err;  // for stderr, each line starting "electsim: "
 };
 
-using Command = std::variant<RunCommand, SweepCommand, CheckCommand, ListCommand, FinishedCommand>;
+using Command = std::variant<RunCommand, SweepCommand, CheckCommand, ListCommand, MergeCommand,
+                             FinishedCommand>;
 
 // `args` is argv as given, program name first.
 Command parse_command_line(const std::vector<std::string>& args);
@@ -71,6 +82,8 @@ Command parse_command_line(const std::vector<std::string>& args);
 absl::StatusOr<uint64_t> parse_seed(std::string_view text);
 // "A..B" with A <= B, or a single seed "A".
 absl::StatusOr<SeedRange> parse_seed_range(std::string_view text);
+// "K/N" with 1 <= K <= N, both decimal (`--shard`, and a shard's JSON).
+absl::StatusOr<Shard> parse_shard(std::string_view text);
 
 // How reproduce commands name the binary: argv[0] as typed when it holds a slash (it then
 // works from the same directory), or "electsim" when it was found on PATH (or is not UTF-8).

@@ -1,12 +1,11 @@
-// The electsim command line (DESIGN.md, "The outside contract"): run, sweep, check, list.
+// The electsim command line (DESIGN.md, "The outside contract"): run, sweep, check, list, merge
+// (sweep and merge live in scenarios/sweep_command.cc).
 // Exit codes: 0 pass, 1 safety violation, 2 liveness violation, 64 bad command line,
 // 65 bad scenario file, 70 internal error, 73 an output cannot be created, 74 a write failed,
 // 130 interrupted (a sweep summarizes its finished seeds first). A failed internal check in a run
 // is that run's verdict internal_error (70); a sweep's verdict ranks internal_error over safety
 // over liveness over budget_exceeded (reports::sweep_verdict). Parsing lives in
 // scenarios/command_line.cc (so that it can be fuzzed); this file executes what was parsed.
-#include <unistd.h>
-
 #include <chrono>
 #include <cstdio>
 #include <exception>
@@ -17,25 +16,24 @@
 #include <vector>
 
 #include "reports/json_report.h"
-#include "reports/sweep_summary.h"
 #include "reports/sweep_text.h"
 #include "reports/text_report.h"
 #include "absl/strings/str_cat.h"
 #include "scenarios/builtin_scenarios.h"
 #include "scenarios/cli_list.h"
 #include "scenarios/command_line.h"
+#include "scenarios/command_support.h"
 #include "scenarios/exit_codes.h"
 #include "scenarios/interrupt.h"
 #include "scenarios/outputs.h"
 #include "scenarios/runner.h"
 #include "scenarios/scenario.h"
 #include "scenarios/scenario_text.h"
-#include "scenarios/sweep.h"
+#include "scenarios/sweep_command.h"
 
 namespace {
 
 using namespace electsim;
-using scenarios::kExitBadScenario;
 using scenarios::kExitCannotCreate;
 using scenarios::kExitInternal;
 using scenarios::kExitIoError;
@@ -43,64 +41,23 @@ using scenarios::kExitUsage;
 using scenarios::CheckCommand;
 using scenarios::FinishedCommand;
 using scenarios::ListCommand;
+using scenarios::MergeCommand;
 using scenarios::RunCommand;
 using scenarios::ScenarioFlags;
 using scenarios::SweepCommand;
 
-scenarios::LoadOptions load_options(const ScenarioFlags& flags) {
-  scenarios::LoadOptions options;
-  options.overrides = flags.overrides;
-  options.algorithm_override = flags.algorithm;
-  options.max_events = flags.max_events;
-  return options;
-}
+using scenarios::commit_outputs;
+using scenarios::print_scenario;
 
-// Errors in --set or --algorithm are the command line's (64); any other, the scenario's (65).
-int report_load_error(const absl::Status& status) {
-  std::cerr << "electsim: " << status.message() << "\n";
-  return scenarios::is_command_line_error(status) ? kExitUsage : kExitBadScenario;
-}
-
-// Loads the scenario (a file, or a built-in by name); nullopt after reporting an error.
 std::optional<scenarios::Scenario> load(const ScenarioFlags& flags, const std::string& program,
                                         int& exit_code) {
-  auto scenario = scenarios::load_named_scenario(flags.scenario, load_options(flags));
-  if (!scenario.ok()) {
-    exit_code = report_load_error(scenario.status());
-    return std::nullopt;
-  }
-  scenario->program = program;
-  return *std::move(scenario);
+  return scenarios::load_scenario(flags, program, exit_code);
 }
 
-// --print-scenario: the resolved scenario as YAML, instead of running it.
-int print_scenario(const ScenarioFlags& flags, const scenarios::Scenario& scenario) {
-  const auto text = scenarios::named_scenario_text(flags.scenario);
-  if (!text.ok()) return report_load_error(text.status());
-  const auto yaml = scenarios::resolved_scenario_yaml(scenario, *text, load_options(flags));
-  if (!yaml.ok()) return report_load_error(yaml.status());
-  std::cout << *yaml;
-  return 0;
-}
-
-// Checks and opens the outputs before anything runs; prints the error if one cannot be created.
-std::optional<scenarios::Outputs> open_outputs(const std::vector<scenarios::OutputRequest>& requests,
-                                               const scenarios::Scenario& scenario, int& exit_code) {
-  auto outputs = scenarios::Outputs::open(requests, scenario.path);
-  if (!outputs.ok()) {
-    std::cerr << "electsim: " << outputs.status().message() << "\n";
-    exit_code = scenarios::exit_code_for(outputs.status());
-    return std::nullopt;
-  }
-  return *std::move(outputs);
-}
-
-// Commits every output; on an error prints it and returns its exit code, else `exit_code`.
-int commit_outputs(scenarios::Outputs& outputs, int exit_code) {
-  const absl::Status status = outputs.commit_all();
-  if (status.ok()) return exit_code;
-  std::cerr << "electsim: " << status.message() << "\n";
-  return scenarios::exit_code_for(status);
+std::optional<scenarios::Outputs> open_outputs(
+    const std::vector<scenarios::OutputRequest>& requests, const scenarios::Scenario& scenario,
+    int& exit_code) {
+  return scenarios::open_outputs(requests, scenario.path, exit_code);
 }
 
 // "wrote       trace run.jsonl (8690 records), json run.json": where the outputs went, the last
@@ -118,6 +75,7 @@ std::string wrote_line(const scenarios::Outputs& outputs, const sim::JsonlSink* 
   };
   describe("--trace", "trace");
   describe("--json", "json");
+  describe("--junit", "junit");
   return line.empty() ? line : absl::StrCat("wrote       ", line, "\n");
 }
 
@@ -156,9 +114,12 @@ int command_run(const RunCommand& command, const std::string& program) {
   if (!scenario) return exit_code;
   if (command.scenario.print_scenario) return print_scenario(command.scenario, *scenario);
   const auto& flags = command.output;
-  auto outputs = open_outputs({{"--trace", command.trace_path}, {"--json", flags.json_path}},
+  auto outputs = open_outputs({{"--trace", command.trace_path},
+                               {"--json", flags.json_path},
+                               {"--junit", flags.junit_path}},
                               *scenario, exit_code);
   if (!outputs) return exit_code;
+  const auto started = std::chrono::steady_clock::now();  // wall time, for JUnit only
   const uint64_t chosen_seed = command.seed.value_or(scenario->seed_first);
   scenarios::RunOptions options;
   std::optional<sim::JsonlSink> trace_sink;
@@ -191,77 +152,21 @@ int command_run(const RunCommand& command, const std::string& program) {
   if (scenarios::OutputFile* json = outputs->find("--json")) {
     json->write(reports::json_text(reports::run_to_json(*result), 2) + "\n");
   }
+  if (scenarios::OutputFile* junit = outputs->find("--junit")) {
+    const std::chrono::duration<double> wall = std::chrono::steady_clock::now() - started;
+    const absl::Status status = scenarios::write_run_junit(*junit, *scenario, *result,
+                                                           wall.count());
+    if (!status.ok()) {
+      std::cerr << "electsim: " << status.message() << "\n";
+      return scenarios::exit_code_for(status);
+    }
+  }
   exit_code = commit_outputs(*outputs, reports::verdict_exit_code(result->verdict));
   if (!flags.quiet && exit_code != scenarios::kExitIoError &&
       exit_code != scenarios::kExitCannotCreate) {
     report << wrote_line(*outputs, trace_sink ? &*trace_sink : nullptr);
   }
   return exit_code;
-}
-
-// Progress on a terminal: "\r12345 seeds done" now and then (the range may hold 2^64 seeds, which
-// does not fit in 64 bits, so it is the count done that is shown, not a fraction).
-void show_progress(uint64_t done) {
-  if (done % 256 != 0) return;
-  std::fprintf(stderr, "\r%llu seeds done", static_cast<unsigned long long>(done));
-}
-
-int command_sweep(const SweepCommand& command, const std::string& program) {
-  // The first SIGINT or SIGTERM stops handing out seeds and the finished prefix is summarized; a
-  // second one removes the temporary files and exits at once. Installed before any exists.
-  scenarios::install_interrupt_handlers(scenarios::InterruptMode::kGraceful);
-  int exit_code = 0;
-  auto scenario = load(command.scenario, program, exit_code);
-  if (!scenario) return exit_code;
-  if (command.scenario.print_scenario) return print_scenario(command.scenario, *scenario);
-  const auto& flags = command.output;
-  const scenarios::SeedRange range =
-      command.seeds.value_or(scenarios::SeedRange{scenario->seed_first, scenario->seed_last});
-  auto outputs = open_outputs({{"--json", flags.json_path}}, *scenario, exit_code);
-  if (!outputs) return exit_code;
-  std::ostream& report = outputs->uses_standard_output() ? std::cerr : std::cout;
-  scenarios::OutputFile* json = outputs->find("--json");
-  reports::SweepSummary summary(scenario->name, scenario->algorithm,
-                                scenarios::override_words(*scenario), range.first, range.last);
-  if (json != nullptr) json->write(reports::sweep_json_opening(summary));
-  if (!flags.quiet) report << scenarios::version_line() << std::endl;  // the sweep may be long
-  const bool progress = !flags.quiet && isatty(STDERR_FILENO) != 0;
-  scenarios::SweepOptions options;
-  options.jobs = command.jobs;
-  options.run.keep_timeline = false;
-  options.stop_requested = scenarios::interrupt_requested;
-  bool any_runs = false;
-  const auto started = std::chrono::steady_clock::now();  // wall time, for people only
-  auto outcome = scenarios::run_sweep(
-      *scenario, range, options, [&](const reports::RunResult& run) {
-        summary.add(run);
-        if (progress) show_progress(summary.seeds());
-        // A write error is kept by the output and reported when it is committed (exit 74).
-        if (json != nullptr) json->write(reports::sweep_json_run(run, !any_runs));
-        any_runs = true;
-        return absl::OkStatus();
-      });
-  if (progress) {
-    std::fprintf(stderr, "\r%llu seeds done\n", static_cast<unsigned long long>(summary.seeds()));
-  }
-  if (!outcome.ok()) {
-    std::cerr << "electsim: " << outcome.status().message() << "\n";
-    return kExitInternal;
-  }
-  if (outcome->stopped) summary.mark_interrupted();
-  const std::chrono::duration<double> wall = std::chrono::steady_clock::now() - started;
-  if (flags.quiet) {
-    report << reports::sweep_verdict_line(summary);
-  } else {
-    reports::SweepTextOptions text_options;
-    text_options.wall_seconds = wall.count();
-    report << reports::sweep_to_text(summary, text_options);
-  }
-  if (json != nullptr) json->write(reports::sweep_json_closing(summary, any_runs));
-  const int verdict_code = outcome->stopped
-                               ? scenarios::kExitInterrupted
-                               : reports::verdict_exit_code(reports::sweep_verdict(summary));
-  return commit_outputs(*outputs, verdict_code);
 }
 
 int command_check(const CheckCommand& command, const std::string& program) {
@@ -290,12 +195,15 @@ int main_with_exceptions(int argc, char** argv) {
   const scenarios::Command command = scenarios::parse_command_line(args);
   if (const auto* run = std::get_if<RunCommand>(&command)) return command_run(*run, program);
   if (const auto* sweep = std::get_if<SweepCommand>(&command)) {
-    return command_sweep(*sweep, program);
+    return scenarios::command_sweep(*sweep, program);
   }
   if (const auto* check = std::get_if<CheckCommand>(&command)) {
     return command_check(*check, program);
   }
   if (const auto* list = std::get_if<ListCommand>(&command)) return command_list(*list);
+  if (const auto* merge = std::get_if<MergeCommand>(&command)) {
+    return scenarios::command_merge(*merge);
+  }
   return command_finished(std::get<FinishedCommand>(command));
 }
 

@@ -1,7 +1,13 @@
 // Sweeps: many seeds of one scenario, each seed an independent world, on several threads, handed
 // to the caller in seed order as they finish. Memory does not grow with the number of seeds:
 // workers take seeds from a counter and may run at most a window of seeds ahead of the oldest
-// one the caller has not consumed yet; any range of uint64_t works, all 2^64 seeds too.
+// one the caller has not consumed yet; any range of uint64_t works, all 2^64 seeds too. A sweep
+// runs a slice of a range (every seed, or one shard's every N-th seed: scenarios/seed_range.h).
+//
+// With check_determinism, every seed runs twice in the same process, as FoundationDB's unseed
+// check does: the second run comes after other seeds of the sweep ran on the same worker, with a
+// different heap state (a seed-dependent set of blocks is held while it runs), and may run on
+// another thread. Different fingerprints make the seed an internal_error that names both.
 #pragma once
 
 #include <cstdint>
@@ -26,6 +32,8 @@ struct SweepOptions {
   // Polled before each seed is handed out; once true, no more seeds start, the ones running
   // finish and are consumed, and run_sweep returns with `stopped` set. For SIGINT/SIGTERM.
   std::function<bool()> stop_requested;
+  // Run each seed twice and compare the fingerprints (see above). Costs twice the time.
+  bool check_determinism = false;
   // For tests only: runs one seed in place of run_scenario_as_result, so that a test can make a
   // worker throw outside a run (the sweep must still name the seed).
   std::function<reports::RunResult(uint64_t seed)> run_seed_for_tests;
@@ -45,6 +53,14 @@ struct SweepOutcome {
 absl::StatusOr<SweepOutcome> run_sweep(
     const Scenario& scenario, SeedRange seeds, const SweepOptions& options,
     const std::function<absl::Status(const reports::RunResult&)>& consume);
+// The same over a slice: seeds come in slice order, first, first + stride, ...
+absl::StatusOr<SweepOutcome> run_sweep_slice(
+    const Scenario& scenario, SeedSlice seeds, const SweepOptions& options,
+    const std::function<absl::Status(const reports::RunResult&)>& consume);
+
+// The message of a seed whose two runs differed (check_determinism).
+std::string nondeterminism_message(uint64_t seed, uint64_t first_fingerprint,
+                                   uint64_t second_fingerprint);
 
 // The scenario's command-line overrides as the user wrote them, for the sweep's summary:
 // "--algorithm zab", "--set cluster.nodes=7".

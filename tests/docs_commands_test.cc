@@ -11,9 +11,10 @@
 // How it is run: `electsim` and `build/electsim` become the binary this build made; scripts run
 // with ELECTSIM set to it, BUILD_DIR to its folder and ELECTSIM_SKIP_SETUP=1 (never rebuilding),
 // and `scripts/test` runs as `scripts/test --list` (running the suite from inside the suite would
-// recurse). Output paths (--json, --trace, --junit, --html, --csv, --metrics, --keep) are moved
-// into a temporary folder and checked to exist afterwards, so nothing is written into the
-// repository.
+// recurse). Output paths (--json, --trace, --junit, --html, --csv, --metrics, --keep, --out) are
+// moved into a temporary folder, one per doc, and checked to exist afterwards, so nothing is
+// written into the repository; the files `electsim merge` reads are taken from that folder.
+// Leading environment assignments (`NAME=value electsim ...`) are kept in front of the command.
 //
 // Long commands: the fast test caps every `--seeds A..B` at 100 seeds (A..A+99) and
 // `scripts/fig16` at FIG16_SEEDS=3, and checks only the exit code of a command it capped (the
@@ -184,7 +185,8 @@ struct Prepared {
 };
 
 bool is_output_flag(const std::string& word) {
-  for (const char* flag : {"--json", "--trace", "--junit", "--html", "--csv", "--metrics", "--keep"}) {
+  for (const char* flag :
+       {"--json", "--trace", "--junit", "--html", "--csv", "--metrics", "--keep", "--out"}) {
     if (word == flag) return true;
   }
   return false;
@@ -201,19 +203,34 @@ std::string capped_seeds(const std::string& range, bool& capped) {
   return std::to_string(first) + ".." + std::to_string(first + kSeedCap - 1);
 }
 
+// True for a leading environment assignment such as ELECTSIM_PROGRESS_INTERVAL_MS=0.
+bool is_assignment(const std::string& word) {
+  return std::regex_match(word, std::regex(R"([A-Z_][A-Z0-9_]*=\S*)"));
+}
+
 Prepared prepare(const DocCommand& command, const std::filesystem::path& dir, bool full) {
   Prepared prepared;
   std::vector<std::string> argv = words(command.text);
   const std::string build_dir = std::filesystem::path(ELECTSIM_BINARY).parent_path().string();
   std::string environment = "ELECTSIM='" + std::string(ELECTSIM_BINARY) +
                             "' ELECTSIM_SKIP_SETUP=1 BUILD_DIR='" + build_dir + "' ";
-  if (argv[0] == "electsim" || argv[0] == "build/electsim") argv[0] = ELECTSIM_BINARY;
-  if (argv[0] == "scripts/test") argv.push_back("--list");
-  if (argv[0] == "scripts/fig16" && !full) {
+  // Leading assignments stay in front of the command, which comes after them.
+  size_t program = 0;
+  while (program + 1 < argv.size() && is_assignment(argv[program])) ++program;
+  if (argv[program] == "electsim" || argv[program] == "build/electsim") {
+    argv[program] = ELECTSIM_BINARY;
+  }
+  if (argv[program] == "scripts/test") argv.push_back("--list");
+  if (argv[program] == "scripts/fig16" && !full) {
     environment += "FIG16_SEEDS=" + std::to_string(kFig16Seeds) + " ";
     prepared.capped = true;
   }
-  for (size_t i = 1; i + 1 < argv.size(); ++i) {
+  // `electsim merge FILES...` reads what earlier commands of the doc wrote into the folder.
+  const bool merge = argv.size() > program + 1 && argv[program + 1] == "merge";
+  for (size_t i = program + 2; merge && i < argv.size() && argv[i].front() != '-'; ++i) {
+    if (argv[i].front() != '/') argv[i] = (dir / argv[i]).string();
+  }
+  for (size_t i = program + 1; i + 1 < argv.size(); ++i) {
     if (is_output_flag(argv[i]) && argv[i + 1].front() != '/') {
       prepared.outputs.push_back(dir / argv[i + 1]);
       argv[i + 1] = (dir / argv[i + 1]).string();
@@ -295,9 +312,11 @@ class DocsCommandsOf : public ::testing::TestWithParam<std::string> {};
 TEST_P(DocsCommandsOf, EveryCommandRunsWithTheDocumentedExitCodeAndOutput) {
   std::string name = GetParam();
   std::replace(name.begin(), name.end(), '/', '-');
+  // One folder for the whole doc: a command may read what an earlier one wrote (merge, --resume).
+  const auto dir = temp_dir("docs-commands-" + name);
   for (const auto& command : doc_commands(GetParam())) {
     SCOPED_TRACE(describe(command));
-    run_and_check(command, temp_dir("docs-commands-" + name), false);
+    run_and_check(command, dir, false);
   }
 }
 
@@ -315,9 +334,10 @@ TEST(DocsCommandsFull, EveryCommandAtFullSize) {
   if (full == nullptr || std::string(full) != "1") {
     GTEST_SKIP() << "runs as the slow ctest docs_commands_full (ELECTSIM_DOCS_FULL=1)";
   }
+  const auto dir = temp_dir("docs-commands-full");
   for (const auto& command : all_doc_commands()) {
     SCOPED_TRACE(describe(command));
-    run_and_check(command, temp_dir("docs-commands-full"), true);
+    run_and_check(command, dir, true);
   }
 }
 

@@ -1,6 +1,7 @@
 // Linked only into electsim_with_test_algorithms: registers the test-only algorithms before
 // main() runs, so the real command line can name them.
 #include "tests/algorithms/check_tripper.h"
+#include "tests/algorithms/ci_scale_global_counter.h"
 #include "tests/algorithms/no_quorum_profile.h"
 #include "tests/algorithms/raft_ignores_quorum_loss.h"
 
@@ -10,6 +11,7 @@ const bool kRegistered = [] {
   electsim::testing::register_check_tripper();
   electsim::testing::register_raft_ignores_quorum_loss();
   electsim::testing::register_no_quorum_profile();
+  electsim::testing::register_global_counter();
   return true;
 }();
 
