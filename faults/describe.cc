@@ -88,6 +88,8 @@ std::string target_name(const Target& target) {
       return absl::StrCat("leader of group ", target.group + 1);
     case Target::Kind::kBusiestHost:
       return "busiest host";
+    case Target::Kind::kResourceHost:
+      return "resource_host";
     case Target::Kind::kServiceHost:
       return "service host";
   }

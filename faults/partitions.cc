@@ -31,10 +31,10 @@ std::vector<NodeId> sorted(std::vector<NodeId> nodes) {
   return nodes;
 }
 
-// The nodes not in `excluded`, in id order.
-std::vector<NodeId> others(uint32_t size, std::span<const NodeId> excluded) {
+// The cluster's hosts (cluster_hosts: not the resource's own) not in `excluded`, in id order.
+std::vector<NodeId> others(const sim::World& world, std::span<const NodeId> excluded) {
   std::vector<NodeId> rest;
-  for (NodeId node = 0; node < size; ++node) {
+  for (NodeId node : cluster_hosts(world)) {
     if (std::find(excluded.begin(), excluded.end(), node) == excluded.end()) rest.push_back(node);
   }
   return rest;
@@ -44,7 +44,7 @@ std::vector<NodeId> others(uint32_t size, std::span<const NodeId> excluded) {
 // link that `links` cuts: what cutting it off really changes when other cuts are in force.
 int peers_lost(const sim::World& world, const Links& links, NodeId node) {
   int lost = 0;
-  for (NodeId peer = 0; peer < world.size(); ++peer) {
+  for (NodeId peer : cluster_hosts(world)) {
     if (peer == node) continue;
     const bool out = world.network().is_up(node, peer) &&
                      std::binary_search(links.begin(), links.end(), DirectedLink{node, peer});
@@ -65,7 +65,7 @@ std::string side_picture(const std::vector<NodeId>& side) {
 
 std::optional<PartitionCut> plan_groups(const PartitionShape& shape, const sim::World& world,
                                         TargetResolver& resolver) {
-  std::vector<int> group_of(world.size(), -1);
+  std::vector<int> group_of(world.hosts(), -1);
   std::vector<std::vector<NodeId>> sides;
   for (const Targets& group : shape.groups) {
     std::vector<NodeId> named;
@@ -79,7 +79,7 @@ std::optional<PartitionCut> plan_groups(const PartitionShape& shape, const sim::
     if (!side.empty()) sides.push_back(sorted(std::move(side)));
   }
   std::vector<NodeId> unlisted;
-  for (NodeId node = 0; node < world.size(); ++node) {
+  for (NodeId node : cluster_hosts(world)) {
     if (group_of[node] < 0) unlisted.push_back(node);
   }
   if (!unlisted.empty()) sides.push_back(unlisted);
@@ -101,14 +101,15 @@ std::optional<PartitionCut> plan_isolate(const PartitionShape& shape, const sim:
     resolver.fail("isolate names no node");
     return std::nullopt;
   }
+  // From every other host, the resource's own included: an isolated host reaches nothing.
   for (NodeId node : cut.nodes) {
-    for (NodeId peer = 0; peer < world.size(); ++peer) {
+    for (NodeId peer = 0; peer < world.hosts(); ++peer) {
       add_link(&cut.links, node, peer);
       add_link(&cut.links, peer, node);
     }
   }
   std::sort(cut.links.begin(), cut.links.end());
-  const size_t everyone_else = world.size() - 1;
+  const size_t everyone_else = cluster_hosts(world).size() - 1;
   if (cut.nodes.size() == 1) {
     cut.picture =
         absl::StrCat("isolate ", node_with_role(world, cut.nodes[0]), ": cut it off from ",
@@ -130,7 +131,8 @@ std::optional<PartitionCut> plan_isolate(const PartitionShape& shape, const sim:
 std::optional<PartitionCut> plan_majority_minority(const PartitionShape& shape,
                                                    const sim::World& world,
                                                    TargetResolver& resolver) {
-  const uint32_t size = world.size();
+  const std::vector<NodeId> hosts = cluster_hosts(world);
+  const auto size = static_cast<uint32_t>(hosts.size());
   // The largest minority: the majority side then holds exactly a bare quorum, the hardest case
   // for the side that must keep (or elect) a leader. A 2-node cluster has no minority, so the
   // target alone is cut off there (neither side is then a majority).
@@ -140,12 +142,12 @@ std::optional<PartitionCut> plan_majority_minority(const PartitionShape& shape,
   if (!resolver.resolve(shape.members.empty() ? leader_only : shape.members, &minority)) {
     return std::nullopt;
   }
-  for (NodeId node = 0; node < size && minority.size() < minority_size; ++node) {
-    append_unique(&minority, node);
+  for (size_t i = 0; i < size && minority.size() < minority_size; ++i) {
+    append_unique(&minority, hosts[i]);
   }
   minority.resize(std::min(minority.size(), minority_size));
   minority = sorted(std::move(minority));
-  const std::vector<NodeId> majority = others(size, minority);
+  const std::vector<NodeId> majority = others(world, minority);
   PartitionCut cut;
   separate(&cut.links, minority, majority);
   cut.picture = absl::StrCat("majority_minority: minority ", side_picture(minority),
@@ -172,7 +174,7 @@ std::optional<PartitionCut> plan_bridge(const PartitionShape& shape, const sim::
   first_side = sorted(std::move(first_side));
   std::vector<NodeId> excluded = first_side;
   excluded.push_back(bridge[0]);
-  const std::vector<NodeId> second_side = others(world.size(), excluded);
+  const std::vector<NodeId> second_side = others(world, excluded);
   PartitionCut cut;
   separate(&cut.links, first_side, second_side);
   // Named as the bridge, not as the links it cuts: the point of the shape is the one node that
@@ -198,7 +200,8 @@ std::optional<PartitionCut> plan_one_way(const PartitionShape& shape, const sim:
   }
   // "all" for a side that is every node, as the file would say it ("n4 -> all").
   const auto side = [&world](const std::vector<NodeId>& nodes) {
-    return nodes.size() == world.size() ? std::string("all") : node_names(sorted(nodes));
+    return nodes.size() == cluster_hosts(world).size() ? std::string("all")
+                                                       : node_names(sorted(nodes));
   };
   cut.picture = absl::StrCat("one_way ", side(senders), " -> ", side(receivers), ": ",
                              cut.links.size(), " links cut in one direction only");
@@ -231,7 +234,7 @@ std::optional<PartitionCut> plan_ring(const PartitionShape& shape, TargetResolve
 // as well as whatever is cut already.
 int peers_kept(const sim::World& world, const Links& links, NodeId node) {
   int kept = 0;
-  for (NodeId peer = 0; peer < world.size(); ++peer) {
+  for (NodeId peer : cluster_hosts(world)) {
     if (peer == node) continue;
     const bool out = world.network().is_up(node, peer) &&
                      !std::binary_search(links.begin(), links.end(), DirectedLink{node, peer});
@@ -282,7 +285,8 @@ std::optional<PartitionCut> plan_links(const PartitionShape& shape, const sim::W
   if (leader && std::binary_search(cut.nodes.begin(), cut.nodes.end(), *leader)) {
     absl::StrAppend(&cut.picture, ": the leader ", node_name(*leader), " (epoch ",
                     world.leadership(*leader).epoch, ") keeps two-way links to ",
-                    peers_kept(world, cut.links, *leader), " of ", world.size() - 1, " nodes");
+                    peers_kept(world, cut.links, *leader), " of ", cluster_hosts(world).size() - 1,
+                    " nodes");
   }
   return cut;
 }
