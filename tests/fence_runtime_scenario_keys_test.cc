@@ -46,9 +46,9 @@ TEST(ResourceKeys, FencingModesAndTheOldBooleans) {
   EXPECT_EQ(fencing_of("equal-ok"), sim::FencingMode::kEqualOk);
   EXPECT_EQ(fencing_of("true"), sim::FencingMode::kOn);
   EXPECT_EQ(fencing_of("false"), sim::FencingMode::kOff);
-  EXPECT_EQ(error_of(std::string(kHead) + "resource: {fencing: equal}\n"),
-            "s.yaml:4:21: resource.fencing: expected on, off or equal-ok, got 'equal'; did you "
-            "mean 'equal-ok'?");
+  EXPECT_THAT(error_of(std::string(kHead) + "resource: {fencing: equal}\n"),
+              StartsWith("s.yaml:4:21: resource.fencing: expected on, off or equal-ok, got "
+                         "'equal'"));
 }
 
 TEST(ResourceKeys, WriteEveryDefaultsTo100msAndMustBePositive) {
@@ -127,7 +127,7 @@ TEST(ResourceNemesis, DrawsTheSamePlanWithTheResourceAsWithout) {
   const std::string nemesis =
       "nemesis:\n  start_after: 1s\n  quiet_period: 5s\n  swarm: true\n  kinds:\n"
       "    crash: {every: 2s, duration: 1s}\n    pause: {every: 2s, duration: 1s}\n"
-      "    partition: {every: 3s, duration: 1s, shapes: [isolate, groups, bridge, ring, links]}\n"
+      "    partition: {every: 3s, duration: 1s, shapes: [isolate, groups, bridge, ring, one_way]}\n"
       "    link: {every: 3s, duration: 1s, loss: 0.5}\n";
   const Scenario plain = load_ok(std::string(kHead) + nemesis);
   const Scenario with = load_ok(std::string(kHead) + "resource: {fencing: on}\n" + nemesis);

@@ -2,7 +2,9 @@
 // situation each is about really arises, read from the trace as `electsim run --trace` writes
 // it: a write of an older leadership reaches the resource after a newer leadership's write was
 // accepted. Fencing off (or equal-ok, for equal tokens) accepts it; on refuses it.
+#include <algorithm>
 #include <map>
+#include <string>
 #include <optional>
 #include <utility>
 
@@ -29,12 +31,14 @@ std::vector<StaleWrite> stale_writes(const std::vector<Json>& records) {
   std::vector<StaleWrite> stale;
   for (const Json& record : records) {
     if (record["kind"] == "became_leader") {
-      elected_at[{record["process"], record["epoch"]}] = record["t_ns"];
+      const Leadership leader{record["process"].get<std::string>(),
+                              record["epoch"].get<uint64_t>()};
+      elected_at[leader] = record["t_ns"].get<int64_t>();
     }
     if (record["kind"] != "resource_write") continue;
-    const Leadership writer{record["writer"], record["epoch"]};
+    const Leadership writer{record["writer"].get<std::string>(), record["epoch"].get<uint64_t>()};
     const int64_t age = elected_at.at(writer);
-    const std::string group = record["group"];
+    const std::string group = record["group"].get<std::string>();
     auto newest = newest_accepted.find(group);
     if (newest != newest_accepted.end() && newest->second.second > age) {
       stale.push_back(StaleWrite{record, newest->second.first});
@@ -61,7 +65,7 @@ TEST(FencingPartitionedLeader, OffAcceptsTheOldTermsWritesAndOnRefusesThem) {
   EXPECT_EQ(count_accepted(damage, true), damage.size()) << "fencing off accepts them all";
   const StaleWrite& first = damage.front();
   EXPECT_LT(first.write["token"].get<uint64_t>(), first.newer.second) << "an older term";
-  EXPECT_NE(first.write["writer"], first.newer.first);
+  EXPECT_NE(first.write["writer"].get<std::string>(), first.newer.first);
 
   const TracedRun on = run_traced(load_library("fencing-partitioned-leader"), 1);
   const std::vector<StaleWrite> refused = stale_writes(on.records);
@@ -78,8 +82,8 @@ TEST(FencingPausedLeader, TheWokenLeadersWriteArrivesBehindTheNewLeaders) {
   ASSERT_GE(damage.size(), 1u) << "the woken leader's write came after the new leader's";
   EXPECT_EQ(count_accepted(damage, true), damage.size());
   // It was sent after the pause ended: the write was due while the host was frozen.
-  const int64_t resumed = of_kind(off.records, "resume").front()["t_ns"];
-  const int64_t paused = of_kind(off.records, "pause").front()["t_ns"];
+  const auto resumed = of_kind(off.records, "resume").front()["t_ns"].get<int64_t>();
+  const auto paused = of_kind(off.records, "pause").front()["t_ns"].get<int64_t>();
   EXPECT_GE(damage.front().write["t_ns"].get<int64_t>(), resumed);
   EXPECT_GT(resumed, paused);
 
@@ -99,7 +103,7 @@ TEST(FencingAmnesia, TwoLeadersOfOneTermBothGetInAtEqualOk) {
   }
   ASSERT_GE(shared.size(), 3u) << "the older leadership's equal-token writes came after";
   EXPECT_EQ(count_accepted(shared, true), shared.size()) << "equal-ok accepts an equal token";
-  EXPECT_EQ(shared.front().write["writer"], "n5");
+  EXPECT_EQ(shared.front().write["writer"].get<std::string>(), "n5");
   EXPECT_EQ(shared.front().newer, (Leadership{"n1", 34}));
 
   const TracedRun on =

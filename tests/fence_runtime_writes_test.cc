@@ -2,6 +2,8 @@
 // members' runs. Writes draw from their own random stream and the event queue orders ties by
 // insertion, so a run with a resource has exactly the leadership records (in the same order, at
 // the same times) and the same messages between members as the same run without one.
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 #include "tests/fence_runtime_test_support.h"
@@ -13,15 +15,15 @@ const std::vector<std::string> kLeadershipKinds = {"became_leader", "follows", "
                                                    "leader_lost", "ready"};
 
 bool is_leadership(const Json& record) {
-  return std::find(kLeadershipKinds.begin(), kLeadershipKinds.end(), record["kind"]) !=
-         kLeadershipKinds.end();
+  return std::find(kLeadershipKinds.begin(), kLeadershipKinds.end(),
+                   record["kind"].get<std::string>()) != kLeadershipKinds.end();
 }
 
 // Messages between members, without their ids (writes take ids from the same counter).
 bool is_member_message(const Json& record) {
-  const std::string kind = record["kind"];
+  const auto kind = record["kind"].get<std::string>();
   if (kind != "send" && kind != "deliver" && kind != "drop" && kind != "duplicate") return false;
-  return record["from"] != "r1" && record["to"] != "r1";
+  return record["from"].get<std::string>() != "r1" && record["to"].get<std::string>() != "r1";
 }
 
 std::vector<Json> leadership(const std::vector<Json>& records) {
@@ -78,8 +80,8 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(Case{"raft-leader-crash", 1}, Case{"raft-leader-crash", 7},
                       Case{"nemesis", 1}, Case{"nemesis", 2}, Case{"nemesis-amnesia", 3},
                       Case{"partial-howard-abraham-1", 1}, Case{"partial-cloudflare-2020", 2}),
-    [](const auto& info) {
-      std::string name = info.param.scenario + "_" + std::to_string(info.param.seed);
+    [](const auto& test) {
+      std::string name = test.param.scenario + "_" + std::to_string(test.param.seed);
       std::replace(name.begin(), name.end(), '-', '_');
       return name;
     });
