@@ -55,11 +55,28 @@ int peers_lost(const sim::World& world, const Links& links, NodeId node) {
   return lost;
 }
 
+// A host as a partition's picture names it: "n3", and "r1" for the fenced resource's own host
+// beside a single group (sim/layout.h), which node_name alone would call n6.
+std::string host_label(const sim::World& world, NodeId host) {
+  if (world.layout().is_single_group() && runs_only_the_resource(world, host)) {
+    return world.layout().host_name(host);
+  }
+  return node_name(host);
+}
+
+// "n1 n2 r1".
+std::string host_labels(const sim::World& world, std::span<const NodeId> hosts) {
+  if (hosts.empty()) return "nobody";
+  std::vector<std::string> names;
+  for (NodeId host : hosts) names.push_back(host_label(world, host));
+  return absl::StrJoin(names, " ");
+}
+
 // "{n1,n2}": one side of a partition, as the groups, bridge and majority/minority pictures
 // name it.
-std::string side_picture(const std::vector<NodeId>& side) {
+std::string side_picture(const sim::World& world, const std::vector<NodeId>& side) {
   std::vector<std::string> names;
-  for (NodeId node : side) names.push_back(node_name(node));
+  for (NodeId node : side) names.push_back(host_label(world, node));
   return absl::StrCat("{", absl::StrJoin(names, ","), "}");
 }
 
@@ -88,7 +105,7 @@ std::optional<PartitionCut> plan_groups(const PartitionShape& shape, const sim::
     for (size_t j = i + 1; j < sides.size(); ++j) separate(&cut.links, sides[i], sides[j]);
   }
   std::vector<std::string> names;
-  for (const auto& side : sides) names.push_back(side_picture(side));
+  for (const auto& side : sides) names.push_back(side_picture(world, side));
   cut.picture = absl::StrCat("groups: ", absl::StrJoin(names, " | "), " cannot reach each other");
   return cut;
 }
@@ -122,7 +139,8 @@ std::optional<PartitionCut> plan_isolate(const PartitionShape& shape, const sim:
                                    " nodes"));
     }
     cut.picture =
-        absl::StrCat("isolate ", node_names(cut.nodes), ": cut ", absl::StrJoin(parts, ", "));
+        absl::StrCat("isolate ", host_labels(world, cut.nodes), ": cut ",
+                     absl::StrJoin(parts, ", "));
   }
   cut.nodes = sorted(std::move(cut.nodes));
   return cut;
@@ -150,8 +168,8 @@ std::optional<PartitionCut> plan_majority_minority(const PartitionShape& shape,
   const std::vector<NodeId> majority = others(world, minority);
   PartitionCut cut;
   separate(&cut.links, minority, majority);
-  cut.picture = absl::StrCat("majority_minority: minority ", side_picture(minority),
-                             " cut off from majority ", side_picture(majority));
+  cut.picture = absl::StrCat("majority_minority: minority ", side_picture(world, minority),
+                             " cut off from majority ", side_picture(world, majority));
   if (const std::optional<NodeId> leader = world.current_leader()) {
     const bool in_minority = std::binary_search(minority.begin(), minority.end(), *leader);
     absl::StrAppend(&cut.picture, ", leader ", node_name(*leader), " in the ",
@@ -180,7 +198,8 @@ std::optional<PartitionCut> plan_bridge(const PartitionShape& shape, const sim::
   // Named as the bridge, not as the links it cuts: the point of the shape is the one node that
   // still sees both sides (Ongaro's thesis, 4.2.3; Jepsen's "bridge" nemesis).
   cut.picture = absl::StrCat("bridge: ", node_with_role(world, bridge[0]), " sees both ",
-                             side_picture(first_side), " and ", side_picture(second_side),
+                             side_picture(world, first_side), " and ",
+                             side_picture(world, second_side),
                              ", which cannot reach each other");
   cut.nodes = bridge;
   return cut;
@@ -201,7 +220,7 @@ std::optional<PartitionCut> plan_one_way(const PartitionShape& shape, const sim:
   // "all" for a side that is every node, as the file would say it ("n4 -> all").
   const auto side = [&world](const std::vector<NodeId>& nodes) {
     return nodes.size() == cluster_hosts(world).size() ? std::string("all")
-                                                       : node_names(sorted(nodes));
+                                                       : host_labels(world, sorted(nodes));
   };
   cut.picture = absl::StrCat("one_way ", side(senders), " -> ", side(receivers), ": ",
                              cut.links.size(), " links cut in one direction only");

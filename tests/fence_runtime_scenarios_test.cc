@@ -10,6 +10,9 @@
 
 #include <gtest/gtest.h>
 
+#include "algorithms/raft/raft_factory.h"
+#include "algorithms/registry.h"
+#include "algorithms/resource/resource.h"
 #include "tests/fence_runtime_test_support.h"
 
 namespace electsim::testing {
@@ -55,6 +58,69 @@ size_t count_accepted(const std::vector<StaleWrite>& writes, bool accepted) {
   return static_cast<size_t>(std::count_if(writes.begin(), writes.end(), [&](const auto& w) {
     return w.write["accepted"] == accepted;
   }));
+}
+
+// The partial partition the fencing scenarios need: the leader cut off from the other members
+// but not from the resource, written with the resource's host as the bridge.
+TEST(ResourcePartitions, TheBridgeKeepsTheCutOffLeaderWriting) {
+  auto scenario = scenarios::load_scenario_text(
+      "version: 1\ncluster: {nodes: 5}\nresource: {fencing: on}\nduration: 3s\nfaults:\n"
+      "  - {at: 1s, partition: {bridge: resource_host, groups: [[leader], [follower]]}, "
+      "heal_after: 1s}\n",
+      "bridge.yaml", {});
+  ASSERT_TRUE(scenario.ok()) << scenario.status();
+  const TracedRun run = run_traced(*scenario, 1);
+  ASSERT_EQ(run.result.faults.size(), 1u);
+  EXPECT_EQ(run.result.faults.front().effect,
+            "partition bridge: r1 sees both {n1} and {n2,n3,n4,n5}, which cannot reach each "
+            "other for 1s");
+  const std::vector<Json> links = of_kind(run.records, "link_change");
+  EXPECT_EQ(links.size(), 16u) << "n1 <-> n2..n5 cut and restored";
+  for (const Json& link : links) {
+    EXPECT_NE(link["from"].get<std::string>(), "r1");
+    EXPECT_NE(link["to"].get<std::string>(), "r1");
+  }
+  size_t during = 0;  // the cut-off leader's writes that reached the resource meanwhile
+  for (const Json& write : of_kind(run.records, "resource_write")) {
+    const auto t = write["t_ns"].get<int64_t>();
+    if (write["writer"] == "n1" && t > 1'100'000'000 && t < 2'000'000'000) ++during;
+  }
+  EXPECT_GE(during, 8u);
+}
+
+// A resource that refuses everything, brought by a test-only algorithm through
+// AlgorithmInfo::make_resource_factory: the runner uses it instead of the built-in one.
+class RefusingResource final : public algorithms::resource::FencedResource {
+ public:
+  RefusingResource() : FencedResource(sim::FencingMode::kOff) {}
+
+ protected:
+  bool decide(const algorithms::resource::GroupFence& /*fence*/, sim::ProcessId /*writer*/,
+              uint64_t /*epoch*/, uint64_t /*token*/) const override {
+    return false;
+  }
+};
+
+class RefusingResourceFactory final : public sim::AlgorithmFactory {
+ public:
+  std::unique_ptr<sim::Algorithm> create(sim::ProcessId /*process*/) const override {
+    return std::make_unique<RefusingResource>();
+  }
+};
+
+TEST(ResourcePlugin, AnAlgorithmMayBringItsOwnResource) {
+  algorithms::AlgorithmInfo info = algorithms::raft::raft_info();
+  info.name = "raft-with-refusing-resource";
+  info.make_resource_factory = [](sim::FencingMode) {
+    return std::make_unique<RefusingResourceFactory>();
+  };
+  algorithms::register_algorithm_for_tests(std::move(info));
+  scenarios::Scenario scenario = load_library("raft-leader-crash");
+  scenario.algorithm = "raft-with-refusing-resource";
+  const TracedRun run = run_traced(scenario, 1);
+  const std::vector<Json> decided = of_kind(run.records, "resource_write");
+  ASSERT_GT(decided.size(), 100u);
+  for (const Json& write : decided) EXPECT_EQ(write["accepted"], false);
 }
 
 TEST(FencingPartitionedLeader, OffAcceptsTheOldTermsWritesAndOnRefusesThem) {
