@@ -14,6 +14,7 @@
 
 #include "absl/status/statusor.h"
 #include "sim/algorithm.h"
+#include "sim/fencing.h"
 #include "sim/checks/profile.h"
 #include "sim/prng.h"
 #include "sim/time.h"
@@ -74,6 +75,11 @@ struct AlgorithmInfo {
   // Builds the factory for a world of `nodes` nodes from resolved parameters.
   std::function<std::unique_ptr<sim::AlgorithmFactory>(const Params& params, uint32_t nodes)>
       make_factory;
+  // The fenced resource a run with this algorithm writes to. Unset (every built-in algorithm):
+  // the built-in resource (algorithms/resource/). A test-only algorithm sets it to bring a
+  // broken resource (tests/algorithms/), so the fencing checks can be shown to catch one.
+  std::function<std::unique_ptr<sim::AlgorithmFactory>(sim::FencingMode mode)>
+      make_resource_factory;
   // What the checks hold the algorithm to (sim/checks/profile.h): `profile` as `electsim list`
   // shows it (the bound's formula, not a value), and `resolve_profile`, if set, the profile for
   // resolved parameters (the rule chosen and the bound computed, e.g. Raft's with check_quorum).

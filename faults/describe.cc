@@ -1,4 +1,5 @@
 #include "faults/describe.h"
+#include "faults/targets.h"
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -56,6 +57,8 @@ std::string node_with_role(const sim::World& world, NodeId node) {
     return absl::StrCat(world.layout().host_name(node), " (leading ", leads,
                         leads == 1 ? " group)" : " groups)");
   }
+  // The fenced resource's own host beside a single group is named after it, "r1".
+  if (runs_only_the_resource(world, node)) return world.layout().host_name(node);
   if (world.current_leader() != node) return node_name(node);
   return absl::StrCat(node_name(node), " (leader of epoch ", world.leadership(node).epoch, ")");
 }
@@ -88,6 +91,8 @@ std::string target_name(const Target& target) {
       return absl::StrCat("leader of group ", target.group + 1);
     case Target::Kind::kBusiestHost:
       return "busiest host";
+    case Target::Kind::kResourceHost:
+      return "resource_host";
     case Target::Kind::kServiceHost:
       return "service host";
   }

@@ -281,28 +281,48 @@ int max_hosts_down_keeping_majorities(const sim::Layout& layout) {
 
 namespace {
 
-// The nemesis draws named nodes 0..count-1; over several groups those numbers are hosts.
-void retarget_to_hosts(Target& target) {
-  if (target.kind == Target::Kind::kNode) target.kind = Target::Kind::kHost;
-}
-void retarget_to_hosts(Targets& targets) {
-  for (Target& target : targets) retarget_to_hosts(target);
-}
-void retarget_to_hosts(Fault& fault) {
-  retarget_to_hosts(fault.targets);
-  PartitionShape& shape = fault.partition;
-  for (Targets& group : shape.groups) retarget_to_hosts(group);
-  retarget_to_hosts(shape.members);
-  retarget_to_hosts(shape.bridge);
-  retarget_to_hosts(shape.from);
-  retarget_to_hosts(shape.to);
-  for (auto& [from, to] : shape.links) {
-    retarget_to_hosts(from);
-    retarget_to_hosts(to);
+// The nemesis draws named nodes 0..count-1; over several groups those numbers index the hosts
+// that run more than the resource (`hosts`), which keeps the resource's host out of every draw.
+struct HostRetargeter {
+  const std::vector<sim::HostId>& hosts;
+  void operator()(Target& target) const {
+    if (target.kind != Target::Kind::kNode) return;
+    target.kind = Target::Kind::kHost;
+    target.node = hosts[target.node];
   }
-  retarget_to_hosts(fault.link.from);
-  retarget_to_hosts(fault.link.to);
-  fault.label = default_label(fault);
+  void operator()(Targets& targets) const {
+    for (Target& target : targets) (*this)(target);
+  }
+  void operator()(Fault& fault) const {
+    (*this)(fault.targets);
+    PartitionShape& shape = fault.partition;
+    for (Targets& group : shape.groups) (*this)(group);
+    (*this)(shape.members);
+    (*this)(shape.bridge);
+    (*this)(shape.from);
+    (*this)(shape.to);
+    for (auto& [from, to] : shape.links) {
+      (*this)(from);
+      (*this)(to);
+    }
+    (*this)(fault.link.from);
+    (*this)(fault.link.to);
+    fault.label = default_label(fault);
+  }
+};
+
+// The hosts a nemesis may name: every host but those that run only the fenced resource.
+std::vector<sim::HostId> drawable_hosts(const sim::Layout& layout) {
+  std::vector<sim::HostId> hosts;
+  for (sim::HostId host = 0; host < layout.hosts(); ++host) {
+    const auto processes = layout.on_host(host);
+    const bool only_resource =
+        !processes.empty() && std::all_of(processes.begin(), processes.end(), [&](auto p) {
+          return layout.process(p).kind == sim::ProcessKind::kResource;
+        });
+    if (!only_resource) hosts.push_back(host);
+  }
+  return hosts;
 }
 
 }  // namespace
@@ -311,15 +331,19 @@ std::vector<Fault> draw_nemesis_plan(const NemesisSpec& nemesis, const sim::Layo
                                      sim::Duration run_duration, uint64_t seed,
                                      std::vector<std::string>* enabled) {
   if (layout.is_single_group()) {
-    return draw_nemesis_plan(nemesis, layout.processes(), run_duration, seed, enabled);
+    // The members' hosts only: the resource's own host beside them is never drawn.
+    return draw_nemesis_plan(nemesis, static_cast<uint32_t>(layout.members(0).size()),
+                             run_duration, seed, enabled);
   }
   NemesisSpec over_hosts = nemesis;
   if (over_hosts.max_concurrent_crashes < 0) {
     over_hosts.max_concurrent_crashes = max_hosts_down_keeping_majorities(layout);
   }
-  std::vector<Fault> plan =
-      draw_nemesis_plan(over_hosts, layout.hosts(), run_duration, seed, enabled);
-  for (Fault& fault : plan) retarget_to_hosts(fault);
+  const std::vector<sim::HostId> hosts = drawable_hosts(layout);
+  std::vector<Fault> plan = draw_nemesis_plan(over_hosts, static_cast<uint32_t>(hosts.size()),
+                                              run_duration, seed, enabled);
+  const HostRetargeter retarget{hosts};
+  for (Fault& fault : plan) retarget(fault);
   return plan;
 }
 

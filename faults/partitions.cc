@@ -31,10 +31,10 @@ std::vector<NodeId> sorted(std::vector<NodeId> nodes) {
   return nodes;
 }
 
-// The nodes not in `excluded`, in id order.
-std::vector<NodeId> others(uint32_t size, std::span<const NodeId> excluded) {
+// The cluster's hosts (cluster_hosts: not the resource's own) not in `excluded`, in id order.
+std::vector<NodeId> others(const sim::World& world, std::span<const NodeId> excluded) {
   std::vector<NodeId> rest;
-  for (NodeId node = 0; node < size; ++node) {
+  for (NodeId node : cluster_hosts(world)) {
     if (std::find(excluded.begin(), excluded.end(), node) == excluded.end()) rest.push_back(node);
   }
   return rest;
@@ -44,7 +44,7 @@ std::vector<NodeId> others(uint32_t size, std::span<const NodeId> excluded) {
 // link that `links` cuts: what cutting it off really changes when other cuts are in force.
 int peers_lost(const sim::World& world, const Links& links, NodeId node) {
   int lost = 0;
-  for (NodeId peer = 0; peer < world.size(); ++peer) {
+  for (NodeId peer : cluster_hosts(world)) {
     if (peer == node) continue;
     const bool out = world.network().is_up(node, peer) &&
                      std::binary_search(links.begin(), links.end(), DirectedLink{node, peer});
@@ -55,17 +55,34 @@ int peers_lost(const sim::World& world, const Links& links, NodeId node) {
   return lost;
 }
 
+// A host as a partition's picture names it: "n3", and "r1" for the fenced resource's own host
+// beside a single group (sim/layout.h), which node_name alone would call n6.
+std::string host_label(const sim::World& world, NodeId host) {
+  if (world.layout().is_single_group() && runs_only_the_resource(world, host)) {
+    return world.layout().host_name(host);
+  }
+  return node_name(host);
+}
+
+// "n1 n2 r1".
+std::string host_labels(const sim::World& world, std::span<const NodeId> hosts) {
+  if (hosts.empty()) return "nobody";
+  std::vector<std::string> names;
+  for (NodeId host : hosts) names.push_back(host_label(world, host));
+  return absl::StrJoin(names, " ");
+}
+
 // "{n1,n2}": one side of a partition, as the groups, bridge and majority/minority pictures
 // name it.
-std::string side_picture(const std::vector<NodeId>& side) {
+std::string side_picture(const sim::World& world, const std::vector<NodeId>& side) {
   std::vector<std::string> names;
-  for (NodeId node : side) names.push_back(node_name(node));
+  for (NodeId node : side) names.push_back(host_label(world, node));
   return absl::StrCat("{", absl::StrJoin(names, ","), "}");
 }
 
 std::optional<PartitionCut> plan_groups(const PartitionShape& shape, const sim::World& world,
                                         TargetResolver& resolver) {
-  std::vector<int> group_of(world.size(), -1);
+  std::vector<int> group_of(world.hosts(), -1);
   std::vector<std::vector<NodeId>> sides;
   for (const Targets& group : shape.groups) {
     std::vector<NodeId> named;
@@ -79,7 +96,7 @@ std::optional<PartitionCut> plan_groups(const PartitionShape& shape, const sim::
     if (!side.empty()) sides.push_back(sorted(std::move(side)));
   }
   std::vector<NodeId> unlisted;
-  for (NodeId node = 0; node < world.size(); ++node) {
+  for (NodeId node : cluster_hosts(world)) {
     if (group_of[node] < 0) unlisted.push_back(node);
   }
   if (!unlisted.empty()) sides.push_back(unlisted);
@@ -88,7 +105,7 @@ std::optional<PartitionCut> plan_groups(const PartitionShape& shape, const sim::
     for (size_t j = i + 1; j < sides.size(); ++j) separate(&cut.links, sides[i], sides[j]);
   }
   std::vector<std::string> names;
-  for (const auto& side : sides) names.push_back(side_picture(side));
+  for (const auto& side : sides) names.push_back(side_picture(world, side));
   cut.picture = absl::StrCat("groups: ", absl::StrJoin(names, " | "), " cannot reach each other");
   return cut;
 }
@@ -101,14 +118,15 @@ std::optional<PartitionCut> plan_isolate(const PartitionShape& shape, const sim:
     resolver.fail("isolate names no node");
     return std::nullopt;
   }
+  // From every other host, the resource's own included: an isolated host reaches nothing.
   for (NodeId node : cut.nodes) {
-    for (NodeId peer = 0; peer < world.size(); ++peer) {
+    for (NodeId peer = 0; peer < world.hosts(); ++peer) {
       add_link(&cut.links, node, peer);
       add_link(&cut.links, peer, node);
     }
   }
   std::sort(cut.links.begin(), cut.links.end());
-  const size_t everyone_else = world.size() - 1;
+  const size_t everyone_else = cluster_hosts(world).size() - 1;
   if (cut.nodes.size() == 1) {
     cut.picture =
         absl::StrCat("isolate ", node_with_role(world, cut.nodes[0]), ": cut it off from ",
@@ -121,7 +139,8 @@ std::optional<PartitionCut> plan_isolate(const PartitionShape& shape, const sim:
                                    " nodes"));
     }
     cut.picture =
-        absl::StrCat("isolate ", node_names(cut.nodes), ": cut ", absl::StrJoin(parts, ", "));
+        absl::StrCat("isolate ", host_labels(world, cut.nodes), ": cut ",
+                     absl::StrJoin(parts, ", "));
   }
   cut.nodes = sorted(std::move(cut.nodes));
   return cut;
@@ -130,7 +149,8 @@ std::optional<PartitionCut> plan_isolate(const PartitionShape& shape, const sim:
 std::optional<PartitionCut> plan_majority_minority(const PartitionShape& shape,
                                                    const sim::World& world,
                                                    TargetResolver& resolver) {
-  const uint32_t size = world.size();
+  const std::vector<NodeId> hosts = cluster_hosts(world);
+  const auto size = static_cast<uint32_t>(hosts.size());
   // The largest minority: the majority side then holds exactly a bare quorum, the hardest case
   // for the side that must keep (or elect) a leader. A 2-node cluster has no minority, so the
   // target alone is cut off there (neither side is then a majority).
@@ -140,16 +160,16 @@ std::optional<PartitionCut> plan_majority_minority(const PartitionShape& shape,
   if (!resolver.resolve(shape.members.empty() ? leader_only : shape.members, &minority)) {
     return std::nullopt;
   }
-  for (NodeId node = 0; node < size && minority.size() < minority_size; ++node) {
-    append_unique(&minority, node);
+  for (size_t i = 0; i < size && minority.size() < minority_size; ++i) {
+    append_unique(&minority, hosts[i]);
   }
   minority.resize(std::min(minority.size(), minority_size));
   minority = sorted(std::move(minority));
-  const std::vector<NodeId> majority = others(size, minority);
+  const std::vector<NodeId> majority = others(world, minority);
   PartitionCut cut;
   separate(&cut.links, minority, majority);
-  cut.picture = absl::StrCat("majority_minority: minority ", side_picture(minority),
-                             " cut off from majority ", side_picture(majority));
+  cut.picture = absl::StrCat("majority_minority: minority ", side_picture(world, minority),
+                             " cut off from majority ", side_picture(world, majority));
   if (const std::optional<NodeId> leader = world.current_leader()) {
     const bool in_minority = std::binary_search(minority.begin(), minority.end(), *leader);
     absl::StrAppend(&cut.picture, ", leader ", node_name(*leader), " in the ",
@@ -172,13 +192,14 @@ std::optional<PartitionCut> plan_bridge(const PartitionShape& shape, const sim::
   first_side = sorted(std::move(first_side));
   std::vector<NodeId> excluded = first_side;
   excluded.push_back(bridge[0]);
-  const std::vector<NodeId> second_side = others(world.size(), excluded);
+  const std::vector<NodeId> second_side = others(world, excluded);
   PartitionCut cut;
   separate(&cut.links, first_side, second_side);
   // Named as the bridge, not as the links it cuts: the point of the shape is the one node that
   // still sees both sides (Ongaro's thesis, 4.2.3; Jepsen's "bridge" nemesis).
   cut.picture = absl::StrCat("bridge: ", node_with_role(world, bridge[0]), " sees both ",
-                             side_picture(first_side), " and ", side_picture(second_side),
+                             side_picture(world, first_side), " and ",
+                             side_picture(world, second_side),
                              ", which cannot reach each other");
   cut.nodes = bridge;
   return cut;
@@ -198,7 +219,8 @@ std::optional<PartitionCut> plan_one_way(const PartitionShape& shape, const sim:
   }
   // "all" for a side that is every node, as the file would say it ("n4 -> all").
   const auto side = [&world](const std::vector<NodeId>& nodes) {
-    return nodes.size() == world.size() ? std::string("all") : node_names(sorted(nodes));
+    return nodes.size() == cluster_hosts(world).size() ? std::string("all")
+                                                       : host_labels(world, sorted(nodes));
   };
   cut.picture = absl::StrCat("one_way ", side(senders), " -> ", side(receivers), ": ",
                              cut.links.size(), " links cut in one direction only");
@@ -231,7 +253,7 @@ std::optional<PartitionCut> plan_ring(const PartitionShape& shape, TargetResolve
 // as well as whatever is cut already.
 int peers_kept(const sim::World& world, const Links& links, NodeId node) {
   int kept = 0;
-  for (NodeId peer = 0; peer < world.size(); ++peer) {
+  for (NodeId peer : cluster_hosts(world)) {
     if (peer == node) continue;
     const bool out = world.network().is_up(node, peer) &&
                      !std::binary_search(links.begin(), links.end(), DirectedLink{node, peer});
@@ -282,7 +304,8 @@ std::optional<PartitionCut> plan_links(const PartitionShape& shape, const sim::W
   if (leader && std::binary_search(cut.nodes.begin(), cut.nodes.end(), *leader)) {
     absl::StrAppend(&cut.picture, ": the leader ", node_name(*leader), " (epoch ",
                     world.leadership(*leader).epoch, ") keeps two-way links to ",
-                    peers_kept(world, cut.links, *leader), " of ", world.size() - 1, " nodes");
+                    peers_kept(world, cut.links, *leader), " of ", cluster_hosts(world).size() - 1,
+                    " nodes");
   }
   return cut;
 }

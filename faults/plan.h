@@ -34,6 +34,8 @@ struct Target {
     kLeaderOfGroup,   // the leader of group `group` (g7 is id 6); none: the fault is skipped
     kBusiestHost,     // the host that leads the most groups (lowest id on ties)
     kServiceHost,     // a host running a service replica (the lowest-id one that is up)
+    // Issue 9: the fenced resource's host (its first resource process's), whatever its status.
+    kResourceHost,
   };
   Kind kind = Kind::kNode;
   NodeId node = 0;   // for kNode (a process id) and kHost (a host id)

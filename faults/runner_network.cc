@@ -76,8 +76,9 @@ bool FaultRunner::fire_link_fault(size_t index, TargetResolver& resolver, FiredF
   std::sort(touched.begin(), touched.end());
   fired.nodes = touched;
   fired.effect =
-      absl::StrCat("link fault ", nodes_or_all(senders, world_.size()), " -> ",
-                   nodes_or_all(receivers, world_.size()), ": ", degradation_settings(degradation),
+      absl::StrCat("link fault ", nodes_or_all(senders, cluster_hosts(world_).size()), " -> ",
+                   nodes_or_all(receivers, cluster_hosts(world_).size()), ": ",
+                   degradation_settings(degradation),
                    " on ", links.size(), links.size() == 1 ? " link" : " links");
   begin(index, touched);
   degradations_.apply(world_, index, links, degradation);

@@ -7,6 +7,21 @@
 
 namespace electsim::faults {
 
+bool runs_only_the_resource(const sim::World& world, sim::HostId host) {
+  const auto processes = world.layout().on_host(host);
+  return !processes.empty() && std::all_of(processes.begin(), processes.end(), [&](NodeId p) {
+    return world.layout().process(p).kind == sim::ProcessKind::kResource;
+  });
+}
+
+std::vector<NodeId> cluster_hosts(const sim::World& world) {
+  std::vector<NodeId> hosts;
+  for (sim::HostId host = 0; host < world.hosts(); ++host) {
+    if (!runs_only_the_resource(world, host)) hosts.push_back(host);
+  }
+  return hosts;
+}
+
 void append_unique(std::vector<NodeId>* nodes, NodeId node) {
   if (std::find(nodes->begin(), nodes->end(), node) == nodes->end()) nodes->push_back(node);
 }
@@ -58,7 +73,7 @@ bool TargetResolver::resolve(const Target& target, std::vector<NodeId>* nodes) {
     }
     case Target::Kind::kRandomNode: {
       std::vector<NodeId> candidates;
-      for (sim::HostId host = 0; host < world_.hosts(); ++host) {
+      for (NodeId host : cluster_hosts(world_)) {
         if (world_.host_status(host) != sim::NodeStatus::kDown) candidates.push_back(host);
       }
       if (candidates.empty()) return fail("every node is down");
@@ -66,8 +81,14 @@ bool TargetResolver::resolve(const Target& target, std::vector<NodeId>* nodes) {
       return true;
     }
     case Target::Kind::kAll:
-      for (sim::HostId host = 0; host < world_.hosts(); ++host) append_unique(nodes, host);
+      for (NodeId host : cluster_hosts(world_)) append_unique(nodes, host);
       return true;
+    case Target::Kind::kResourceHost: {
+      const auto resources = world_.layout().of_kind(sim::ProcessKind::kResource);
+      if (resources.empty()) return fail("this cluster has no resource");
+      append_unique(nodes, world_.host_of(resources.front()));
+      return true;
+    }
     case Target::Kind::kHost:
       if (target.node >= world_.hosts()) {
         return fail(absl::StrCat("h", target.node + 1, " is not one of ", world_.hosts(), " hosts"));

@@ -39,6 +39,14 @@ class TargetResolver {
   std::string why_not_;
 };
 
+// Whether every process of `host` is a fenced resource: such a host is no "node" of the cluster.
+// Random picks, `all` and the sides a partition forms implicitly leave it out, so that adding
+// the resource to a scenario changes none of its faults' draws; a target that names it
+// (resource_host, r1, its host name) and `isolate` (cut from every other host) still reach it.
+bool runs_only_the_resource(const sim::World& world, sim::HostId host);
+// The hosts that are not runs_only_the_resource, in id order.
+std::vector<NodeId> cluster_hosts(const sim::World& world);
+
 // Appends `node` unless it is already in `nodes` (keeps first-seen order).
 void append_unique(std::vector<NodeId>* nodes, NodeId node);
 

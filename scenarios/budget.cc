@@ -63,6 +63,12 @@ BudgetEstimate estimate_budget(const Scenario& scenario) {
   const auto periods = static_cast<uint64_t>(scenario.duration.ns()) / timer_ns;
   // One timer event per group and period besides the messages.
   estimate.events = periods * (messages_per_period + std::max<uint64_t>(layout.groups(), 1));
+  if (scenario.resource) {
+    // Each group's leader writes once a write_every: a timer, a send and a delivery.
+    const auto writes = static_cast<uint64_t>(scenario.duration.ns()) /
+                        static_cast<uint64_t>(scenario.resource->write_every.ns());
+    estimate.events += 3 * writes * std::max<uint64_t>(layout.groups(), 1);
+  }
   estimate.typical_latency = mean_latency(scenario.network.latency);
   const auto latency_ns = static_cast<uint64_t>(estimate.typical_latency.ns());
   estimate.pending = (latency_ns / timer_ns + 1) * messages_per_period;

@@ -36,7 +36,9 @@ std::string_view process_kind_doc(sim::ProcessKind kind) {
       return "a replica of the coordination service (ZooKeeper, etcd, the Kubernetes API) that "
              "the lease recipes run against; never counted in any group's majority";
     case sim::ProcessKind::kResource:
-      return "the fenced resource that leaders write to with their token; never a voter";
+      return "the fenced resource (r1) that every leader writes to with its token, every "
+             "resource.write_every while it leads; keeps each group's highest token durably and "
+             "refuses stale ones by resource.fencing (on, equal-ok, off); never a voter";
     case sim::ProcessKind::kClient:
       return "sends requests and never votes";
   }

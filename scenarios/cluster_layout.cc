@@ -64,13 +64,24 @@ uint32_t members_per_group(const ClusterSpec& spec) {
 }
 
 uint64_t process_count(const ClusterSpec& spec) {
-  if (spec.nodes) return *spec.nodes;
+  if (spec.nodes) return *spec.nodes + (spec.resource ? 1 : 0);
   return uint64_t{spec.group_count} * members_per_group(spec) + spec.service_hosts.size() +
-         (spec.resource_host ? 1 : 0) + spec.clients;
+         (spec.resource ? 1 : 0) + spec.clients;
+}
+
+// The resource's process, on its host or on a host of its own after the declared ones.
+static void add_resource(const ClusterSpec& spec, sim::Layout& layout) {
+  if (!spec.resource) return;
+  const sim::HostId host = spec.resource_host ? *spec.resource_host : layout.add_host();
+  layout.add_process(sim::ProcessKind::kResource, host);
 }
 
 sim::Layout build_layout(const ClusterSpec& spec) {
-  if (spec.nodes) return sim::Layout::single_group(*spec.nodes);
+  if (spec.nodes) {
+    sim::Layout layout = sim::Layout::single_group(*spec.nodes);
+    add_resource(spec, layout);
+    return layout;
+  }
   SIM_CHECK(process_count(spec) <= sim::kMaxProcesses, "more processes than a run may hold");
   sim::Layout layout;
   for (uint32_t host = 0; host < spec.hosts; ++host) layout.add_host();
@@ -78,7 +89,7 @@ sim::Layout build_layout(const ClusterSpec& spec) {
   for (const sim::HostId host : spec.service_hosts) {
     layout.add_process(sim::ProcessKind::kService, host);
   }
-  if (spec.resource_host) layout.add_process(sim::ProcessKind::kResource, *spec.resource_host);
+  add_resource(spec, layout);
   std::vector<sim::HostId> client_hosts = member_hosts(spec);
   if (client_hosts.empty()) {
     for (sim::HostId host = 0; host < spec.hosts; ++host) client_hosts.push_back(host);

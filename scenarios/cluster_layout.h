@@ -29,7 +29,9 @@ uint64_t process_count(const ClusterSpec& spec);
 // service processes in the order listed, the resource, and the clients round-robin over the
 // member hosts (over every host when none is free of a service or the resource). Process ids
 // follow that order, so `cluster: {nodes: N}` and `cluster: {hosts: N}` both give
-// Layout::single_group(N). The spec must be valid (the loader's checks); a broken one is a
+// Layout::single_group(N). With a resource (spec.resource) and no resource_host, the resource
+// runs on a host of its own after the declared ones: host N + 1 of `nodes: N`, whose members
+// keep n1..nN on h1..hN (Layout::is_single_group stays true). The spec must be valid (the loader's checks); a broken one is a
 // SIM_CHECK.
 sim::Layout build_layout(const ClusterSpec& spec);
 

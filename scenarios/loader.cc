@@ -259,13 +259,39 @@ void read_clocks(const Reader& reader, const Cursor& top, Scenario& scenario) {
   }
 }
 
-void read_resource_and_duration(const Reader& reader, const Cursor& top, Scenario& scenario) {
-  if (const auto resource = reader.find(top, "resource")) {
+// `fencing: on | off | equal-ok`. YAML 1.2 (yaml-cpp) reads unquoted on and off as plain
+// strings; true and false, which files written before the modes existed say, mean on and off.
+sim::FencingMode read_fencing(const Reader& reader, const Cursor& at) {
+  const std::string text = reader.scalar(at, "on, off or equal-ok");
+  if (text == "on" || text == "true") return sim::FencingMode::kOn;
+  if (text == "off" || text == "false") return sim::FencingMode::kOff;
+  if (text == "equal-ok") return sim::FencingMode::kEqualOk;
+  reader.fail_value(at, absl::StrCat("expected on, off or equal-ok, got '", text, "'",
+                                     did_you_mean(text, {"on", "off", "equal-ok"})));
+}
+
+// The `resource:` section; reading it before the cluster lets the layout place the resource.
+void read_resource(const Reader& reader, const Cursor& top, Scenario& scenario) {
+  const auto resource = reader.find(top, "resource");
+  if (!resource) return;
+  ResourceSpec spec;
+  if (!resource->node.IsNull()) {
+    reader.expect_map(*resource, "a mapping such as {fencing: on, write_every: 100ms}");
     reader.expect_schema_keys(*resource);
-    if (auto at = reader.find(*resource, "fencing")) {
-      scenario.fencing = loader::read_bool(reader, *at);
+    if (auto at = reader.find(*resource, "fencing")) spec.fencing = read_fencing(reader, *at);
+    if (auto at = reader.find(*resource, "write_every")) {
+      spec.write_every = loader::read_duration(reader, *at, Sign::kPositive);
+      // Below a microsecond no store is written to, and every write costs simulated events.
+      if (spec.write_every < sim::Duration::microseconds(1)) {
+        reader.fail_value(*at, absl::StrCat("must be at least 1us, got ",
+                                            sim::format_duration(spec.write_every)));
+      }
     }
   }
+  scenario.resource = spec;
+}
+
+void read_duration(const Reader& reader, const Cursor& top, Scenario& scenario) {
   if (auto at = reader.find(top, "duration")) {
     scenario.duration = loader::read_duration(reader, *at, Sign::kPositive);
   }
@@ -379,11 +405,12 @@ Scenario load(const std::string& text, const std::string& path, const LoadOption
   if (auto at = reader.find(top, "description")) {
     scenario.description = loader::read_string(reader, *at);
   }
+  read_resource(reader, top, scenario);
   loader::read_cluster(reader, top, scenario);
   read_algorithm(reader, top, scenario);
   read_network(reader, top, scenario);
   read_clocks(reader, top, scenario);
-  read_resource_and_duration(reader, top, scenario);
+  read_duration(reader, top, scenario);
   scenario.nemesis = loader::read_nemesis(reader, top, scenario.layout, scenario.duration);
   if (auto at = reader.find(top, "faults")) {
     scenario.faults = loader::read_faults(

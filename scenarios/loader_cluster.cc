@@ -211,9 +211,11 @@ std::optional<Cursor> first_host_key(const Reader& reader, const Cursor& cluster
   return std::nullopt;
 }
 
-ClusterSpec read_spec(const Reader& reader, const Cursor& cluster) {
+ClusterSpec read_spec(const Reader& reader, const Cursor& cluster, bool resource) {
   reader.expect_schema_keys(cluster);
   ClusterSpec spec;
+  // cluster.resource_host asks for the resource too (read_cluster); counted from here on.
+  spec.resource = resource || reader.find(cluster, "resource_host").has_value();
   const auto nodes = reader.find(cluster, "nodes");
   const std::optional<Cursor> by_hosts = first_host_key(reader, cluster);
   if (nodes && by_hosts) {
@@ -241,10 +243,17 @@ void read_cluster(const Reader& reader, const Cursor& top, Scenario& scenario) {
   const auto cluster = reader.find(top, "cluster");
   if (cluster) {
     reader.expect_map(*cluster, "a mapping such as {nodes: 5}");
-    scenario.cluster = read_spec(reader, *cluster);
+    scenario.cluster = read_spec(reader, *cluster, scenario.resource.has_value());
   }
+  // Placing the resource asks for one: with its settings' defaults unless `resource:` gives them.
+  if (scenario.cluster.resource_host && !scenario.resource) scenario.resource = ResourceSpec{};
+  scenario.cluster.resource = scenario.resource.has_value();  // also without a cluster section
   scenario.layout = build_layout(scenario.cluster);
-  scenario.nodes = scenario.layout.processes();
+  // One group's members for a single group (the resource beside it is no node); else every
+  // process.
+  scenario.nodes = scenario.layout.is_single_group()
+                       ? static_cast<uint32_t>(scenario.layout.members(0).size())
+                       : scenario.layout.processes();
 }
 
 }  // namespace electsim::scenarios::loader

@@ -54,9 +54,9 @@ void add_top_keys(std::vector<KeyDoc>& keys) {
        "hosts that each run one coordination-service replica (s1, s2, ...): [h10] or "
        "{hosts: [h10]}; never counted in a group's majority"},
       {"cluster.service.hosts", "host list", "none", "the service replicas' hosts"},
-      {"cluster.resource_host", "host", "none",
+      {"cluster.resource_host", "host", "a host of its own",
        "the host of the fenced resource's process (r1); its settings are under the top-level "
-       "`resource`"},
+       "`resource` (given alone, the resource takes their defaults)"},
       {"cluster.clients", "integer", "0",
        "client processes (c1..cN), placed round-robin over the member hosts; they never vote"},
       {"algorithm", "mapping", "{name: raft}", "the election algorithm and its parameters"},
@@ -82,9 +82,17 @@ void add_top_keys(std::vector<KeyDoc>& keys) {
        "each end within -499999..499999"},
       {"clocks.max_offset", "duration", "0",
        "each node's initial offset is drawn from -max_offset..max_offset"},
-      {"resource", "mapping", "{}",
-       "the fenced resource's settings (which host runs it is cluster.resource_host)"},
-      {"resource.fencing", "bool", "true", "whether the resource rejects stale fencing tokens"},
+      {"resource", "mapping", "none (no resource, no writes)",
+       "the fenced resource that every leader writes to with its token; with it, the resource "
+       "runs on a host of its own (r1, after the members' hosts) unless cluster.resource_host "
+       "places it"},
+      {"resource.fencing", "on, off or equal-ok", "on",
+       "on: refuse a token below the highest accepted (or equal, from another leadership); "
+       "equal-ok: refuse only a lower token; off: accept every write (true and false mean on "
+       "and off)"},
+      {"resource.write_every", "duration", "100ms",
+       "how often a leader writes, on its own clock, from its election on while it leads; "
+       "must be positive"},
       {"duration", "duration", "60s",
        "simulated time of one run; must be positive and at most 720h (as must every time in a "
        "scenario)"},

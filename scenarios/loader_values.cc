@@ -64,7 +64,8 @@ sim::DurationRange parse_signed_range(const Reader& reader, const Cursor& at,
 
 const std::vector<std::string>& role_names() {
   static const std::vector<std::string>* const kRoles = new std::vector<std::string>{
-      "leader", "follower", "random_follower", "random", "all", "busiest_host", "service_host"};
+      "leader", "follower", "random_follower", "random", "all", "busiest_host", "service_host",
+      "resource_host"};
   return *kRoles;
 }
 
@@ -319,6 +320,13 @@ Target read_target(const Reader& reader, const Cursor& at, const sim::Layout& la
     }
     return Target{Target::Kind::kServiceHost, 0, 0};
   }
+  if (text == "resource_host") {
+    if (layout.of_kind(sim::ProcessKind::kResource).empty()) {
+      reader.fail_value(at, "resource_host names the fenced resource's host, and this scenario "
+                            "has no resource (add a `resource:` section)");
+    }
+    return Target{Target::Kind::kResourceHost, 0, 0};
+  }
   if (auto target = read_leader_of_group(reader, at, text, layout)) return *target;
   if (numbered(text, "h"))
     return Target{Target::Kind::kHost, read_host(reader, at, layout.hosts()), 0};
@@ -327,7 +335,7 @@ Target read_target(const Reader& reader, const Cursor& at, const sim::Layout& la
   if (auto target = read_single_group_member(reader, at, text, layout)) return *target;
   reader.fail_value(at, absl::StrCat("expected ", expected_targets(layout),
                                      " (leader, follower, random_follower, random, all, "
-                                     "leader of group N, busiest_host, service_host), got '",
+                                     "leader of group N, busiest_host, service_host, resource_host), got '",
                                      text, "'", did_you_mean(text, role_names())));
 }
 
@@ -384,6 +392,7 @@ std::string format_target(const Target& target) {
     case Target::Kind::kLeaderOfGroup: return absl::StrCat("leader of group ", target.group + 1);
     case Target::Kind::kBusiestHost: return "busiest_host";
     case Target::Kind::kServiceHost: return "service_host";
+    case Target::Kind::kResourceHost: return "resource_host";
   }
   return "?";
 }

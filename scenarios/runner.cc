@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "algorithms/idle/idle.h"
+#include "algorithms/resource/resource.h"
 #include "electsim_commit.h"
 #include "faults/describe.h"
 #include "faults/injector.h"
@@ -206,6 +207,9 @@ sim::TraceNames trace_names(const Scenario& scenario, const sim::Layout& layout,
     for (sim::ProcessId member : layout.of_kind(sim::ProcessKind::kMember)) {
       names.process_families[member] = family->id;
     }
+    for (sim::ProcessId resource : layout.of_kind(sim::ProcessKind::kResource)) {
+      names.process_families[resource] = sim::families::kResource;
+    }
   }
   for (auto code = static_cast<uint8_t>(faults::FaultKind::kCrash);
        code <= static_cast<uint8_t>(faults::FaultKind::kClockJump); ++code) {
@@ -243,6 +247,16 @@ class ViolationFanOut final : public sim::checks::ViolationObserver {
   sim::JsonlSink* trace_sink_;
 };
 
+// The fenced resource of a scenario that has one: the algorithm's own if it brings one (a
+// test-only broken resource), else the built-in one.
+std::unique_ptr<sim::AlgorithmFactory> resource_factory(const Scenario& scenario,
+                                                        const algorithms::AlgorithmInfo& info) {
+  if (!scenario.resource) return nullptr;
+  const sim::FencingMode mode = scenario.resource->fencing;
+  if (info.make_resource_factory) return info.make_resource_factory(mode);
+  return algorithms::resource::make_resource_factory(mode);
+}
+
 // run_scenario without the guard: a failed internal check throws out of it, after setting
 // `failure_time` to the world's true time when it failed.
 absl::StatusOr<reports::RunResult> run_unguarded(const Scenario& scenario, uint64_t seed,
@@ -254,10 +268,13 @@ absl::StatusOr<reports::RunResult> run_unguarded(const Scenario& scenario, uint6
         absl::StrCat("unknown algorithm '", scenario.algorithm, "'"));
   }
   const auto factory = info->make_factory(scenario.params, scenario.nodes);
-  // Services, the resource and clients have no algorithms of their own yet: they idle.
+  // Services and clients have no algorithms of their own yet: they idle.
   const algorithms::IdleProcessFactory idle;
-  sim::AlgorithmFactories factories{factory.get(), &idle, &idle, &idle};
+  const std::unique_ptr<sim::AlgorithmFactory> resource = resource_factory(scenario, *info);
+  sim::AlgorithmFactories factories{factory.get(), &idle, resource ? resource.get() : &idle,
+                                    &idle};
   sim::World world(seed, scenario.layout, scenario_link(scenario.network), factories);
+  if (scenario.resource) world.enable_writes(scenario.resource->write_every);
   world.set_budget(run_budget(scenario));
   const FailureTimeRecorder failure_time_recorder(world, failure_time);
   configure_clocks(scenario.clocks, seed, world);

@@ -13,6 +13,7 @@
 #include "sim/layout.h"
 #include "sim/network.h"
 #include "sim/checks/profile.h"
+#include "sim/fencing.h"
 #include "sim/time.h"
 
 namespace electsim::scenarios {
@@ -65,7 +66,10 @@ struct ClusterSpec {
   Placement placement = Placement::kSpread;
   std::vector<std::vector<sim::HostId>> hosts_of_groups;  // kExplicit only
   std::vector<sim::HostId> service_hosts;                 // one service process on each
-  std::optional<sim::HostId> resource_host;               // the fenced resource's process
+  // The fenced resource's host when the scenario has one (Scenario::resource). Unset: a host of
+  // its own after the others (host N after the members' h1..hN for `nodes: N`).
+  std::optional<sim::HostId> resource_host;
+  bool resource = false;  // whether the layout has the fenced resource (Scenario::resource)
   uint32_t clients = 0;  // round-robin over the member hosts
 };
 
@@ -73,6 +77,14 @@ struct ClusterSpec {
 // processing at the 10 to 20 million events a second measured on a Raft run, and 5,000 times
 // what the largest library scenario needs (18,631 events, nemesis-amnesia.yaml).
 inline constexpr uint64_t kDefaultMaxEvents = 100'000'000;
+
+// The `resource:` section (issue 9): the fenced resource that every leader writes to.
+struct ResourceSpec {
+  sim::FencingMode fencing = sim::FencingMode::kOn;
+  // How often a leader writes, on its own host's clock; the first write goes out when it is
+  // elected.
+  sim::Duration write_every = sim::Duration::milliseconds(100);
+};
 
 struct Scenario {
   std::string path;  // as given by the user
@@ -83,13 +95,16 @@ struct Scenario {
   ClusterSpec cluster;
   sim::Layout layout = sim::Layout::single_group(5);
   // Compatibility for the users that predate layouts (the runner's World, the budget): the
-  // number of processes, which for `nodes: N` (one group of N on N hosts) is N.
+  // number of processes, which for `nodes: N` (one group of N on N hosts) is N, the resource
+  // beside them not counted.
   uint32_t nodes = 5;
   std::string algorithm = "raft";
   algorithms::Params params;  // resolved: every parameter has a value
   NetworkSpec network;
   ClockSpec clocks;
-  bool fencing = true;
+  // Present when the file has a `resource:` section (or cluster.resource_host): the layout then
+  // runs the fenced resource and leaders write to it. Absent: no resource, no writes.
+  std::optional<ResourceSpec> resource;
   sim::Duration duration = sim::Duration::seconds(60);
   std::vector<faults::Fault> faults;
   std::optional<faults::NemesisSpec> nemesis;

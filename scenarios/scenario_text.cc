@@ -169,8 +169,12 @@ std::string emit(const Scenario& scenario, const YAML::Node& root) {
   emit_cluster(out, scenario.cluster);
   emit_algorithm(out, scenario);
   emit_network_and_clocks(out, scenario);
-  out << YAML::Key << "resource" << YAML::Value << YAML::Flow << YAML::BeginMap << YAML::Key
-      << "fencing" << YAML::Value << scenario.fencing << YAML::EndMap;
+  if (scenario.resource) {
+    out << YAML::Key << "resource" << YAML::Value << YAML::Flow << YAML::BeginMap << YAML::Key
+        << "fencing" << YAML::Value << std::string(sim::fencing_mode_name(scenario.resource->fencing))
+        << YAML::Key << "write_every" << YAML::Value
+        << sim::format_duration(scenario.resource->write_every) << YAML::EndMap;
+  }
   out << YAML::Key << "duration" << YAML::Value << sim::format_duration(scenario.duration);
   emit_section(out, root, "faults");
   emit_section(out, root, "nemesis");

@@ -56,6 +56,15 @@ struct LeaderLost {
   LeaderLostReason reason = LeaderLostReason::kElectionTimeout;
 };
 
+// The fenced resource decided a write (algorithms/resource/): the trace's `resource_write`.
+struct WriteDecided {
+  ProcessId writer = kNoNode;
+  GroupId group = kNoGroup;
+  uint64_t epoch = 0;
+  uint64_t token = 0;
+  bool accepted = false;
+};
+
 class Context {
  public:
   virtual ~Context() = default;
@@ -105,6 +114,8 @@ class Context {
   virtual void report(const Follows& event) = 0;
   virtual void report(const SteppedDown& event) = 0;
   virtual void report(const LeaderLost& event) = 0;
+  // Only the fenced resource reports its decisions on writes.
+  virtual void report(const WriteDecided& event) = 0;
 
   // The process's own random stream, for algorithms that randomize beyond timers.
   virtual Rng& rng() = 0;

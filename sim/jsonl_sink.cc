@@ -113,7 +113,10 @@ JsonlSink::JsonlSink(std::FILE* stream) : stream_(stream), buffer_(new char[kBuf
 }
 
 void JsonlSink::start(const TraceHeader& header, const TraceNames& names) {
-  if (names.layout != nullptr && !names.layout->is_single_group()) {
+  // A single group names its processes and hosts n1..nN by id; only a layout with more (groups,
+  // or the resource beside a single group, "r1") needs the table.
+  if (names.layout != nullptr && (!names.layout->is_single_group() ||
+                                  names.layout->processes() > names.layout->members(0).size())) {
     const Layout& layout = *names.layout;
     process_names_.reserve(layout.processes());
     for (ProcessId id = 0; id < layout.processes(); ++id) {

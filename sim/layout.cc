@@ -42,7 +42,11 @@ ProcessId Layout::add_process(ProcessKind kind, HostId host, GroupId group) {
   auto& same_kind = of_kind_[static_cast<size_t>(kind)];
   const uint32_t index = member ? static_cast<uint32_t>(members_[group].size())
                                 : static_cast<uint32_t>(same_kind.size());
-  if (!member || group != 0 || host != id) classic_ = false;
+  const bool first_resource_after_members = kind == ProcessKind::kResource && same_kind.empty() &&
+                                            !members_.empty() && !members_[0].empty();
+  const bool member_before_resource = member && group == 0 &&
+                                      of_kind_[static_cast<size_t>(ProcessKind::kResource)].empty();
+  if (host != id || !(member_before_resource || first_resource_after_members)) classic_ = false;
   processes_.push_back(ProcessSpec{kind, host, group, index});
   if (member) members_[group].push_back(id);
   on_host_[host].push_back(id);
@@ -50,7 +54,10 @@ ProcessId Layout::add_process(ProcessKind kind, HostId host, GroupId group) {
   return id;
 }
 
-std::string Layout::host_name(HostId host) const { return absl::StrCat("h", host + 1); }
+std::string Layout::host_name(HostId host) const {
+  if (is_single_group() && host < processes_.size()) return process_name(host);
+  return absl::StrCat("h", host + 1);
+}
 
 std::string Layout::group_name(GroupId group) { return absl::StrCat("g", group + 1); }
 

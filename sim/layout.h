@@ -71,21 +71,25 @@ class Layout {
   std::span<const ProcessId> of_kind(ProcessKind kind) const {
     return of_kind_[static_cast<size_t>(kind)];
   }
-  // True when the layout is the classic one: one group whose member i runs on host i, nothing
-  // else. Names, reports and the trace keep their single-cluster forms then.
-  // O(1): kept up to date as hosts, groups and processes are added.
+  // True when the layout is the classic one: one group whose member i runs on host i, and at
+  // most the fenced resource beside it, alone on the host after the members'. Names, reports and
+  // the trace keep their single-cluster forms then. O(1): kept up to date as hosts, groups and
+  // processes are added.
   bool is_single_group() const {
     return classic_ && members_.size() == 1 && processes_.size() == hosts_;
   }
 
-  // "h3"; "n2" (single group) or "g7.n2" (member 2 of group 7); "s1", "r1", "c4".
+  // "h3"; in a single-group layout a host is named after the process it runs: "n3", and "r1"
+  // for the resource's own host.
   std::string host_name(HostId host) const;
   std::string process_name(ProcessId process) const;
   static std::string group_name(GroupId group);  // "g7"
 
  private:
   uint32_t hosts_ = 0;
-  bool classic_ = true;  // every process so far is a member of group 0 on the host of its id
+  // Every process so far is a member of group 0 on the host of its id, or the one resource on
+  // the host of its id after them.
+  bool classic_ = true;
   std::vector<ProcessSpec> processes_;
   std::vector<std::vector<ProcessId>> members_;
   std::vector<std::vector<ProcessId>> on_host_;

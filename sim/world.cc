@@ -4,6 +4,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "sim/resource_write.h"
 
 namespace electsim::sim {
 
@@ -61,6 +62,9 @@ class World::ProcessContext final : public Context {
   void report(const LeaderLost& event) override {
     world_.report_leader_lost(process_, event.reason);
   }
+  void report(const WriteDecided& event) override {
+    world_.report_write_decided(process_, event);
+  }
   Rng& rng() override { return world_.processes_[process_].rng; }
 
  private:
@@ -74,6 +78,7 @@ World::World(uint64_t seed, const Layout& layout, const Link& default_link,
       layout_(layout),
       network_(layout.hosts(), default_link),
       network_rng_(Rng::stream(seed, "network")),
+      writes_rng_(Rng::stream(seed, "writes")),
       hosts_(layout.hosts()),
       processes_(layout.processes()) {
   SIM_CHECK(layout.processes() > 0, "a world needs at least one process");
@@ -109,6 +114,14 @@ void World::run_until(Instant end) {
   }
   if (end > now_ && budget_exceeded_ == BudgetExceeded::kNone) now_ = end;
   trace_.end(now_);
+}
+
+void World::enable_writes(Duration every) {
+  SIM_CHECK(every > Duration::zero(), "writes need a positive interval");
+  SIM_CHECK(!layout_.of_kind(ProcessKind::kResource).empty(), "writes need a resource process");
+  SIM_CHECK(stats_.events == 0, "writes enabled after the run started");
+  write_every_ = every;
+  resource_ = layout_.of_kind(ProcessKind::kResource).front();
 }
 
 void World::set_budget(const RunBudget& budget) {
@@ -193,6 +206,22 @@ void World::at(Instant when, std::function<void()> action) {
 
 // ---- Messages ----
 
+namespace {
+
+// A write to the fenced resource, recorded at send time as `write_sent`. Out of line, as is all
+// of the writer: the hot path only pays the comparison that leads here, and the functions it
+// runs through stay small enough to be inlined as before.
+[[gnu::noinline]] void trace_write_sent(Trace& trace, Instant now, ProcessId from, ProcessId to,
+                                        GroupId group, MessageTypeId type,
+                                        const Payload& payload, uint64_t id) {
+  SIM_CHECK(type == kResourceWriteType, "the resource family has one message, the write");
+  const auto write = payload.as<ResourceWrite>();
+  trace.record(TraceRecord{now, RecordKind::kWriteSent, from, to, write.token, write.epoch, group,
+                           id});
+}
+
+}  // namespace
+
 uint32_t World::allocate_new_slot() {
   if ((slab_used_ >> kSlabChunkBits) == slab_.size()) {
     slab_.push_back(std::make_unique<std::array<InFlight, 1u << kSlabChunkBits>>());
@@ -205,6 +234,13 @@ void World::send(ProcessId from, ProcessId to, const Payload& payload, MessageTy
   ++stats_.messages_sent;
   const uint64_t id = next_message_id_++;
   record(RecordKind::kSend, from, to, type, id);
+  // Writes to the fenced resource are recorded as such, and draw from their own stream so that
+  // they never shift a draw of the members' messages: one comparison on the hot path.
+  const bool is_write = family_of(type) == families::kResource;
+  if (is_write) [[unlikely]] {
+    trace_write_sent(trace_, now_, from, to, processes_[from].group, type, payload, id);
+  }
+  Rng& rng = is_write ? writes_rng_ : network_rng_;
   const HostId from_host = processes_[from].host;
   const HostId to_host = processes_[to].host;
   if (from_host == to_host) [[unlikely]] {
@@ -216,20 +252,20 @@ void World::send(ProcessId from, ProcessId to, const Payload& payload, MessageTy
     record_drop(to, from, DropReason::kLinkDown, id);
     return;
   }
-  if (!link.loss.is_zero() && network_rng_.chance(link.loss)) {
+  if (!link.loss.is_zero() && rng.chance(link.loss)) {
     record_drop(to, from, DropReason::kLoss, id);
     return;
   }
   const uint32_t slot = allocate_slot();
   fill_in_flight(in_flight(slot), from, to, hosts_[to_host].incarnation, type, id, payload);
-  schedule_delivery(slot, to, link, now_);
-  if (!link.duplication.is_zero() && network_rng_.chance(link.duplication)) {
+  schedule_delivery(slot, to, link, now_, rng);
+  if (!link.duplication.is_zero() && rng.chance(link.duplication)) {
     ++stats_.messages_duplicated;
     const uint32_t copy = allocate_slot();
     in_flight(copy) = in_flight(slot);
     in_flight(copy).id = next_message_id_++;
     record(RecordKind::kDuplicate, to, from, type, in_flight(copy).id);
-    schedule_delivery(copy, to, link, now_);
+    schedule_delivery(copy, to, link, now_, rng);
   }
 }
 
@@ -242,11 +278,12 @@ void World::send_on_loopback(ProcessId from, ProcessId to, const Payload& payloa
   queue_.push(static_cast<uint64_t>((now_ + kLoopbackLatency).ns()), kDeliver, to, slot);
 }
 
-void World::schedule_delivery(uint32_t slot, ProcessId to, Link& link, Instant departure) {
-  Duration latency = link.latency.draw(network_rng_);
+void World::schedule_delivery(uint32_t slot, ProcessId to, Link& link, Instant departure,
+                              Rng& rng) {
+  Duration latency = link.latency.draw(rng);
   if (link.extra_latency.kind != LatencyModel::Kind::kConstant ||
       link.extra_latency.a != Duration::zero()) [[unlikely]] {
-    latency += link.extra_latency.draw(network_rng_);
+    latency += link.extra_latency.draw(rng);
   }
   Instant arrival = std::max(departure, link.clogged_until) + latency;
   if (!link.may_reorder) {
@@ -317,6 +354,11 @@ void World::fail_wrong_family(ProcessId process, const InFlight& message) const 
 
 void World::set_timer(ProcessId process, TimerId timer, Duration after) {
   SIM_CHECK(timer < kMaxTimers, "timer id out of range");
+  set_timer_slot(process, timer, after);
+}
+
+// Any slot, the writer's included.
+void World::set_timer_slot(ProcessId process, TimerId timer, Duration after) {
   SIM_CHECK(after >= Duration::zero(), "timer set for a negative duration");
   ProcessRuntime& runtime = processes_[process];
   const LocalClock& clock = hosts_[runtime.host].clock;
@@ -370,6 +412,10 @@ void World::handle_timer(ProcessId process, TimerId timer, uint64_t generation) 
   TimerSlot& slot = runtime.timers[timer];
   if (!slot.armed || slot.generation != generation) return;  // reset or cancelled meanwhile
   slot.armed = false;
+  if (timer == kWriteTimer) [[unlikely]] {
+    write_timer_fired(process);  // the kernel's own timer: no algorithm's, so no timer record
+    return;
+  }
   ++stats_.timers_fired;
   record(RecordKind::kTimer, process, kNoNode, timer,
          static_cast<uint64_t>(hosts_[runtime.host].clock.local_at(now_).ns()));
@@ -379,7 +425,7 @@ void World::handle_timer(ProcessId process, TimerId timer, uint64_t generation) 
 void World::reaim_timers(HostId host) {
   const LocalClock& clock = hosts_[host].clock;
   for (ProcessId process : layout_.on_host(host)) {
-    for (TimerId timer = 0; timer < kMaxTimers; ++timer) {
+    for (TimerId timer = 0; timer < kTimerSlots; ++timer) {
       TimerSlot& slot = processes_[process].timers[timer];
       // Armed but not queued means it already came due while the host was paused and waits in
       // the inbox: it has fired, and a later clock change must not move it or reorder it.
@@ -451,6 +497,7 @@ void World::stop(ProcessId process) {
     report_leader_lost(process, LeaderLostReason::kCrashed);
   }
   runtime.algorithm.reset();
+  runtime.writing.active = false;
   for (TimerSlot& slot : runtime.timers) {
     slot.armed = false;
     slot.queued = false;  // the queued event no longer matches and is dropped when due
@@ -542,6 +589,7 @@ void World::report_elected(ProcessId process, const Elected& event) {
   const uint64_t lease_until =
       event.lease_until ? static_cast<uint64_t>(event.lease_until->ns()) : kNoLease;
   record(RecordKind::kBecameLeader, process, kNoNode, event.epoch, event.token, lease_until);
+  if (write_every_ && processes_[process].group != kNoGroup) start_writing(process, event);
 }
 
 void World::report_ready(ProcessId process) {
@@ -568,6 +616,7 @@ void World::report_step_down(ProcessId process, StepDownReason reason) {
   l.role = Role::kNone;
   l.leader = kNoNode;
   record(RecordKind::kSteppedDown, process, kNoNode, static_cast<uint64_t>(reason), l.epoch);
+  stop_writing(process);
 }
 
 void World::report_leader_lost(ProcessId process, LeaderLostReason reason) {
@@ -577,6 +626,52 @@ void World::report_leader_lost(ProcessId process, LeaderLostReason reason) {
   l.role = Role::kNone;
   l.leader = kNoNode;
   record(RecordKind::kLeaderLost, process, kNoNode, static_cast<uint64_t>(reason), l.epoch);
+}
+
+[[gnu::noinline]] void World::report_write_decided(ProcessId resource, const WriteDecided& event) {
+  SIM_CHECK(layout_.process(resource).kind == ProcessKind::kResource,
+            "only the fenced resource decides writes");
+  SIM_CHECK(event.writer < size(), "a write decided for an unknown writer");
+  trace_.record(TraceRecord{now_, RecordKind::kResourceWrite, event.writer, resource, event.token,
+                            event.accepted ? 1u : 0u, event.group, event.epoch});
+}
+
+// ---- The writer ----
+
+[[gnu::noinline]] void World::start_writing(ProcessId process, const Elected& event) {
+  processes_[process].writing = Writing{true, event.epoch, event.token};
+  send_write(process);
+  arm_write_timer(process);
+}
+
+[[gnu::noinline]] void World::stop_writing(ProcessId process) {
+  ProcessRuntime& runtime = processes_[process];
+  if (!runtime.writing.active) return;
+  runtime.writing.active = false;
+  runtime.timers[kWriteTimer].armed = false;
+}
+
+void World::arm_write_timer(ProcessId process) {
+  set_timer_slot(process, kWriteTimer, *write_every_);
+}
+
+// A write for the leadership the process still holds; a leadership it no longer holds writes no
+// more (stop_writing cancels the timer, but a later Elected in another epoch restarts it).
+[[gnu::noinline]] void World::write_timer_fired(ProcessId process) {
+  const ProcessRuntime& runtime = processes_[process];
+  const Leadership& leadership = runtime.leadership;
+  if (!runtime.writing.active || leadership.role != Role::kLeader ||
+      leadership.epoch != runtime.writing.epoch) {
+    return;
+  }
+  send_write(process);
+  arm_write_timer(process);
+}
+
+[[gnu::noinline]] void World::send_write(ProcessId process) {
+  const ProcessRuntime& runtime = processes_[process];
+  const ResourceWrite write{runtime.group, runtime.writing.epoch, runtime.writing.token};
+  send(process, resource_, Payload::of(write), kResourceWriteType);
 }
 
 std::optional<ProcessId> World::leader_of(GroupId group) const {

@@ -83,6 +83,15 @@ class World {
   bool step(Instant end);
 
   void set_budget(const RunBudget& budget);
+
+  // The writer (issue 9): from now on the runtime writes to the fenced resource (the layout's
+  // first resource process) on behalf of every member that reports Elected: the first write at
+  // once, then one every `every` on its host's local clock while it still leads that epoch. It
+  // stops when the member steps down, crashes, or is elected again in another epoch. Writes are
+  // ordinary messages (partitions, delays and pauses apply), but their random draws come from
+  // the "writes" stream, so the members' own runs are exactly those of a world without writes.
+  // Call before start().
+  void enable_writes(Duration every);
   // Which limit stopped the run, if one did.
   BudgetExceeded budget_exceeded() const { return budget_exceeded_; }
 
@@ -169,6 +178,16 @@ class World {
     uint32_t incarnation = 0;
     std::deque<InboxItem> inbox;
   };
+  // A slot beside the algorithm's kMaxTimers, reserved for the writer, so that pauses, clock
+  // changes and crashes treat the write timer exactly as any other timer.
+  static constexpr TimerId kWriteTimer = kMaxTimers;
+  static constexpr size_t kTimerSlots = kMaxTimers + 1;
+  // The leadership a process writes for while it leads it.
+  struct Writing {
+    bool active = false;
+    uint64_t epoch = 0;
+    uint64_t token = 0;
+  };
   struct ProcessRuntime {
     HostId host = 0;
     GroupId group = kNoGroup;
@@ -179,8 +198,9 @@ class World {
     Rng rng{0};
     bool has_durable = false;
     DurableState durable;
-    std::array<TimerSlot, kMaxTimers> timers{};
+    std::array<TimerSlot, kTimerSlots> timers{};
     Leadership leadership;
+    Writing writing;
   };
   struct InFlight {
     ProcessId from;
@@ -234,13 +254,14 @@ class World {
     slot.payload = payload;
   }
   void record_drop(ProcessId to, ProcessId from, DropReason reason, uint64_t id);
-  void schedule_delivery(uint32_t slot, ProcessId to, Link& link, Instant departure);
+  void schedule_delivery(uint32_t slot, ProcessId to, Link& link, Instant departure, Rng& rng);
   void send_on_loopback(ProcessId from, ProcessId to, const Payload& payload,
                         MessageTypeId type, uint64_t id);
 
   // Context operations.
   void send(ProcessId from, ProcessId to, const Payload& payload, MessageTypeId type);
   void set_timer(ProcessId process, TimerId timer, Duration after);
+  void set_timer_slot(ProcessId process, TimerId timer, Duration after);
   void cancel_timer(ProcessId process, TimerId timer);
   // Makes sure the timer's event is in the queue no later than its deadline. Inline: most calls
   // push a pending deadline later (every heartbeat resets the election timer), which needs no
@@ -260,6 +281,14 @@ class World {
   void report_follows(ProcessId process, const Follows& event);
   void report_step_down(ProcessId process, StepDownReason reason);
   void report_leader_lost(ProcessId process, LeaderLostReason reason);
+  void report_write_decided(ProcessId resource, const WriteDecided& event);
+
+  // The writer.
+  void start_writing(ProcessId process, const Elected& event);
+  void stop_writing(ProcessId process);
+  void write_timer_fired(ProcessId process);
+  void send_write(ProcessId process);
+  void arm_write_timer(ProcessId process);
 
   // A process record: node (and peer) are processes, and the record carries node's group.
   void record(RecordKind kind, ProcessId process, ProcessId peer, uint64_t a, uint64_t b,
@@ -277,6 +306,10 @@ class World {
   EventQueue queue_;
   Network network_;
   Rng network_rng_;
+  // Draws for write messages only (latency, loss, duplication): never the network's stream.
+  Rng writes_rng_;
+  std::optional<Duration> write_every_;
+  ProcessId resource_ = kNoNode;
   Trace trace_;
   WorldStats stats_;
   std::vector<HostRuntime> hosts_;

@@ -66,6 +66,7 @@ class FakeContext final : public sim::Context {
   void report(const sim::LeaderLost& event) override {
     reports.push_back("leader_lost " + std::string(sim::leader_lost_reason_name(event.reason)));
   }
+  void report(const sim::WriteDecided& /*event*/) override { reports.push_back("write_decided"); }
   sim::Rng& rng() override { return rng_; }
 
   // The messages sent since the last call, and forgets them.

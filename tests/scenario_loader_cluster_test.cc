@@ -183,7 +183,8 @@ TEST(ClusterLayout, BuildLayoutCountsWhatItBuilds) {
 // The library -----------------------------------------------------------------------------------
 
 // Every file written with `nodes: N` loads to exactly the classic layout: N hosts, one group of
-// N, member i on host i; nothing else changes for them.
+// N, member i on host i; nothing else changes for them, but for the fenced resource on a host of
+// its own after them when the file has a `resource:` section (issue 9).
 TEST(ClusterLayout, EveryNodesFileInTheLibraryIsASingleGroup) {
   const auto dir = std::filesystem::path(ELECTSIM_SOURCE_DIR) / "scenarios" / "library";
   int files = 0;
@@ -193,8 +194,9 @@ TEST(ClusterLayout, EveryNodesFileInTheLibraryIsASingleGroup) {
     ASSERT_TRUE(scenario.ok()) << scenario.status();
     if (!scenario->cluster.nodes) continue;
     ++files;
-    EXPECT_TRUE(same_layout(scenario->layout, sim::Layout::single_group(scenario->nodes)))
-        << entry.path();
+    sim::Layout classic = sim::Layout::single_group(scenario->nodes);
+    if (scenario->resource) classic.add_process(ProcessKind::kResource, classic.add_host());
+    EXPECT_TRUE(same_layout(scenario->layout, classic)) << entry.path();
     EXPECT_TRUE(scenario->layout.is_single_group()) << entry.path();
   }
   EXPECT_GE(files, 10);

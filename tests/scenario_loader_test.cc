@@ -114,7 +114,7 @@ TEST(ScenarioLoader, DefaultsFillEverythingNotWritten) {
   EXPECT_EQ(algorithms::get<DurationRange>(scenario.params, "election_timeout"),
             (DurationRange{ms(150), ms(300)}));
   EXPECT_EQ(scenario.duration, sec(60));
-  EXPECT_TRUE(scenario.fencing);
+  EXPECT_FALSE(scenario.resource.has_value()) << "no resource section: no resource, no writes";
   EXPECT_TRUE(scenario.faults.empty());
   EXPECT_FALSE(scenario.nemesis.has_value());
   EXPECT_FALSE(scenario.checks.recovery_within.has_value());
@@ -169,7 +169,8 @@ seeds: 7..9
   EXPECT_EQ(scenario.clocks.drift_ppm_min, -100);
   EXPECT_EQ(scenario.clocks.drift_ppm_max, 200);
   EXPECT_EQ(scenario.clocks.max_offset, ms(50));
-  EXPECT_FALSE(scenario.fencing);
+  ASSERT_TRUE(scenario.resource.has_value());
+  EXPECT_EQ(scenario.resource->fencing, sim::FencingMode::kOff);
   EXPECT_EQ(scenario.duration, sec(120));
   EXPECT_EQ(scenario.checks.recovery_within, sec(3));
   EXPECT_EQ(scenario.checks.recovery_quorum, RecoveryQuorum::kAllUp);
@@ -398,7 +399,8 @@ TEST(ScenarioErrors, WrongTypeSaysWhatWasExpected) {
   EXPECT_THAT(message, HasSubstr("expected a duration"));
   EXPECT_THAT(message, HasSubstr("got 'abc'"));
   EXPECT_THAT(error_of(std::string(kHead) + "resource: {fencing: [true]}\n"),
-              StartsWith("s.yaml:4:21: resource.fencing: expected true or false, got a list"));
+              StartsWith("s.yaml:4:21: resource.fencing: expected on, off or equal-ok, got a "
+                         "list"));
 }
 
 TEST(ScenarioErrors, NodeCountOutOfRangeSaysTheRange) {
