@@ -24,6 +24,7 @@ std::string_view record_kind_name(RecordKind kind) {
     case RecordKind::kPersist: return "persist";
     case RecordKind::kReady: return "ready";
     case RecordKind::kLeaderLost: return "leader_lost";
+    case RecordKind::kWriteSent: return "write_sent";
     case RecordKind::kCount: break;
   }
   return "unknown";

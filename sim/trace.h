@@ -36,11 +36,13 @@ enum class RecordKind : uint8_t {
   kSteppedDown,    // node no longer leads (followers record kLeaderLost); a = StepDownReason
   kFaultStart,     // a fault began; a = fault index in the schedule, b = fault kind code
   kFaultEnd,       // a fault ended (healed); a = fault index, b = fault kind code
-  kResourceWrite,  // the fenced resource: node wrote with token a; b = 1 accepted, 0 rejected
+  kResourceWrite,  // the fenced resource decided a write: node = writer, peer = resource,
+                   // a = token, b = 1 accepted / 0 refused, c = epoch
   kPersist,        // node persisted its durable state; a = number of words
   kReady,          // node, which leads epoch a, finished initializing (Zab's synchronization)
   kLeaderLost,     // node stopped following (it was a follower, never a leader); a = LeaderLostReason,
                    // b = the epoch it followed
+  kWriteSent,      // node sent a write to the resource peer; a = token, b = epoch, c = message id
   kCount,
 };
 std::string_view record_kind_name(RecordKind kind);

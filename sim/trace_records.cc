@@ -32,7 +32,7 @@ constexpr std::array<std::string_view, kKinds> kStructNames = {
     "HostCrashed",   "HostRestarted",    "HostPaused",     "HostResumed",       "ClockChanged",
     "LinkChanged",   "LeaderElected",    "FollowsLeader",  "LeaderSteppedDown",       "FaultStarted",
     "FaultEnded",    "ResourceWritten",  "StatePersisted", "LeaderReady",
-    "FollowerLostLeader"};
+    "FollowerLostLeader", "WriteSent"};
 
 constexpr bool all_named() {
   for (std::string_view name : kStructNames) {

@@ -268,17 +268,41 @@ struct FaultEnded {
       field("fault", &FaultEnded::fault, Slot::kB, FieldType::kFaultKind)};
 };
 
+// The fenced resource decided a write (algorithms/resource/): it accepted it or refused it.
 struct ResourceWritten {
   static constexpr RecordKind kKind = RecordKind::kResourceWrite;
   ProcessId writer = kNoNode;
+  ProcessId resource = kNoNode;
   GroupId group = kNoGroup;  // the writer's
   uint64_t token = 0;
   bool accepted = false;
+  uint64_t epoch = 0;  // the epoch of the leadership that wrote
   static constexpr auto kFields = std::tuple{
       field("writer", &ResourceWritten::writer, Slot::kNode, FieldType::kProcess),
+      field("resource", &ResourceWritten::resource, Slot::kPeer, FieldType::kProcess),
       field("group", &ResourceWritten::group, Slot::kGroup, FieldType::kGroup),
       field("token", &ResourceWritten::token, Slot::kA, FieldType::kUnsigned),
-      field("accepted", &ResourceWritten::accepted, Slot::kB, FieldType::kBool)};
+      field("accepted", &ResourceWritten::accepted, Slot::kB, FieldType::kBool),
+      field("epoch", &ResourceWritten::epoch, Slot::kC, FieldType::kUnsigned)};
+};
+
+// A process sent a write to the fenced resource: the runtime's writer on behalf of a leader, or
+// an algorithm that sends one itself. Recorded at send time, whatever becomes of the message.
+struct WriteSent {
+  static constexpr RecordKind kKind = RecordKind::kWriteSent;
+  ProcessId writer = kNoNode;
+  ProcessId resource = kNoNode;
+  GroupId group = kNoGroup;  // the writer's
+  uint64_t token = 0;
+  uint64_t epoch = 0;
+  uint64_t message = 0;  // the write message's id, as its send record has it
+  static constexpr auto kFields = std::tuple{
+      field("writer", &WriteSent::writer, Slot::kNode, FieldType::kProcess),
+      field("resource", &WriteSent::resource, Slot::kPeer, FieldType::kProcess),
+      field("group", &WriteSent::group, Slot::kGroup, FieldType::kGroup),
+      field("token", &WriteSent::token, Slot::kA, FieldType::kUnsigned),
+      field("epoch", &WriteSent::epoch, Slot::kB, FieldType::kUnsigned),
+      field("message", &WriteSent::message, Slot::kC, FieldType::kUnsigned)};
 };
 
 // Every record struct, in RecordKind order: the one table that ties kinds to structs.
@@ -286,7 +310,7 @@ using AllRecordTypes =
     std::tuple<MessageSent, MessageDelivered, MessageDropped, MessageDuplicated, TimerFired,
                HostCrashed, HostRestarted, HostPaused, HostResumed, ClockChanged, LinkChanged,
                LeaderElected, FollowsLeader, LeaderSteppedDown, FaultStarted, FaultEnded,
-               ResourceWritten, StatePersisted, LeaderReady, FollowerLostLeader>;
+               ResourceWritten, StatePersisted, LeaderReady, FollowerLostLeader, WriteSent>;
 
 // The struct's name ("LeaderElected") and its fields, for code that iterates over every kind.
 std::string_view record_struct_name(RecordKind kind);

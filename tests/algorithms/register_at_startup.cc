@@ -1,8 +1,10 @@
 // Linked only into electsim_with_test_algorithms: registers the test-only algorithms before
 // main() runs, so the real command line can name them.
 #include "tests/algorithms/check_tripper.h"
+#include "tests/algorithms/fencing_variants.h"
 #include "tests/algorithms/no_quorum_profile.h"
 #include "tests/algorithms/raft_ignores_quorum_loss.h"
+#include "tests/algorithms/raft_reuses_token.h"
 
 namespace {
 
@@ -10,6 +12,8 @@ const bool kRegistered = [] {
   electsim::testing::register_check_tripper();
   electsim::testing::register_raft_ignores_quorum_loss();
   electsim::testing::register_no_quorum_profile();
+  electsim::testing::register_raft_reuses_token();
+  electsim::testing::register_fencing_variants();
   return true;
 }();
 
