@@ -214,7 +214,7 @@ TEST(NoStaleWriteAccepted, CountsEveryStaleWriteAndReportsTheFirst) {
       .at(800).sent(1, 2, 2).at(805).refused(1, 2, 2);
   const CheckResults results = run.end(1000);
   ASSERT_TRUE(results.writes.has_value());
-  EXPECT_EQ(results.writes->sent, 4u);
+  EXPECT_EQ(results.writes->sent, 5u);
   EXPECT_EQ(results.writes->accepted, 4u);
   EXPECT_EQ(results.writes->refused, 1u);
   EXPECT_EQ(results.writes->stale_writes_accepted, 2u);

@@ -155,7 +155,7 @@ class NoStaleWriteAccepted final : public Check {
   void count_stale(const TraceRecord& record, const LeadershipKey& leadership, Newest& newest);
 
   std::shared_ptr<const Topology> topology_;
-  absl::flat_hash_map<LeadershipKey, Instant> elected_;  // lookups only, never iterated
+  absl::flat_hash_map<LeadershipKey, Instant> elected_;  // lint: lookup-only
   std::vector<Newest> groups_;
   WriteFigures figures_;
 };
