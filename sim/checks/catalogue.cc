@@ -12,7 +12,8 @@ const std::vector<CheckInfo>& check_catalogue() {
        "no two nodes ever become leader of the same epoch"},
       {"exclusive_leadership", CheckKind::kAlways,
        "reports every interval of true time in which two nodes both believe they lead; a "
-       "violation only in strict mode (lease algorithms)"},
+       "violation only in strict mode (lease algorithms), and then not where a resource fences "
+       "the writes (fencing on or equal-ok)"},
       {"bounded_exclusivity", CheckKind::kAlways,
        "where the algorithm's profile promises a bound on how long a deposed leader keeps "
        "believing (Raft with check_quorum), an overlap longer than that bound, counted in the "
