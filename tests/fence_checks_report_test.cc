@@ -115,7 +115,8 @@ TEST(FenceReport, TheSweepTotalsTheWritesAndTheDamageWithItsSeeds) {
   EXPECT_EQ(closing["damaged_seeds"], Json::parse("[2, 3]"));
   EXPECT_EQ(closing["damaged_seed_count"], 2);
   EXPECT_THAT(sweep_to_text(summary, SweepTextOptions{}),
-              HasSubstr("writes: 30 accepted; damage: 4 stale writes accepted in 2 seeds (2, 3)\n"));
+              HasSubstr("writes: 30 accepted; damage: 4 stale writes accepted in 2 seeds "
+                        "(2, 3)\n"));
 }
 
 TEST(FenceReport, ASweepWithoutAResourceSaysTheWritesWereNotMeasured) {
