@@ -58,8 +58,56 @@ Json process_names(const RunResult& run, const std::vector<sim::NodeId>& nodes) 
   return names;
 }
 
+bool has_several_groups(const RunResult& run) {
+  return run.checks.layout != nullptr && run.checks.layout->groups() > 1;
+}
+
 std::string group_name(sim::GroupId group) {
   return group == sim::kNoGroup ? std::string() : sim::Layout::group_name(group);
+}
+
+// A process's name as the run's layout gives it ("n2", or "g7.n2" with several groups).
+std::string process_name(const RunResult& run, sim::NodeId node) {
+  return process_names(run, {node}).front().get<std::string>();
+}
+
+// `writes`: {sent, accepted, refused}; null when the run had no resource, so that nothing reads
+// as a zero that nothing measured.
+Json writes_json(const RunResult& run) {
+  if (!run.checks.writes) return nullptr;
+  const sim::checks::WriteFigures& writes = *run.checks.writes;
+  return Json{{"sent", writes.sent}, {"accepted", writes.accepted}, {"refused", writes.refused}};
+}
+
+Json first_stale_write_json(const RunResult& run) {
+  if (!run.checks.writes || !run.checks.writes->first_stale_write) return nullptr;
+  const sim::checks::StaleWrite& stale = *run.checks.writes->first_stale_write;
+  return Json{{"writer", process_name(run, stale.writer)},
+              {"time_ns", stale.time.ns()},
+              {"token", stale.token},
+              {"newer_token", stale.newer_token},
+              {"after_newer_ns", stale.after_newer.ns()},
+              {"epoch", stale.epoch},
+              {"newer_writer", process_name(run, stale.newer_writer)},
+              {"newer_epoch", stale.newer_epoch}};
+}
+
+// Each reported group's tokens in epoch order: {"g1": [1, 2, 3]} (sim/checks/checks.h bounds
+// how many groups and tokens), and how many earlier leaderships each list leaves out.
+Json tokens_json(const RunResult& run) {
+  Json tokens = Json::object();
+  for (const sim::checks::GroupTokens& group : run.checks.tokens) {
+    tokens[group_name(group.group)] = group.tokens;
+  }
+  return tokens;
+}
+
+Json tokens_omitted_json(const RunResult& run) {
+  Json omitted = Json::object();
+  for (const sim::checks::GroupTokens& group : run.checks.tokens) {
+    if (group.omitted > 0) omitted[group_name(group.group)] = group.omitted;
+  }
+  return omitted;
 }
 
 // The group figures (issue 8, "Reports for many groups"); integer nanoseconds, unit in the key.
@@ -84,7 +132,10 @@ Json groups_json(const RunResult& run, const sim::checks::GroupFigures& figures)
                     {"p99", figures.recovery_p99.ns()},
                     {"max", figures.recovery_max.ns()},
                     {"count", figures.recovered_windows}}},
-              {"worst_group", worst}};
+              {"worst_group", worst},
+              {"tokens", tokens_json(run)},
+              {"tokens_omitted", tokens_omitted_json(run)},
+              {"token_groups_omitted", run.checks.token_groups_omitted}};
 }
 
 Json timeline_json(const RunResult& run) {
@@ -153,7 +204,15 @@ Json run_to_json(const RunResult& run) {
   }
   json["overlaps"] = overlaps;
   if (run.checks.groups) json["groups"] = groups_json(run, *run.checks.groups);
-  json["stale_writes_accepted"] = run.stale_writes_accepted;
+  json["stale_writes_accepted"] =
+      run.checks.writes ? Json(run.checks.writes->stale_writes_accepted) : Json(nullptr);
+  json["first_stale_write"] = first_stale_write_json(run);
+  json["writes"] = writes_json(run);
+  // With several groups the tokens are in `groups` only, bounded there; one group's are here.
+  if (!has_several_groups(run)) {
+    json["tokens"] = tokens_json(run);
+    json["tokens_omitted"] = tokens_omitted_json(run);
+  }
   Json faults = Json::array();
   for (const auto& f : run.faults) {
     Json fault{{"label", f.label},
@@ -229,6 +288,12 @@ std::string sweep_json_closing(SweepSummary& summary, bool any_runs) {
   json["leader_changes"] = summary.leader_changes();
   json["messages"] = summary.messages_delivered();
   json["events"] = summary.events();
+  // The fenced resource over the sweep; null when no run had a resource.
+  const bool measured = summary.writes_measured();
+  json["writes_accepted"] = measured ? Json(summary.writes_accepted()) : Json(nullptr);
+  json["stale_writes_accepted"] = measured ? Json(summary.stale_writes_accepted()) : Json(nullptr);
+  json["damaged_seeds"] = measured ? Json(summary.damaged_seeds()) : Json(nullptr);
+  json["damaged_seed_count"] = measured ? Json(summary.damaged_seed_count()) : Json(nullptr);
   // dump(2) opens with "{" and a newline; the runs' array closes first and the keys follow it.
   return (any_runs ? "\n  ]," : "],") + json_text(json, 2).substr(1) + "\n";
 }

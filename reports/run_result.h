@@ -91,7 +91,6 @@ struct RunResult {
   uint64_t messages_dropped = 0;
   uint64_t events = 0;
   sim::Duration sim_time;
-  uint64_t stale_writes_accepted = 0;
   std::string reproduce;  // the command that replays this run
   // With kInternalError or kBudgetExceeded: what happened (one line, source files named relative
   // to the repository) and the true time it happened at.

@@ -43,6 +43,18 @@ void SweepSummary::add(const RunResult& run) {
   leader_changes_ += run.checks.leader_changes;
   messages_delivered_ += run.messages_delivered;
   events_ += run.events;
+  add_writes(run);
+}
+
+void SweepSummary::add_writes(const RunResult& run) {
+  if (!run.checks.writes) return;
+  writes_measured_ = true;
+  writes_accepted_ += run.checks.writes->accepted;
+  const uint64_t damage = run.checks.writes->stale_writes_accepted;
+  if (damage == 0) return;
+  stale_writes_accepted_ += damage;
+  ++damaged_seed_count_;
+  if (damaged_seeds_.size() < kMaxDamagedSeeds) damaged_seeds_.push_back(run.seed);
 }
 
 void SweepSummary::add_failure(const RunResult& run) {

@@ -28,6 +28,7 @@ class SweepSummary {
  public:
   static constexpr size_t kMaxFailingSeeds = 1000;
   static constexpr size_t kMaxFailureNotes = 100;
+  static constexpr size_t kMaxDamagedSeeds = 1000;
 
   // The seeds asked for, first..last inclusive (any range of uint64_t, all 2^64 seeds too), and
   // the overrides in the words of the command line ("--set a.b=c", "--algorithm raft").
@@ -73,9 +74,19 @@ class SweepSummary {
   uint64_t leader_changes() const { return leader_changes_; }
   uint64_t messages_delivered() const { return messages_delivered_; }
   uint64_t events() const { return events_; }
+  // The fenced resource over the sweep: whether any run had one (if not, the figures below
+  // were not measured and reports say so), the writes it accepted, the damage
+  // (stale_writes_accepted summed over the runs), and the seeds that had damage (the first
+  // kMaxDamagedSeeds, ascending; damaged_seed_count() says how many there are).
+  bool writes_measured() const { return writes_measured_; }
+  uint64_t writes_accepted() const { return writes_accepted_; }
+  uint64_t stale_writes_accepted() const { return stale_writes_accepted_; }
+  const std::vector<uint64_t>& damaged_seeds() const { return damaged_seeds_; }
+  uint64_t damaged_seed_count() const { return damaged_seed_count_; }
 
  private:
   void add_failure(const RunResult& run);
+  void add_writes(const RunResult& run);
 
   std::string scenario_;
   std::string algorithm_;
@@ -99,6 +110,11 @@ class SweepSummary {
   uint64_t leader_changes_ = 0;
   uint64_t messages_delivered_ = 0;
   uint64_t events_ = 0;
+  bool writes_measured_ = false;
+  uint64_t writes_accepted_ = 0;
+  uint64_t stale_writes_accepted_ = 0;
+  std::vector<uint64_t> damaged_seeds_;
+  uint64_t damaged_seed_count_ = 0;
 };
 
 // The sweep's verdict, by precedence: internal_error (electsim or the algorithm's own code is

@@ -1,5 +1,7 @@
 #include "reports/sweep_text.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -67,6 +69,27 @@ std::string recovery_line(SweepSummary& summary) {
   return line + unrecovered_text(p.unrecovered) + "\n";
 }
 
+// How many seeds' numbers a line lists before it says "and N more".
+constexpr size_t kSeedsListed = 20;
+
+// The fenced resource over the sweep: the writes accepted and the damage, with its seeds.
+std::string writes_line(const SweepSummary& summary) {
+  if (!summary.writes_measured()) return "writes: not measured (the scenario has no resource)\n";
+  std::string line = absl::StrCat("writes: ", summary.writes_accepted(),
+                                  " accepted; damage: ", summary.stale_writes_accepted(),
+                                  " stale writes accepted");
+  if (summary.damaged_seed_count() == 0) return line + "\n";
+  const auto& seeds = summary.damaged_seeds();
+  const size_t listed = std::min(seeds.size(), kSeedsListed);
+  absl::StrAppend(&line, " in ", summary.damaged_seed_count(), " seeds (",
+                  absl::StrJoin(seeds.begin(), seeds.begin() + static_cast<std::ptrdiff_t>(listed),
+                                ", "));
+  if (summary.damaged_seed_count() > listed) {
+    absl::StrAppend(&line, " and ", summary.damaged_seed_count() - listed, " more");
+  }
+  return line + ")\n";
+}
+
 std::string failures_text(const SweepSummary& summary, size_t max_failures) {
   std::string out;
   size_t printed = 0;
@@ -102,7 +125,7 @@ std::string sweep_to_text(SweepSummary& summary, const SweepTextOptions& options
   if (!summary.overrides().empty()) {
     absl::StrAppend(&out, "overrides ", absl::StrJoin(summary.overrides(), " "), "\n");
   }
-  absl::StrAppend(&out, counts_line(summary), recovery_line(summary));
+  absl::StrAppend(&out, counts_line(summary), recovery_line(summary), writes_line(summary));
   absl::StrAppend(&out, failures_text(summary, options.max_failures));
   if (options.wall_seconds) {
     const double seconds = *options.wall_seconds;

@@ -117,6 +117,42 @@ std::string timeline_text(const RunResult& run) {
   return out;
 }
 
+// The fenced resource's writes and the damage, or that nothing measured them.
+std::string writes_text(const RunResult& run) {
+  if (!run.checks.writes) {
+    return "writes    not measured (the scenario has no resource)\n";
+  }
+  const sim::checks::WriteFigures& writes = *run.checks.writes;
+  std::string out = absl::StrCat("writes    ", writes.sent, " sent, ", writes.accepted,
+                                 " accepted, ", writes.refused, " refused; ",
+                                 writes.stale_writes_accepted,
+                                 " stale writes accepted (the damage)\n");
+  if (writes.first_stale_write) {
+    const sim::checks::StaleWrite& stale = *writes.first_stale_write;
+    absl::StrAppend(&out, "  first stale write: ", names(run, {stale.writer}), " with token ",
+                    stale.token, " at ", sim::format_instant_readable(stale.time), ", ",
+                    human(stale.after_newer), " after the newer token ", stale.newer_token,
+                    " was first accepted\n");
+  }
+  return out;
+}
+
+// One group's tokens in epoch order; with several groups they are in the JSON's `groups`.
+constexpr size_t kTokensShown = 20;
+
+std::string tokens_text(const RunResult& run) {
+  const bool several_groups = run.checks.layout != nullptr && run.checks.layout->groups() > 1;
+  if (several_groups || run.checks.tokens.empty()) return "";
+  const sim::checks::GroupTokens& group = run.checks.tokens.front();
+  const size_t shown = std::min(group.tokens.size(), kTokensShown);
+  std::vector<uint64_t> last(group.tokens.end() - static_cast<std::ptrdiff_t>(shown),
+                             group.tokens.end());
+  const uint64_t earlier = group.omitted + (group.tokens.size() - shown);
+  std::string out = "tokens    ";
+  if (earlier > 0) absl::StrAppend(&out, "(", earlier, " earlier) ");
+  return absl::StrCat(out, absl::StrJoin(last, " "), "   (by epoch)\n");
+}
+
 std::string error_text(const RunResult& run) {
   const bool internal = run.verdict == Verdict::kInternalError;
   if (!internal && run.verdict != Verdict::kBudgetExceeded) return "";
@@ -180,6 +216,7 @@ std::string run_to_text(const RunResult& run, const RunTextOptions& options) {
     absl::StrAppend(&out, "  ", at(o.start), "  ", names(run, o.nodes), " for ", human(o.duration),
                     "\n");
   }
+  absl::StrAppend(&out, writes_text(run), tokens_text(run));
   if (run.checks.groups) absl::StrAppend(&out, groups_text(run, *run.checks.groups));
   if (!run.checks.goals_reached.empty() || !run.checks.goals_missed.empty()) {
     absl::StrAppend(&out, "goals     reached: ", absl::StrJoin(run.checks.goals_reached, ", "));

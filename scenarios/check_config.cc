@@ -1,6 +1,7 @@
 #include "scenarios/check_config.h"
 
 #include <algorithm>
+#include <optional>
 #include <utility>
 
 #include "faults/describe.h"
@@ -20,6 +21,17 @@ sim::Duration largest_draw(const sim::LatencyModel& model) {
     case Kind::kExponential: return model.min + model.a * 37;
   }
   return model.a;
+}
+
+// The fenced resource's mode, or nullopt for a scenario without a `resource:` section. Written
+// against Scenario::resource (std::optional<ResourceSpec> with its `fencing`), which the
+// resource runtime adds to scenario.h; a build without it has no resource, hence nullopt.
+template <class AnyScenario>
+std::optional<sim::FencingMode> fencing_of(const AnyScenario& scenario) {
+  if constexpr (requires { scenario.resource->fencing; }) {
+    if (scenario.resource) return scenario.resource->fencing;
+  }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -56,6 +68,7 @@ sim::checks::CheckConfig make_check_config(const Scenario& scenario,
   }
   config.recovery_counts_all_up = scenario.checks.recovery_quorum == RecoveryQuorum::kAllUp;
   config.sometimes = scenario.checks.sometimes;
+  config.fencing = fencing_of(scenario);
   // The injector gives a fault without a label its default one; the checks name it the same way.
   for (const faults::Fault& fault : plan) {
     config.fault_labels.push_back(fault.label.empty() ? faults::default_label(fault)

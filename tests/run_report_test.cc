@@ -28,16 +28,24 @@ using testing::temp_dir;
 const std::string kAmnesia = source_path("scenarios/library/nemesis-amnesia.yaml");
 const std::string kLeaderCrash = source_path("scenarios/library/raft-leader-crash.yaml");
 
-// The trace records that make timeline entries: leadership, crashes, restarts, pauses, and the
+// The trace records that make timeline entries: leadership, crashes, restarts, pauses, the
 // start and end of every fault that is not a process fault (crash, amnesia_crash, restart and
-// pause are shown by their own records).
+// pause are shown by their own records), the first refused write of each run of refusals of one
+// leadership, and the stale write each no_stale_write_accepted violation reports.
 uint64_t timeline_records_in_trace(const std::filesystem::path& trace_path) {
   std::ifstream in(trace_path);
   uint64_t count = 0;
+  nlohmann::json last_refused;  // the writer and epoch of the refusal marked last
   for (std::string line; std::getline(in, line);) {
     const auto record = nlohmann::json::parse(line);
     const std::string kind = record["kind"];
-    if (kind == "became_leader" || kind == "stepped_down" || kind == "crash" ||
+    if (kind == "resource_write" && record["accepted"] == false) {
+      const nlohmann::json leadership = {record["writer"], record["epoch"]};
+      if (leadership != last_refused) ++count;
+      last_refused = leadership;
+    } else if (kind == "violation" && record["check"] == "no_stale_write_accepted") {
+      ++count;
+    } else if (kind == "became_leader" || kind == "stepped_down" || kind == "crash" ||
         kind == "restart" || kind == "pause" || kind == "resume") {
       ++count;
     } else if (kind == "fault_start" || kind == "fault_end") {

@@ -12,7 +12,8 @@ const std::vector<CheckInfo>& check_catalogue() {
        "no two nodes ever become leader of the same epoch"},
       {"exclusive_leadership", CheckKind::kAlways,
        "reports every interval of true time in which two nodes both believe they lead; a "
-       "violation only in strict mode (lease algorithms)"},
+       "violation only in strict mode (lease algorithms), and then not where a resource fences "
+       "the writes (fencing on or equal-ok)"},
       {"bounded_exclusivity", CheckKind::kAlways,
        "where the algorithm's profile promises a bound on how long a deposed leader keeps "
        "believing (Raft with check_quorum), an overlap longer than that bound, counted in the "
@@ -20,6 +21,19 @@ const std::vector<CheckInfo>& check_catalogue() {
       {"epochs_never_go_backwards", CheckKind::kAlways,
        "the epoch a node reports never decreases, across crashes and restarts, amnesia ones "
        "included"},
+      {"tokens_increase", CheckKind::kAlways,
+       "across a group's leaderships ordered by epoch, the fencing token strictly increases"},
+      {"unique_tokens", CheckKind::kAlways,
+       "no two leaderships of a group (distinct process and epoch) hold the same token"},
+      {"resource_never_goes_back", CheckKind::kAlways,
+       "with fencing on or equal-ok, the resource never accepts a token lower than one it "
+       "accepted for the group (with on, nor an equal token from another leadership)"},
+      {"no_stale_write_accepted", CheckKind::kAlways,
+       "the resource never accepts a write of a leadership after one of a newer leadership of "
+       "the group; every such write counts in stale_writes_accepted, in every fencing mode"},
+      {"writes_only_while_leading", CheckKind::kAlways,
+       "every write sent to the resource comes from a process that believes, at that true time, "
+       "that it leads its group with that epoch and token"},
       {"recovery", CheckKind::kEventually,
        "while a quorum is available, a leader that a majority (or every up node) follows within "
        "`recovery_within` of the latest fault, lasting until the next fault; with a nemesis, "

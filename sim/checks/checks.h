@@ -15,6 +15,7 @@
 
 #include "sim/checks/profile.h"
 #include "sim/clock.h"
+#include "sim/fencing.h"
 #include "sim/layout.h"
 #include "sim/time.h"
 #include "sim/trace.h"
@@ -123,6 +124,10 @@ struct CheckConfig {
   // The faults' labels by plan index ("partition bridge n3"), so that a violation blames a
   // fault by name; empty means faults are named by number and kind.
   std::vector<std::string> fault_labels;
+  // The fenced resource's mode, or nullopt when the scenario has no resource (no writes: the
+  // write checks are off and reports say writes were not measured). With `on` or `equal-ok`
+  // the resource guards the data, so a strict overlap alone is no violation (see suite.cc).
+  std::optional<FencingMode> fencing;
 };
 
 // One group's recovery: how long it took and when its leader appeared.
@@ -157,6 +162,42 @@ struct GroupFigures {
   Instant worst_group_leader_at;
 };
 
+// The first write the resource accepted from a leadership after it had accepted a write of a
+// newer leadership of the same group (newer: a higher epoch; on equal epochs, elected later).
+struct StaleWrite {
+  NodeId writer = kNoNode;
+  GroupId group = kNoGroup;
+  uint64_t epoch = 0;
+  uint64_t token = 0;
+  Instant time;                 // true time the resource accepted it
+  NodeId newer_writer = kNoNode;
+  uint64_t newer_epoch = 0;
+  uint64_t newer_token = 0;
+  Duration after_newer;         // since the newer leadership's first accepted write
+};
+
+// The writes to the fenced resource (CheckResults::writes; absent without a resource).
+struct WriteFigures {
+  uint64_t sent = 0;      // write_sent records
+  uint64_t accepted = 0;  // resource_write records, accepted
+  uint64_t refused = 0;   // resource_write records, refused
+  // The damage: every accepted write that was stale (see StaleWrite), in every fencing mode.
+  uint64_t stale_writes_accepted = 0;
+  std::optional<StaleWrite> first_stale_write;
+};
+
+// How many groups' tokens a run reports, and how many tokens per group: a run of 1,000 groups or
+// of thousands of elections keeps a bounded report (the trace has every leadership).
+inline constexpr size_t kMaxReportedTokenGroups = 100;
+inline constexpr size_t kMaxReportedTokens = 1000;
+
+// A group's fencing tokens, one per leadership in epoch order (CheckResults::tokens).
+struct GroupTokens {
+  GroupId group = kNoGroup;
+  std::vector<uint64_t> tokens;  // the latest kMaxReportedTokens leaderships
+  uint64_t omitted = 0;          // earlier leaderships not listed
+};
+
 // The rule the checks apply: the profile's, tightened by checks.exclusive (and by
 // overlaps_are_violations).
 ExclusivityRule effective_exclusivity(const CheckConfig& config);
@@ -179,6 +220,12 @@ struct CheckResults {
   // With several groups: the group figures, and the layout (reports name processes g7.n2).
   std::optional<GroupFigures> groups;
   std::shared_ptr<const Layout> layout;
+  // The fenced resource's writes and the damage; nullopt when the run had no resource.
+  std::optional<WriteFigures> writes;
+  // The tokens of the first kMaxReportedTokenGroups groups that had a leader, by group id;
+  // token_groups_omitted counts the groups with leaders beyond those.
+  std::vector<GroupTokens> tokens;
+  uint64_t token_groups_omitted = 0;
   bool safety_violated() const;
   bool liveness_violated() const;      // eventually checks and missed sometimes goals
 };

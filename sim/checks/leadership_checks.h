@@ -66,7 +66,8 @@ class OneLeaderPerEpoch final : public Check {
 //                      the overlap began (a step then still delays the timers pending at its
 //                      start, by up to its own size), and the bound stretches with the slowest
 //                      drift its clock had;
-//   strict           - every overlap is an `exclusive_leadership` violation.
+//   strict           - every overlap is an `exclusive_leadership` violation (the suite passes
+//                      until_superseded instead where a resource fences the writes, suite.cc).
 class ExclusiveLeadership final : public Check {
  public:
   // How many bounds before an overlap the deposed leader's pauses and clock steps are excused.

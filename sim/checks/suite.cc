@@ -4,6 +4,7 @@
 
 #include "sim/checks/check_base.h"
 #include "sim/checks/checks.h"
+#include "sim/checks/fencing_checks.h"
 #include "sim/checks/goals.h"
 #include "sim/checks/group_figures.h"
 #include "sim/checks/leadership_checks.h"
@@ -25,6 +26,31 @@ std::shared_ptr<const Topology> topology_of(const CheckConfig& config) {
       std::make_shared<const Layout>(Layout::single_group(config.nodes)));
 }
 
+// The rule exclusive_leadership applies to overlaps. With a resource fencing on or equal-ok, a
+// strict overlap alone is no violation: the resource refuses the older leadership's writes, so
+// the data stays safe, and any write that got through anyway is no_stale_write_accepted's
+// violation (DESIGN.md: strict "unless a fenced resource guards the data"). A bounded rule stays
+// a violation whatever the fencing: the bound is the algorithm's own promise (CheckQuorum,
+// a lease's length), and breaking it is a bug in the algorithm even where no data was harmed.
+ExclusivityRule overlap_rule(const CheckConfig& config) {
+  const ExclusivityRule rule = effective_exclusivity(config);
+  const bool fenced = config.fencing == FencingMode::kOn || config.fencing == FencingMode::kEqualOk;
+  if (rule == ExclusivityRule::kStrict && fenced) return ExclusivityRule::kUntilSuperseded;
+  return rule;
+}
+
+void add_fencing_checks(const CheckConfig& config, const std::shared_ptr<const Topology>& topology,
+                        std::vector<std::unique_ptr<Check>>& checks) {
+  checks.push_back(std::make_unique<TokensIncrease>(topology));
+  checks.push_back(std::make_unique<UniqueTokens>(topology));
+  if (!config.fencing) return;  // no resource: nothing writes
+  if (*config.fencing != FencingMode::kOff) {
+    checks.push_back(std::make_unique<ResourceNeverGoesBack>(topology, *config.fencing));
+  }
+  checks.push_back(std::make_unique<NoStaleWriteAccepted>(topology));
+  checks.push_back(std::make_unique<WritesOnlyWhileLeading>(topology));
+}
+
 }  // namespace
 
 ExclusivityRule effective_exclusivity(const CheckConfig& config) {
@@ -39,10 +65,11 @@ CheckSuite::CheckSuite(const CheckConfig& config) : impl_(std::make_unique<Impl>
   auto& checks = impl_->checks;
   checks.push_back(std::make_unique<OneLeaderPerEpoch>(topology));
   checks.push_back(std::make_unique<ExclusiveLeadership>(
-      topology, effective_exclusivity(config),
+      topology, overlap_rule(config),
       config.profile.exclusivity_bound + config.max_one_way_delay, config.profile.bound_formula,
       config.initial_clocks));
   checks.push_back(std::make_unique<EpochsNeverGoBackwards>(topology));
+  add_fencing_checks(config, topology, checks);
   if (config.recovery_within) {
     auto recovery = std::make_unique<RecoveryCheck>(topology, config.profile.progress,
                                                     *config.recovery_within,

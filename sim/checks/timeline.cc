@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "sim/check.h"
+#include "sim/trace_records.h"
 
 namespace electsim::sim::checks {
 namespace {
@@ -21,7 +22,26 @@ KindMask LeadershipTimeline::kinds() {
   return mask_of(RecordKind::kBecameLeader) | mask_of(RecordKind::kSteppedDown) |
          mask_of(RecordKind::kCrash) | mask_of(RecordKind::kRestart) |
          mask_of(RecordKind::kPause) | mask_of(RecordKind::kResume) |
-         mask_of(RecordKind::kFaultStart) | mask_of(RecordKind::kFaultEnd);
+         mask_of(RecordKind::kFaultStart) | mask_of(RecordKind::kFaultEnd) |
+         mask_of(RecordKind::kResourceWrite);
+}
+
+bool LeadershipTimeline::make_write_entry(const TraceRecord& record, Entry* entry) {
+  const ResourceWritten write = record.as<ResourceWritten>();
+  *entry = Entry{record.time, write.writer};
+  entry->epoch = write.epoch;
+  entry->token = write.token;
+  if (!write.accepted) {
+    if (refused_writer_ == write.writer && refused_epoch_ == write.epoch) return false;
+    refused_writer_ = write.writer;
+    refused_epoch_ = write.epoch;
+    entry->event = Event::kWriteRefused;
+    return true;
+  }
+  if (stale_writer_ != write.writer || stale_time_ != record.time) return false;
+  stale_writer_ = kNoNode;
+  entry->event = Event::kStaleWriteAccepted;
+  return true;
 }
 
 bool LeadershipTimeline::make_entry(const TraceRecord& record, Entry* entry) {
@@ -64,7 +84,9 @@ bool LeadershipTimeline::make_entry(const TraceRecord& record, Entry* entry) {
 
 void LeadershipTimeline::on_record(const TraceRecord& record) {
   Entry entry;
-  if (!make_entry(record, &entry)) return;
+  const bool marked = record.kind == RecordKind::kResourceWrite ? make_write_entry(record, &entry)
+                                                                : make_entry(record, &entry);
+  if (!marked) return;
   entry.position = seen_++;
   if (entry.position < limit_) {
     // A violation inside the head is shown by the head itself; its window ends as usual.
@@ -79,7 +101,11 @@ void LeadershipTimeline::on_record(const TraceRecord& record) {
   }
 }
 
-void LeadershipTimeline::on_violation(const Violation& /*violation*/) {
+void LeadershipTimeline::on_violation(const Violation& violation) {
+  if (violation.check == "no_stale_write_accepted" && !violation.nodes.empty()) {
+    stale_writer_ = violation.nodes.front();
+    stale_time_ = violation.time;
+  }
   if (windows_ == kMaxWindows) {
     ++windows_dropped_;
     return;
@@ -150,6 +176,14 @@ std::string LeadershipTimeline::describe_event(const Entry& entry, const Layout*
       break;
     case Event::kResumed:
       absl::StrAppend(&text, "resumed");
+      break;
+    case Event::kWriteRefused:
+      absl::StrAppend(&text, "wrote with token ", entry.token, " (epoch ", entry.epoch,
+                      "): refused by the resource");
+      break;
+    case Event::kStaleWriteAccepted:
+      absl::StrAppend(&text, "wrote with token ", entry.token, " (epoch ", entry.epoch,
+                      "): STALE write accepted after a newer leadership's");
       break;
     case Event::kFaultStarted:
     case Event::kFaultEnded:

@@ -1,5 +1,8 @@
 // The leadership timeline for reports: who became leader, stepped down, crashed, restarted,
-// paused or resumed, and when network and clock faults began and ended. Bounded, so a long run
+// paused or resumed, when network and clock faults began and ended, and the fenced resource's
+// refused and stale writes (the first refused write of each run of refusals of one leadership,
+// and the stale write each no_stale_write_accepted violation reports, so that a stale leader
+// writing every 100 ms does not fill the timeline). Bounded, so a long run
 // costs no more than a short one; the full story is in the streamed trace (--trace).
 //
 // It keeps the first `limit` entries (the head), and, past the head, the entries around each
@@ -42,6 +45,8 @@ class LeadershipTimeline final : public TraceObserver, public ViolationObserver 
     kResumed,
     kFaultStarted,  // network and clock faults; process faults show as the records above
     kFaultEnded,
+    kWriteRefused,        // the resource refused a leadership's write
+    kStaleWriteAccepted,  // the resource accepted a write after a newer leadership's
   };
   struct Entry {
     Instant time;  // true time
@@ -52,6 +57,7 @@ class LeadershipTimeline final : public TraceObserver, public ViolationObserver 
     bool amnesia = false;                                // kRestarted
     uint64_t fault_index = 0;                            // kFaultStarted, kFaultEnded
     uint64_t fault_code = 0;                             // kFaultStarted, kFaultEnded
+    uint64_t token = 0;                                  // the writes
     uint64_t position = 0;  // 0-based, among every entry of the run, kept or not
     friend bool operator==(const Entry&, const Entry&) = default;
   };
@@ -85,6 +91,8 @@ class LeadershipTimeline final : public TraceObserver, public ViolationObserver 
 
  private:
   static bool make_entry(const TraceRecord& record, Entry* entry);
+  // Whether a resource_write record is one the timeline marks, and which mark.
+  bool make_write_entry(const TraceRecord& record, Entry* entry);
   void keep(const Entry& entry);
 
   size_t limit_;
@@ -94,6 +102,13 @@ class LeadershipTimeline final : public TraceObserver, public ViolationObserver 
   size_t windows_ = 0;
   uint64_t windows_dropped_ = 0;
   uint64_t seen_ = 0;
+  // The leadership whose refused write was marked last: its next refusals are not marked again.
+  NodeId refused_writer_ = kNoNode;
+  uint64_t refused_epoch_ = 0;
+  // The write a no_stale_write_accepted violation just reported (checks see a record before
+  // the timeline does): its resource_write record is marked as stale.
+  NodeId stale_writer_ = kNoNode;
+  Instant stale_time_;
 };
 
 }  // namespace electsim::sim::checks

@@ -2,8 +2,10 @@
 // main() runs, so the real command line can name them.
 #include "tests/algorithms/check_tripper.h"
 #include "tests/algorithms/ci_scale_global_counter.h"
+#include "tests/algorithms/fencing_variants.h"
 #include "tests/algorithms/no_quorum_profile.h"
 #include "tests/algorithms/raft_ignores_quorum_loss.h"
+#include "tests/algorithms/raft_reuses_token.h"
 
 namespace {
 
@@ -12,6 +14,8 @@ const bool kRegistered = [] {
   electsim::testing::register_raft_ignores_quorum_loss();
   electsim::testing::register_no_quorum_profile();
   electsim::testing::register_global_counter();
+  electsim::testing::register_raft_reuses_token();
+  electsim::testing::register_fencing_variants();
   return true;
 }();
 
