@@ -23,14 +23,9 @@ sim::Duration largest_draw(const sim::LatencyModel& model) {
   return model.a;
 }
 
-// The fenced resource's mode, or nullopt for a scenario without a `resource:` section. Written
-// against Scenario::resource (std::optional<ResourceSpec> with its `fencing`), which the
-// resource runtime adds to scenario.h; a build without it has no resource, hence nullopt.
-template <class AnyScenario>
-std::optional<sim::FencingMode> fencing_of(const AnyScenario& scenario) {
-  if constexpr (requires { scenario.resource->fencing; }) {
-    if (scenario.resource) return scenario.resource->fencing;
-  }
+// The fenced resource's mode, or nullopt for a scenario without a `resource:` section.
+std::optional<sim::FencingMode> fencing_of(const Scenario& scenario) {
+  if (scenario.resource) return scenario.resource->fencing;
   return std::nullopt;
 }
 

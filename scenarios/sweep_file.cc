@@ -57,6 +57,15 @@ reports::RunResult summary_fields(const Json& json) {
   run.messages_delivered = json.at("messages").get<uint64_t>();
   run.events = json.at("events").get<uint64_t>();
   run.reproduce = json.at("replay").get<std::string>();
+  // The fenced resource's figures (null when the scenario has none): the sweep totals them.
+  if (const Json& writes = json.at("writes"); !writes.is_null()) {
+    sim::checks::WriteFigures figures;
+    figures.sent = writes.at("sent").get<uint64_t>();
+    figures.accepted = writes.at("accepted").get<uint64_t>();
+    figures.refused = writes.at("refused").get<uint64_t>();
+    figures.stale_writes_accepted = json.at("stale_writes_accepted").get<uint64_t>();
+    run.checks.writes = figures;
+  }
   return run;
 }
 

@@ -72,9 +72,6 @@ TEST(FenceChecksVariants, RaftReusingTokensIsCaughtByTheTokenChecks) {
 }
 
 TEST(FenceChecksVariants, AnOffByOneResourceIsCaughtByResourceNeverGoesBack) {
-  if (!kFencingRuntimeBuilt) {
-    GTEST_SKIP() << "needs the fenced resource runtime (algorithms/resource/)";
-  }
   const Json result =
       sweep("fence-off-by-one", "scenarios/library/fencing-partitioned-leader.yaml",
             kRaftWithOffByOneResourceName, "1..3", "--set resource.fencing=on");
@@ -85,9 +82,6 @@ TEST(FenceChecksVariants, AnOffByOneResourceIsCaughtByResourceNeverGoesBack) {
 }
 
 TEST(FenceChecksVariants, ALeaderWritingAfterSteppingDownIsCaughtByWritesOnlyWhileLeading) {
-  if (!kFencingRuntimeBuilt) {
-    GTEST_SKIP() << "needs the fenced resource runtime (algorithms/resource/)";
-  }
   // The leader isolated at 30s steps down on losing its quorum (check_quorum) and goes on
   // writing.
   const Json result = sweep("fence-writes-after", "scenarios/library/raft-leader-crash.yaml",

@@ -1,7 +1,5 @@
 #include "tests/algorithms/fencing_variants.h"
 
-#if ELECTSIM_FENCING_RUNTIME
-
 #include <memory>
 #include <optional>
 #include <utility>
@@ -153,13 +151,3 @@ void register_fencing_variants() {
 }
 
 }  // namespace electsim::testing
-
-#else
-
-namespace electsim::testing {
-
-void register_fencing_variants() {}
-
-}  // namespace electsim::testing
-
-#endif

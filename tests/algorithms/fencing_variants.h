@@ -6,23 +6,14 @@
 //     must catch it with fencing on;
 //   raft-writes-after-step-down: Raft whose deposed leader keeps sending writes with its old
 //     token itself (Context::send to resources()); writes_only_while_leading must catch it.
-// kFencingRuntimeBuilt says whether they exist in this build: until the runtime is merged, the
-// files compile to nothing and the tests that need them say they were skipped.
 #pragma once
-
-#if __has_include("algorithms/resource/resource.h") && __has_include("sim/resource_write.h")
-#define ELECTSIM_FENCING_RUNTIME 1
-#else
-#define ELECTSIM_FENCING_RUNTIME 0
-#endif
 
 namespace electsim::testing {
 
-inline constexpr bool kFencingRuntimeBuilt = ELECTSIM_FENCING_RUNTIME == 1;
 inline constexpr char kRaftWithOffByOneResourceName[] = "raft-with-off-by-one-resource";
 inline constexpr char kRaftWritesAfterStepDownName[] = "raft-writes-after-step-down";
 
-// Registers both (register_algorithm_for_tests); does nothing without the runtime.
+// Registers both (register_algorithm_for_tests).
 void register_fencing_variants();
 
 }  // namespace electsim::testing

@@ -5,7 +5,6 @@
 #include <span>
 
 #include "sim/algorithm.h"
-#include "tests/algorithms/fencing_variants.h"
 
 namespace electsim::testing {
 
@@ -39,10 +38,7 @@ class ForwardingContext : public sim::Context {
   void report(const sim::Follows& event) override { inner_.report(event); }
   void report(const sim::SteppedDown& event) override { inner_.report(event); }
   void report(const sim::LeaderLost& event) override { inner_.report(event); }
-#if ELECTSIM_FENCING_RUNTIME
-  // The resource's decisions (the runtime's Context gains this report with the resource).
   void report(const sim::WriteDecided& event) override { inner_.report(event); }
-#endif
   sim::Rng& rng() override { return inner_.rng(); }
 
  protected:
