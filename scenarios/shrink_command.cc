@@ -59,8 +59,8 @@ int command_shrink(const ShrinkCommand& command, const std::string& program) {
   if (!outputs) return exit_code;
   const ShrinkResult result = shrink_scenario(*scenario, command.seed, command.max_runs);
   if (!result.failed) {
-    std::cout << "seed " << command.seed << " passes: nothing to shrink, "
-              << command.output_path << " not written\n";
+    std::cout << "seed " << command.seed << " passes: nothing to shrink ("
+              << command.output_path << " not written)\n";
     return 0;  // the outputs' temporary file goes with them
   }
   auto text = minimal_scenario_file(result, *scenario, command.seed, *source_text,
