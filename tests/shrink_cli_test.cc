@@ -55,8 +55,8 @@ TEST(ShrinkCli, FirstFailingAmnesiaSeedShrinksToAtMostFiveFaultsThatStillFail) {
       run_electsim("run " + minimal.string() + " --seed " + kFailingSeed + " --json -", dir);
   EXPECT_EQ(replay.exit_code, 1) << replay.err;
   std::smatch first_check;
-  ASSERT_TRUE(std::regex_search(replay.out, first_check, std::regex(R"re("check": "([a-z_]+)")re")))
-      << replay.out;
+  const std::regex check_key(R"re("check": "([a-z_]+)")re");
+  ASSERT_TRUE(std::regex_search(replay.out, first_check, check_key)) << replay.out;
   EXPECT_EQ(first_check[1], kCheck) << "the first violation's check";
 }
 
