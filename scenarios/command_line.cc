@@ -22,7 +22,7 @@ namespace {
 
 const std::vector<std::string>& subcommand_names() {
   static const std::vector<std::string>* const kNames =
-      new std::vector<std::string>{"run", "sweep", "check", "list", "merge"};
+      new std::vector<std::string>{"run", "sweep", "check", "list", "merge", "shrink"};
   return *kNames;
 }
 
@@ -313,6 +313,35 @@ struct MergeParser {
   }
 };
 
+struct ShrinkParser {
+  ShrinkCommand command;
+  std::string seed_text;
+  std::string algorithm;
+  CLI::App* app = nullptr;
+
+  void add_to(CLI::App& parent) {
+    app = parent.add_subcommand(
+        "shrink", "search a failing seed's faults for a smaller schedule that fails the same "
+                  "check, and write it as a scenario file");
+    add_scenario_options(*app, command.scenario, algorithm);
+    app->add_option("--seed", seed_text, "the failing seed")->required();
+    app->add_option("-o,--output", command.output_path, "the minimal scenario file to write")
+        ->required();
+    app->add_option("--max-runs", command.max_runs, "stop the search after this many runs")
+        ->check(CLI::Range(1, 1000000));
+    app->add_flag("--quiet", command.quiet, "print nothing when the file was written");
+  }
+  Command finish() {
+    auto seed = parse_seed(seed_text);
+    if (!seed.ok()) return seed_error("--seed", seed_text, seed.status());
+    command.seed = *seed;
+    if (auto bad = check_utf8("--output", command.output_path)) return *bad;
+    const bool algorithm_given = app->count("--algorithm") > 0;
+    if (auto bad = finish_scenario_flags(command.scenario, algorithm, algorithm_given)) return *bad;
+    return command;
+  }
+};
+
 struct ListParser {
   ListCommand command;
   CLI::App* app = nullptr;
@@ -337,11 +366,13 @@ Command parse_command_line(const std::vector<std::string>& args) {
   CheckParser check;
   ListParser list;
   MergeParser merge;
+  ShrinkParser shrink;
   run.add_to(app);
   sweep.add_to(app);
   check.add_to(app);
   list.add_to(app);
   merge.add_to(app);
+  shrink.add_to(app);
 
   std::vector<const char*> argv;
   for (const std::string& arg : args) argv.push_back(arg.c_str());
@@ -355,7 +386,9 @@ Command parse_command_line(const std::vector<std::string>& args) {
   if (check.app->parsed()) return check.finish();
   if (list.app->parsed()) return list.finish();
   if (merge.app->parsed()) return merge.finish();
-  return usage_error("expected a command: run, sweep, check, list or merge (see electsim --help)");
+  if (shrink.app->parsed()) return shrink.finish();
+  return usage_error(
+      "expected a command: run, sweep, check, list, merge or shrink (see electsim --help)");
 }
 
 }  // namespace electsim::scenarios

@@ -57,6 +57,15 @@ struct MergeCommand {
   OutputFlags output;
 };
 
+// electsim shrink SCENARIO --seed N -o FILE [--max-runs N] (scenarios/shrink.h).
+struct ShrinkCommand {
+  ScenarioFlags scenario;
+  uint64_t seed = 0;
+  std::string output_path;  // -o, --output
+  int max_runs = 500;       // scenarios/shrink.h's kDefaultShrinkRuns
+  bool quiet = false;
+};
+
 struct CheckCommand {
   ScenarioFlags scenario;
 };
@@ -73,7 +82,7 @@ struct FinishedCommand {
 };
 
 using Command = std::variant<RunCommand, SweepCommand, CheckCommand, ListCommand, MergeCommand,
-                             FinishedCommand>;
+                             ShrinkCommand, FinishedCommand>;
 
 // `args` is argv as given, program name first.
 Command parse_command_line(const std::vector<std::string>& args);

@@ -29,6 +29,7 @@
 #include "scenarios/runner.h"
 #include "scenarios/scenario.h"
 #include "scenarios/scenario_text.h"
+#include "scenarios/shrink.h"
 #include "scenarios/sweep_command.h"
 
 namespace {
@@ -203,6 +204,9 @@ int main_with_exceptions(int argc, char** argv) {
   if (const auto* list = std::get_if<ListCommand>(&command)) return command_list(*list);
   if (const auto* merge = std::get_if<MergeCommand>(&command)) {
     return scenarios::command_merge(*merge);
+  }
+  if (const auto* shrink = std::get_if<scenarios::ShrinkCommand>(&command)) {
+    return scenarios::command_shrink(*shrink, program);
   }
   return command_finished(std::get<FinishedCommand>(command));
 }
