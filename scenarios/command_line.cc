@@ -22,7 +22,8 @@ namespace {
 
 const std::vector<std::string>& subcommand_names() {
   static const std::vector<std::string>* const kNames =
-      new std::vector<std::string>{"run", "sweep", "check", "list", "merge", "shrink"};
+      new std::vector<std::string>{"run", "sweep", "check", "list", "merge", "shrink",
+                                   "replay"};
   return *kNames;
 }
 
@@ -342,6 +343,46 @@ struct ShrinkParser {
   }
 };
 
+struct ReplayParser {
+  ReplayCommand command;
+  std::string seed_text;
+  std::string window_text;
+  std::string algorithm;
+  CLI::App* app = nullptr;
+
+  void add_to(CLI::App& parent) {
+    app = parent.add_subcommand(
+        "replay", "run one seed and print the events around each violation, in words");
+    add_scenario_options(*app, command.scenario, algorithm);
+    app->add_option("--seed", seed_text,
+                    "the seed, 0..18446744073709551615 (default: the scenario's first seed)");
+    app->add_option("--window", window_text,
+                    "how much before and after each violation to print (default 500ms)");
+    app->add_option("--trace", command.trace_path,
+                    "also write the whole trace as JSON Lines to FILE, as run --trace does");
+  }
+  Command finish() {
+    if (app->count("--seed") > 0) {
+      auto seed = parse_seed(seed_text);
+      if (!seed.ok()) return seed_error("--seed", seed_text, seed.status());
+      command.seed = *seed;
+    }
+    if (app->count("--window") > 0) {
+      auto window = sim::parse_duration(window_text);
+      if (!window.ok()) return seed_error("--window", window_text, window.status());
+      // Bounded so that a violation's time plus or minus the window never overflows.
+      if (*window <= sim::Duration::zero() || *window > sim::Duration::seconds(3600)) {
+        return usage_error(absl::StrCat("--window '", window_text,
+                                        "': expected a duration from 1ns to 1h, such as 500ms"));
+      }
+      command.window = *window;
+    }
+    const bool algorithm_given = app->count("--algorithm") > 0;
+    if (auto bad = finish_scenario_flags(command.scenario, algorithm, algorithm_given)) return *bad;
+    return command;
+  }
+};
+
 struct ListParser {
   ListCommand command;
   CLI::App* app = nullptr;
@@ -367,12 +408,14 @@ Command parse_command_line(const std::vector<std::string>& args) {
   ListParser list;
   MergeParser merge;
   ShrinkParser shrink;
+  ReplayParser replay;
   run.add_to(app);
   sweep.add_to(app);
   check.add_to(app);
   list.add_to(app);
   merge.add_to(app);
   shrink.add_to(app);
+  replay.add_to(app);
 
   std::vector<const char*> argv;
   for (const std::string& arg : args) argv.push_back(arg.c_str());
@@ -387,8 +430,9 @@ Command parse_command_line(const std::vector<std::string>& args) {
   if (list.app->parsed()) return list.finish();
   if (merge.app->parsed()) return merge.finish();
   if (shrink.app->parsed()) return shrink.finish();
+  if (replay.app->parsed()) return replay.finish();
   return usage_error(
-      "expected a command: run, sweep, check, list, merge or shrink (see electsim --help)");
+      "expected a command: run, sweep, replay, check, list, merge or shrink (see electsim --help)");
 }
 
 }  // namespace electsim::scenarios

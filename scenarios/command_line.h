@@ -14,6 +14,7 @@
 #include "absl/status/statusor.h"
 #include "scenarios/seed_range.h"
 #include "scenarios/scenario.h"
+#include "sim/time.h"
 
 namespace electsim::scenarios {
 
@@ -70,6 +71,14 @@ struct CheckCommand {
   ScenarioFlags scenario;
 };
 
+// electsim replay SCENARIO --seed N [--window 500ms] [--trace FILE] (scenarios/replay_command.h).
+struct ReplayCommand {
+  ScenarioFlags scenario;
+  std::optional<uint64_t> seed;
+  sim::Duration window = sim::Duration::milliseconds(500);  // before and after each violation
+  std::optional<std::string> trace_path;
+};
+
 struct ListCommand {
   bool json = false;
 };
@@ -82,7 +91,7 @@ struct FinishedCommand {
 };
 
 using Command = std::variant<RunCommand, SweepCommand, CheckCommand, ListCommand, MergeCommand,
-                             ShrinkCommand, FinishedCommand>;
+                             ShrinkCommand, ReplayCommand, FinishedCommand>;
 
 // `args` is argv as given, program name first.
 Command parse_command_line(const std::vector<std::string>& args);

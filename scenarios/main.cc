@@ -1,5 +1,6 @@
-// The electsim command line (DESIGN.md, "The outside contract"): run, sweep, check, list, merge
-// (sweep and merge live in scenarios/sweep_command.cc).
+// The electsim command line (DESIGN.md, "The outside contract"): run, sweep, check, list, merge,
+// replay (sweep and merge live in scenarios/sweep_command.cc, replay in
+// scenarios/replay_command.cc).
 // Exit codes: 0 pass, 1 safety violation, 2 liveness violation, 64 bad command line,
 // 65 bad scenario file, 70 internal error, 73 an output cannot be created, 74 a write failed,
 // 130 interrupted (a sweep summarizes its finished seeds first). A failed internal check in a run
@@ -26,6 +27,7 @@
 #include "scenarios/exit_codes.h"
 #include "scenarios/interrupt.h"
 #include "scenarios/outputs.h"
+#include "scenarios/replay_command.h"
 #include "scenarios/runner.h"
 #include "scenarios/scenario.h"
 #include "scenarios/scenario_text.h"
@@ -207,6 +209,9 @@ int main_with_exceptions(int argc, char** argv) {
   }
   if (const auto* shrink = std::get_if<scenarios::ShrinkCommand>(&command)) {
     return scenarios::command_shrink(*shrink, program);
+  }
+  if (const auto* replay = std::get_if<scenarios::ReplayCommand>(&command)) {
+    return scenarios::command_replay(*replay, program);
   }
   return command_finished(std::get<FinishedCommand>(command));
 }

@@ -232,10 +232,12 @@ std::string_view check_kind_word(sim::checks::CheckKind kind) {
 // (where it becomes a `violation` line), either of which may be absent.
 class ViolationFanOut final : public sim::checks::ViolationObserver {
  public:
-  ViolationFanOut(sim::checks::ViolationObserver* timeline, sim::JsonlSink* trace_sink)
-      : timeline_(timeline), trace_sink_(trace_sink) {}
+  ViolationFanOut(sim::checks::ViolationObserver* timeline, sim::JsonlSink* trace_sink,
+                  sim::checks::ViolationObserver* watcher)
+      : timeline_(timeline), trace_sink_(trace_sink), watcher_(watcher) {}
   void on_violation(const sim::checks::Violation& violation) override {
     if (timeline_ != nullptr) timeline_->on_violation(violation);
+    if (watcher_ != nullptr) watcher_->on_violation(violation);
     if (trace_sink_ == nullptr) return;
     trace_sink_->on_violation(sim::TraceViolation{violation.check, check_kind_word(violation.kind),
                                                   violation.time, violation.nodes, violation.group,
@@ -245,6 +247,7 @@ class ViolationFanOut final : public sim::checks::ViolationObserver {
  private:
   sim::checks::ViolationObserver* timeline_;
   sim::JsonlSink* trace_sink_;
+  sim::checks::ViolationObserver* watcher_;
 };
 
 // The fenced resource of a scenario that has one: the algorithm's own if it brings one (a
@@ -310,11 +313,15 @@ absl::StatusOr<reports::RunResult> run_unguarded(const Scenario& scenario, uint6
                                                : kBriefTimelineLimit);
   if (options.keep_timeline) timeline.attach(world.trace());
   ViolationFanOut violation_fan_out(options.keep_timeline ? &timeline : nullptr,
-                                    options.trace_sink);
-  if (options.keep_timeline || options.trace_sink != nullptr) {
+                                    options.trace_sink, options.watcher);
+  if (options.keep_timeline || options.trace_sink != nullptr || options.watcher != nullptr) {
     checks.set_violation_observer(&violation_fan_out);
   }
   if (options.trace_sink != nullptr) world.trace().add_observer(options.trace_sink);
+  if (options.watcher != nullptr) {
+    options.watcher->on_start(world, check_config.fault_labels);
+    world.trace().add_observer(options.watcher);
+  }
 
   run_world(world, sim::Instant::zero() + scenario.duration, options.trace_sink);
   if (options.trace_sink != nullptr) {

@@ -12,9 +12,19 @@
 #include "absl/status/statusor.h"
 #include "reports/run_result.h"
 #include "scenarios/scenario.h"
+#include "sim/checks/checks.h"
 #include "sim/jsonl_sink.h"
+#include "sim/world.h"
 
 namespace electsim::scenarios {
+
+// Watches one run as it happens (electsim replay, scenarios/replay_window.h): told the world
+// before its first event, then every record and every violation.
+class RunWatcher : public sim::TraceObserver, public sim::checks::ViolationObserver {
+ public:
+  // The world as configured (its clocks set), and the run's fault labels by plan index.
+  virtual void on_start(const sim::World& world, const std::vector<std::string>& fault_labels) = 0;
+};
 
 struct RunOptions {
   // Streams the full trace as JSON Lines (not owned; the caller opened its file, see
@@ -24,6 +34,7 @@ struct RunOptions {
   // Keep every timeline entry (up to LeadershipTimeline::kFullLimit) rather than the brief
   // head and the windows around violations.
   bool full_timeline = false;
+  RunWatcher* watcher = nullptr;  // not owned
 };
 
 // A failed internal check (SIM_CHECK) during the run ends only this run: the result has verdict
