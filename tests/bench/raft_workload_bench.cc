@@ -107,36 +107,29 @@ void report(benchmark::State& state, uint64_t delivered, int64_t sim_seconds,
       benchmark::Counter::kIsRate);
 }
 
-void BM_RaftSimGridWorkload(benchmark::State& state) {
+// Runs the workload once per iteration and reports the last run's counts.
+void run_and_report(benchmark::State& state, std::optional<Duration> write_every) {
   const auto nodes = static_cast<uint32_t>(state.range(0));
   const int64_t sim_seconds = state.range(1);
   uint64_t delivered = 0;
   WorkloadResult last;
   for (auto _ : state) {
     WorkloadResult result;
-    run_workload(nodes, sim_seconds, 42, result);
+    run_workload(nodes, sim_seconds, 42, result, write_every);
     delivered += result.delivered;
     last = result;
   }
   report(state, delivered, sim_seconds, last);
 }
 
+void BM_RaftSimGridWorkload(benchmark::State& state) { run_and_report(state, std::nullopt); }
+
 // The same workload with the fenced resource and a write every 100 ms from each leader (issue
 // 9: under 10% slower). Compare sim_s_per_wall_s (the same simulated work) with
 // BM_RaftSimGridWorkload's, measured back to back:
 //   build/electsim_bench --benchmark_filter='RaftSimGridWorkload(WithWrites)?/5/'
 void BM_RaftSimGridWorkloadWithWrites(benchmark::State& state) {
-  const auto nodes = static_cast<uint32_t>(state.range(0));
-  const int64_t sim_seconds = state.range(1);
-  uint64_t delivered = 0;
-  WorkloadResult last;
-  for (auto _ : state) {
-    WorkloadResult result;
-    run_workload(nodes, sim_seconds, 42, result, Duration::milliseconds(100));
-    delivered += result.delivered;
-    last = result;
-  }
-  report(state, delivered, sim_seconds, last);
+  run_and_report(state, Duration::milliseconds(100));
 }
 BENCHMARK(BM_RaftSimGridWorkloadWithWrites)
     ->Args({5, 36000})
