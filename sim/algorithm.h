@@ -33,12 +33,26 @@ using DurableState = std::vector<uint64_t>;
 // Leadership, reported as one typed event at a time (DESIGN.md, "Algorithms"). The context
 // fills in who reports and for which group, so a process can never speak for another group.
 
+// Where an entry sits in a replicated log, in the order the algorithm itself uses to decide
+// which log is more up to date: the epoch the entry was written in (Raft's term, Zab's zxid
+// epoch, VR's view, a Paxos ballot), then its index (Raft's index, Zab's zxid counter, VR's
+// op-number, a Paxos slot). Compared lexicographically.
+struct LogPosition {
+  uint64_t epoch = 0;
+  uint64_t index = 0;
+  friend constexpr auto operator<=>(const LogPosition&, const LogPosition&) = default;
+};
+
 // The process leads `epoch`. `token` is what it fences with (Raft: the term). A lease-based
-// leader says until when, on its own local clock, it believes it leads.
+// leader says until when, on its own local clock, it believes it leads. A log-based leader says
+// where its log ends when it claims leadership (`log_end`), so that the leader-completeness check
+// can tell whether it can hold every entry committed before it: a log whose last entry is older
+// than a committed one cannot contain it (Raft 5.4.1's up-to-date order).
 struct Elected {
   uint64_t epoch = 0;
   uint64_t token = 0;
   std::optional<LocalInstant> lease_until;
+  std::optional<LogPosition> log_end;
 };
 // The leader finished initializing (Zab's synchronization); clients wait for it.
 struct Ready {};
@@ -54,6 +68,34 @@ struct SteppedDown {
 // A follower lost or left its leader: it is not "stepping down", it no longer follows anyone.
 struct LeaderLost {
   LeaderLostReason reason = LeaderLostReason::kElectionTimeout;
+};
+
+// A log-based process learned that the entry at `position`, and every entry before it in its
+// log, is committed (Raft's commitIndex advancing, Zab's COMMIT, VR's commit-number, a Paxos
+// slot chosen). Reported once per advance, with the newest committed position.
+struct Committed {
+  LogPosition position;
+};
+
+// The kinds of support one process gives another for an epoch (issue 14; docs/TRACE.md).
+enum class SupportKind : uint8_t {
+  kVote,           // Raft: a RequestVote granted (binding)
+  kPreVote,        // Raft PreVote: a pre-vote granted (not binding: no term is raised)
+  kPromise,        // Paxos phase 1: a promise not to accept lower ballots (binding)
+  kAccept,         // Paxos phase 2: a value accepted under a ballot (binding for that ballot)
+  kDoViewChange,   // VR: DoViewChange sent to the new view's primary (binding)
+  kEpochAck,       // Zab: ACKEPOCH for a new epoch sent to the prospective leader (binding)
+  kElectionVote,   // Zab FLE / Bully: a vote in the election round (not binding on its own)
+  kLeaseGrant,     // coordination service: a lock or lease granted to a client (binding)
+};
+
+// The process gave `candidate` support of `kind` for `epoch`. Binding support (every kind above
+// but kPreVote and kElectionVote) is what a quorum of promises is made of: a correct algorithm
+// gives it to at most one candidate per epoch.
+struct Supported {
+  ProcessId candidate = kNoNode;
+  uint64_t epoch = 0;
+  SupportKind kind = SupportKind::kVote;
 };
 
 // The fenced resource decided a write (algorithms/resource/): the trace's `resource_write`.
@@ -116,6 +158,10 @@ class Context {
   virtual void report(const LeaderLost& event) = 0;
   // Only the fenced resource reports its decisions on writes.
   virtual void report(const WriteDecided& event) = 0;
+  // Log commits and support given (issues 10 and 14). Not every context records them yet: the
+  // defaults drop them, so an algorithm may always report.
+  virtual void report(const Committed& /*event*/) {}
+  virtual void report(const Supported& /*event*/) {}
 
   // The process's own random stream, for algorithms that randomize beyond timers.
   virtual Rng& rng() = 0;

@@ -65,6 +65,9 @@ class World::ProcessContext final : public Context {
   void report(const WriteDecided& event) override {
     world_.report_write_decided(process_, event);
   }
+  // Commits and support are not recorded yet (issues 10 and 14 add their records and checks).
+  void report(const Committed& /*event*/) override {}
+  void report(const Supported& /*event*/) override {}
   Rng& rng() override { return world_.processes_[process_].rng; }
 
  private:

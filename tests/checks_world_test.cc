@@ -102,7 +102,7 @@ class LowestIdLeader final : public Algorithm {
     highest_epoch_ = led_epoch_;
     context.persist({highest_epoch_});
     leading_ = true;
-    context.report(sim::Elected{led_epoch_, led_epoch_, std::nullopt});
+    context.report(sim::Elected{led_epoch_, led_epoch_, std::nullopt, std::nullopt});
   }
   void learn(Context& context, uint64_t epoch) {
     if (epoch <= highest_epoch_) return;
@@ -123,7 +123,7 @@ class LowestIdLeader final : public Algorithm {
 // Every node declares itself leader of epoch 1 at start.
 class EveryoneLeadsEpochOne final : public Algorithm {
  public:
-  void on_start(Context& context, const DurableState*) override { context.report(sim::Elected{1, 1, std::nullopt}); }
+  void on_start(Context& context, const DurableState*) override { context.report(sim::Elected{1, 1, std::nullopt, std::nullopt}); }
   void on_message(Context&, NodeId, const Payload&) override {}
   void on_timer(Context&, TimerId) override {}
 };
@@ -150,7 +150,7 @@ class TickingEpochs final : public Algorithm {
     ++count_;
     context.persist({count_});
     if (context.self() == 0) {
-      context.report(sim::Elected{count_, count_, std::nullopt});
+      context.report(sim::Elected{count_, count_, std::nullopt, std::nullopt});
     } else {
       context.report(sim::Follows{0, count_});
     }
@@ -173,7 +173,7 @@ class RotatingLeader final : public Algorithm {
     ++round_;
     const auto leader = static_cast<NodeId>(round_ % context.members().size());
     if (leader == context.self()) {
-      context.report(sim::Elected{round_, round_, std::nullopt});
+      context.report(sim::Elected{round_, round_, std::nullopt, std::nullopt});
     } else {
       context.report(sim::Follows{leader, round_});
     }

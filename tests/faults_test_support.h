@@ -38,7 +38,7 @@ class Beacon final : public sim::Algorithm {
     context.persist(sim::DurableState{starts});
     if (reports_leadership_) {
       if (context.self() == 0) {
-        context.report(sim::Elected{1, 1, std::nullopt});
+        context.report(sim::Elected{1, 1, std::nullopt, std::nullopt});
       } else {
         context.report(sim::Follows{0, 1});
       }

@@ -40,7 +40,7 @@ Script leader_script(uint64_t epoch, int64_t step_down_ms) {
   };
   script.on_timer = [epoch, step_down_ms](Context& context, TimerId timer) {
     if (timer == kLead) {
-      context.report(Elected{epoch, 10 * epoch, std::nullopt});
+      context.report(Elected{epoch, 10 * epoch, std::nullopt, std::nullopt});
       if (step_down_ms > 0) context.set_timer(kStepDown, ms(step_down_ms - 10));
     } else {
       context.report(SteppedDown{StepDownReason::kHigherEpochSeen});
@@ -133,10 +133,10 @@ TEST(Writer, ANewEpochReplacesTheOldLeadershipsWrites) {
   Script script = leader_script(1, 0);
   script.on_timer = [](Context& context, TimerId timer) {
     if (timer == kLead) {
-      context.report(Elected{1, 10, std::nullopt});
+      context.report(Elected{1, 10, std::nullopt, std::nullopt});
       context.set_timer(kStepDown, ms(140));
     } else {
-      context.report(Elected{2, 20, std::nullopt});  // re-elected in a later epoch
+      context.report(Elected{2, 20, std::nullopt, std::nullopt});  // re-elected in a later epoch
     }
   };
   Fixture fixture(script);

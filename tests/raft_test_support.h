@@ -67,6 +67,12 @@ class FakeContext final : public sim::Context {
     reports.push_back("leader_lost " + std::string(sim::leader_lost_reason_name(event.reason)));
   }
   void report(const sim::WriteDecided& /*event*/) override { reports.push_back("write_decided"); }
+  // Commits and support are recorded as facts a test can ask for, not as report lines, so the
+  // tests that compare report lines stay about leadership.
+  void report(const sim::Committed& event) override { committed.push_back(event.position); }
+  void report(const sim::Supported& event) override { supported.push_back(event); }
+  std::vector<sim::LogPosition> committed;
+  std::vector<sim::Supported> supported;
   sim::Rng& rng() override { return rng_; }
 
   // The messages sent since the last call, and forgets them.

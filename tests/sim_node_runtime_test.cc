@@ -337,7 +337,7 @@ TEST(NodeRuntime, CrashDuringPauseDropsWhatWaited) {
 
 TEST(NodeRuntime, CrashOfTheLeaderStepsItDown) {
   Script leader;
-  leader.on_start = [](Context& context, const DurableState*) { context.report(sim::Elected{3, 30, std::nullopt}); };
+  leader.on_start = [](Context& context, const DurableState*) { context.report(sim::Elected{3, 30, std::nullopt, std::nullopt}); };
   Script follower;
   follower.on_start = [](Context& context, const DurableState*) { context.report(sim::Follows{0, 3}); };
   ScriptedFactory factory({leader, follower});

@@ -162,6 +162,8 @@ void Raft::become_leader(Context& context) {
   // nextIndex starts just after the leader's log as it was before the no-op (paper Figure 2),
   // so the first AppendEntries carries the no-op.
   const uint64_t first_new = log_.last_index() + 1;
+  // The log it won with, before its own no-op: what the leader-completeness check judges.
+  const sim::LogPosition won_with{log_.last_term(), log_.last_index()};
   log_.append(current_term_);
   mark_dirty();
   for (NodeId peer : peers_) {
@@ -170,7 +172,7 @@ void Raft::become_leader(Context& context) {
     recently_active_[position(peer)] = 0;
   }
   maybe_persist(context);
-  context.report(sim::Elected{current_term_, current_term_, std::nullopt});
+  context.report(sim::Elected{current_term_, current_term_, std::nullopt, won_with});
   // Paper 5.2: the leader sends heartbeats at once to establish its authority, then regularly.
   broadcast_append(context);
   context.set_timer(kHeartbeatTimer, options_.heartbeat_interval);

@@ -39,6 +39,8 @@ class ForwardingContext : public sim::Context {
   void report(const sim::SteppedDown& event) override { inner_.report(event); }
   void report(const sim::LeaderLost& event) override { inner_.report(event); }
   void report(const sim::WriteDecided& event) override { inner_.report(event); }
+  void report(const sim::Committed& event) override { inner_.report(event); }
+  void report(const sim::Supported& event) override { inner_.report(event); }
   sim::Rng& rng() override { return inner_.rng(); }
 
  protected:
