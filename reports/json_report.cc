@@ -260,7 +260,7 @@ std::string sweep_json_run(const RunResult& run, bool first) {
   return (first ? "\n    " : ",\n    ") + json_text(run_to_json(run));
 }
 
-std::string sweep_json_closing(SweepSummary& summary, bool any_runs) {
+std::string sweep_json_closing(SweepSummary& summary, bool any_runs, const Json& regression) {
   Json json;
   json["seeds"] = summary.seeds();
   json["seed_first"] = summary.seed_first();
@@ -294,6 +294,7 @@ std::string sweep_json_closing(SweepSummary& summary, bool any_runs) {
   json["stale_writes_accepted"] = measured ? Json(summary.stale_writes_accepted()) : Json(nullptr);
   json["damaged_seeds"] = measured ? Json(summary.damaged_seeds()) : Json(nullptr);
   json["damaged_seed_count"] = measured ? Json(summary.damaged_seed_count()) : Json(nullptr);
+  if (!regression.is_null()) json["regression"] = regression;
   // dump(2) opens with "{" and a newline; the runs' array closes first and the keys follow it.
   return (any_runs ? "\n  ]," : "],") + json_text(json, 2).substr(1) + "\n";
 }

@@ -54,7 +54,9 @@ std::string json_text(const nlohmann::ordered_json& json, int indent = -1);
 std::string sweep_json_opening(const SweepSummary& summary);
 // `first` is true for the first run of the sweep (no comma before it).
 std::string sweep_json_run(const RunResult& run, bool first);
-// `any_runs` is false if no run was written.
-std::string sweep_json_closing(SweepSummary& summary, bool any_runs);
+// `any_runs` is false if no run was written. A `regression` object (the regression gate of
+// `sweep --baseline`, reports/regression_gate.h) is written as the last key when not null.
+std::string sweep_json_closing(SweepSummary& summary, bool any_runs,
+                               const nlohmann::ordered_json& regression = nullptr);
 
 }  // namespace electsim::reports

@@ -181,6 +181,19 @@ absl::StatusOr<Shard> parse_shard(std::string_view text) {
   return Shard{*index, *count};
 }
 
+absl::StatusOr<double> parse_tolerance(std::string_view text) {
+  const bool percent = !text.empty() && text.back() == '%';
+  const std::string_view number = percent ? text.substr(0, text.size() - 1) : text;
+  const bool digits = !number.empty() &&
+                      number.find_first_not_of("0123456789.") == std::string_view::npos &&
+                      number.front() != '.' && number.back() != '.';
+  double value = 0;
+  if (!percent || !digits || !absl::SimpleAtod(std::string(number), &value) || value > 1000) {
+    return absl::InvalidArgumentError("expected a percentage from 0% to 1000%, such as 10%");
+  }
+  return value / 100;
+}
+
 std::string invoked_program_name(std::string_view argv0) {
   // The name reaches JSON reports (in reproduce commands), which must be valid UTF-8.
   if (argv0.find('/') == std::string_view::npos || first_invalid_utf8(argv0)) return "electsim";
@@ -236,6 +249,7 @@ struct RunParser {
 struct SweepParser {
   SweepCommand command;
   std::string seeds_text;
+  std::string tolerance_text;
   std::string shard_text;
   std::string algorithm;
   CLI::App* app = nullptr;
@@ -257,8 +271,37 @@ struct SweepParser {
     app->add_flag("--check-determinism", command.check_determinism,
                   "run every seed twice in this process (the second time after other seeds, "
                   "with another heap state) and fail with exit 70 if the fingerprints differ");
+    app->add_option("--baseline", command.baseline_path,
+                    "compare with an earlier sweep's --json file, seed by seed where the seeds "
+                    "match, and exit 2 if recovery p50/p99, elections per fault or messages per "
+                    "election got significantly worse by more than --tolerance");
+    app->add_option("--tolerance", tolerance_text,
+                    "how much worse a figure may get before --baseline fails (default 10%)");
+    app->add_flag("--allow-baseline-mismatch", command.allow_baseline_mismatch,
+                  "let --baseline be a sweep of another scenario or algorithm");
+  }
+  // --baseline and the flags that only mean something with it.
+  std::optional<FinishedCommand> finish_baseline() {
+    if (command.baseline_path && command.baseline_path->empty()) {
+      return usage_error("--baseline: expected the JSON file of an earlier sweep, got ''");
+    }
+    if (command.baseline_path) {
+      if (auto bad = check_utf8("--baseline", *command.baseline_path)) return bad;
+    }
+    const bool tolerance_given = app->count("--tolerance") > 0;
+    if (!command.baseline_path && (tolerance_given || command.allow_baseline_mismatch)) {
+      return usage_error(absl::StrCat(tolerance_given ? "--tolerance" : "--allow-baseline-mismatch",
+                                      ": only with --baseline FILE"));
+    }
+    if (tolerance_given) {
+      auto tolerance = parse_tolerance(tolerance_text);
+      if (!tolerance.ok()) return seed_error("--tolerance", tolerance_text, tolerance.status());
+      command.tolerance = *tolerance;
+    }
+    return std::nullopt;
   }
   Command finish() {
+    if (auto bad = finish_baseline()) return *bad;
     if (app->count("--seeds") > 0) {
       auto seeds = parse_seed_range(seeds_text);
       if (!seeds.ok()) return seed_error("--seeds", seeds_text, seeds.status());

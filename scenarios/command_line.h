@@ -50,6 +50,11 @@ struct SweepCommand {
   std::optional<Shard> shard;      // --shard K/N: every N-th seed of the range, from its K-th
   bool resume = false;             // --resume: continue the sweep in the --json file
   bool check_determinism = false;  // --check-determinism: every seed twice, fingerprints equal
+  // The regression gate (reports/regression_gate.h): --baseline OLD.json, --tolerance 10%
+  // (a fraction here: 0.1), --allow-baseline-mismatch (another scenario or algorithm).
+  std::optional<std::string> baseline_path;
+  double tolerance = 0.10;
+  bool allow_baseline_mismatch = false;
 };
 
 // electsim merge FILES... [--json OUT] [--junit OUT] [--quiet] (scenarios/merge.h).
@@ -102,6 +107,8 @@ absl::StatusOr<uint64_t> parse_seed(std::string_view text);
 absl::StatusOr<SeedRange> parse_seed_range(std::string_view text);
 // "K/N" with 1 <= K <= N, both decimal (`--shard`, and a shard's JSON).
 absl::StatusOr<Shard> parse_shard(std::string_view text);
+// "10%" or "2.5%", 0% to 1000%, as a fraction (0.1, 0.025); `--tolerance`.
+absl::StatusOr<double> parse_tolerance(std::string_view text);
 
 // How reproduce commands name the binary: argv[0] as typed when it holds a slash (it then
 // works from the same directory), or "electsim" when it was found on PATH (or is not UTF-8).

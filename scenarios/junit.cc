@@ -153,6 +153,22 @@ void JunitReport::add(const reports::RunResult& run) {
   std::fwrite(text.data(), 1, text.size(), cases_);
 }
 
+void JunitReport::add_sweep_case(const std::string& name, bool passed, const std::string& type,
+                                 const std::string& message, const std::string& body) {
+  ++tests_;
+  std::string text = absl::StrCat("    <testcase classname=\"", xml_escape(classname_),
+                                  "\" name=\"", xml_escape(name), "\" time=\"0\"");
+  if (passed) {
+    text += "/>\n";
+  } else {
+    ++failures_;
+    absl::StrAppend(&text, ">\n      <failure type=\"", xml_escape(type), "\" message=\"",
+                    xml_escape(message), "\">", xml_escape(body, /*attribute=*/false),
+                    "</failure>\n    </testcase>\n");
+  }
+  std::fwrite(text.data(), 1, text.size(), cases_);
+}
+
 bool JunitReport::finish(const std::function<void(std::string_view)>& write, double wall_seconds) {
   const std::string counts =
       absl::StrCat(" tests=\"", tests_, "\" failures=\"", failures_, "\" errors=\"", errors_, "\"");

@@ -44,6 +44,10 @@ class JunitReport {
   ~JunitReport();
 
   void add(const reports::RunResult& run);
+  // A test case of the sweep as a whole, such as the regression gate of --baseline: it passes,
+  // or fails with a <failure> of `type` whose message is `message` and whose text is `body`.
+  void add_sweep_case(const std::string& name, bool passed, const std::string& type,
+                      const std::string& message, const std::string& body);
   // Hands the whole document to `write`, piece by piece. False if the temporary file failed.
   bool finish(const std::function<void(std::string_view)>& write, double wall_seconds);
 

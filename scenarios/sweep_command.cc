@@ -14,8 +14,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "reports/json_report.h"
+#include "reports/regression_gate.h"
 #include "reports/sweep_summary.h"
 #include "reports/sweep_text.h"
+#include "scenarios/baseline.h"
 #include "scenarios/command_support.h"
 #include "scenarios/exit_codes.h"
 #include "scenarios/interrupt.h"
@@ -39,6 +41,11 @@ class SweepSink {
             SweepProgress& progress)
       : summary_(summary), json_(json), junit_(junit), progress_(progress),
         interrupt_after_(interrupt_after_seeds_for_tests()) {}
+
+  // With --baseline: keeps what the regression gate reads from each run (a few numbers and the
+  // recovery times per seed, so memory grows with the seeds, only then).
+  void keep_gate_runs() { keep_gate_runs_ = true; }
+  const std::vector<reports::GateRun>& gate_runs() const { return gate_runs_; }
 
   void open() {
     if (json_ != nullptr) json_->write(reports::sweep_json_opening(summary_));
@@ -72,8 +79,10 @@ class SweepSink {
 
   void expect_identity(std::string identity) { expected_identity_ = std::move(identity); }
 
-  void close() {
-    if (json_ != nullptr) json_->write(reports::sweep_json_closing(summary_, any_runs_));
+  void close(const nlohmann::ordered_json& regression = nullptr) {
+    if (json_ != nullptr) {
+      json_->write(reports::sweep_json_closing(summary_, any_runs_, regression));
+    }
   }
 
  private:
@@ -86,6 +95,9 @@ class SweepSink {
   }
   void record(const reports::RunResult& run) {
     summary_.add(run);
+    if (keep_gate_runs_ && reports::gate_counts(run)) {
+      gate_runs_.push_back(reports::gate_run_of(run));
+    }
     if (junit_ != nullptr) junit_->add(run);
     progress_.update(summary_.seeds(), summary_.failed());
   }
@@ -98,6 +110,8 @@ class SweepSink {
   uint64_t ran_here_ = 0;
   bool any_runs_ = false;
   std::optional<std::string> expected_identity_;
+  bool keep_gate_runs_ = false;
+  std::vector<reports::GateRun> gate_runs_;
 };
 
 // What the summary says the sweep is of, as a file's header would say it.
@@ -211,6 +225,48 @@ int exit_code_for_error(const absl::Status& status) {
   return status.code() == absl::StatusCode::kInvalidArgument ? kExitBadScenario : kExitInternal;
 }
 
+// --baseline: the earlier sweep, checked to be of this scenario and algorithm unless
+// --allow-baseline-mismatch; nullopt after printing why not (exit_code set: 65 or 74).
+std::optional<Baseline> load_baseline(const SweepCommand& command, const Scenario& scenario,
+                                      int& exit_code) {
+  auto baseline = read_baseline(*command.baseline_path);
+  absl::Status status = baseline.status();
+  if (status.ok() && !command.allow_baseline_mismatch) {
+    status = check_baseline_subject(*baseline, scenario.name, scenario.algorithm);
+  }
+  if (status.ok()) return *std::move(baseline);
+  std::cerr << "electsim: " << status.message() << "\n";
+  exit_code = status.code() == absl::StatusCode::kDataLoss ? kExitIoError : kExitBadScenario;
+  return std::nullopt;
+}
+
+reports::GateResult run_regression_gate(const Baseline& baseline, const SweepSink& sink,
+                                        double tolerance) {
+  reports::GateSubject subject;
+  subject.baseline_path = baseline.path;
+  subject.baseline_description = describe_sweep(baseline.header);
+  reports::GateOptions options;
+  options.tolerance = tolerance;
+  return reports::run_gate(baseline.runs, sink.gate_runs(), subject, options);
+}
+
+// The regression gate as one JUnit test case: its failure message is the verdict line.
+void add_gate_case(JunitReport* junit, const reports::GateResult& gate) {
+  if (junit == nullptr) return;
+  std::string message = reports::gate_verdict_line(gate);
+  message.pop_back();  // the newline
+  junit->add_sweep_case("regression gate", !gate.regression(), "regression", message,
+                        reports::gate_to_text(gate));
+}
+
+// The sweep's exit code with the gate: a regression is a liveness-class failure (2), which a
+// safety violation or an internal error outranks, as in reports::sweep_verdict.
+int with_gate(int verdict_code, const std::optional<reports::GateResult>& gate) {
+  if (!gate || !gate->regression()) return verdict_code;
+  if (verdict_code == kExitPass || verdict_code == kExitBadScenario) return kExitLivenessViolation;
+  return verdict_code;
+}
+
 }  // namespace
 
 uint64_t interrupt_after_seeds_for_tests() {
@@ -233,6 +289,11 @@ int command_sweep(const SweepCommand& command, const std::string& program) {
       command.seeds.value_or(SeedRange{scenario->seed_first, scenario->seed_last});
   std::optional<SeedSlice> slice =
       command.shard ? shard_slice(range, *command.shard) : whole(range);
+  std::optional<Baseline> baseline;
+  if (command.baseline_path) {
+    baseline = load_baseline(command, *scenario, exit_code);
+    if (!baseline) return exit_code;
+  }
   auto outputs = open_outputs({{"--json", flags.json_path}, {"--junit", flags.junit_path}},
                               scenario->path, exit_code);
   if (!outputs) return exit_code;
@@ -251,6 +312,7 @@ int command_sweep(const SweepCommand& command, const std::string& program) {
   const ProgressStyle style = progress_style(flags.quiet);
   SweepProgress progress(style, seed_count(slice), progress_interval(style));
   SweepSink sink(summary, outputs->find("--json"), junit ? &*junit : nullptr, progress);
+  if (baseline) sink.keep_gate_runs();
   sink.open();
   if (!flags.quiet) report << version_line() << std::endl;  // the sweep may be long
   if (command.resume) {
@@ -280,7 +342,14 @@ int command_sweep(const SweepCommand& command, const std::string& program) {
   if (outcome->stopped) summary.mark_interrupted();
   const std::chrono::duration<double> wall = std::chrono::steady_clock::now() - started;
   print_summary(report, flags.quiet, summary, wall.count());
-  sink.close();
+  // An interrupted sweep has only a prefix of its seeds: nothing to judge a regression on.
+  std::optional<reports::GateResult> gate;
+  if (baseline && !outcome->stopped) {
+    gate = run_regression_gate(*baseline, sink, command.tolerance);
+    report << (flags.quiet ? reports::gate_verdict_line(*gate) : reports::gate_to_text(*gate));
+    add_gate_case(junit ? &*junit : nullptr, *gate);
+  }
+  sink.close(gate ? reports::gate_to_json(*gate) : nlohmann::ordered_json(nullptr));
   if (absl::Status status = finish_junit(*outputs, junit, wall.count()); !status.ok()) {
     std::cerr << "electsim: " << status.message() << "\n";
     return exit_code_for(status);
@@ -288,7 +357,7 @@ int command_sweep(const SweepCommand& command, const std::string& program) {
   const int verdict_code = outcome->stopped
                                ? kExitInterrupted
                                : reports::verdict_exit_code(reports::sweep_verdict(summary));
-  return commit_outputs(*outputs, verdict_code);
+  return commit_outputs(*outputs, with_gate(verdict_code, gate));
 }
 
 int command_merge(const MergeCommand& command) {

@@ -57,6 +57,17 @@ reports::RunResult summary_fields(const Json& json) {
   run.messages_delivered = json.at("messages").get<uint64_t>();
   run.events = json.at("events").get<uint64_t>();
   run.reproduce = json.at("replay").get<std::string>();
+  // Which faults fired, and how many groups (the regression gate's elections per fault).
+  for (const Json& fault : json.at("faults_fired")) {
+    reports::FaultRecord kept;
+    kept.skipped = fault.at("skipped").get<bool>();
+    run.faults.push_back(std::move(kept));
+  }
+  if (const auto groups = json.find("groups"); groups != json.end()) {
+    sim::checks::GroupFigures figures;
+    figures.groups = groups->at("count").get<uint32_t>();
+    run.checks.groups = figures;
+  }
   // The fenced resource's figures (null when the scenario has none): the sweep totals them.
   if (const Json& writes = json.at("writes"); !writes.is_null()) {
     sim::checks::WriteFigures figures;

@@ -37,7 +37,8 @@ struct SweepFileRun {
   int line = 0;
   std::string text;  // the run's JSON as written: one line, no indentation, no comma
   // The values SweepSummary::add reads (seed, verdict, error, violations' check, detail and
-  // time, recovery, counts, reproduce command); everything else is left empty.
+  // time, recovery, counts, reproduce command) and the regression gate's (whether each fault
+  // fired or was skipped, the number of groups); everything else is left empty.
   reports::RunResult summary_fields;
   // What must be equal for all runs of one sweep: scenario, its path, algorithm, parameters and
   // the electsim build, as one JSON text.
