@@ -54,7 +54,8 @@ void add_output_options(CLI::App& command, OutputFlags& flags) {
                      "write the results as JSON to FILE ('-': standard output, and the report "
                      "for people goes to standard error)");
   command.add_option("--junit", flags.junit_path,
-                     "write JUnit XML to FILE, one test case per seed, for CI test reporters");
+                     "write JUnit XML to FILE, one test case per scenario x algorithm, for CI "
+                     "test reporters");
   command.add_flag("--quiet", flags.quiet, "print only the verdict line, and no progress");
 }
 

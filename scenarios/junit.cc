@@ -102,55 +102,85 @@ std::string xml_escape(std::string_view text, bool attribute) {
 absl::StatusOr<JunitReport> JunitReport::create(
     const std::string& scenario, const std::string& algorithm,
     std::vector<std::pair<std::string, std::string>> properties) {
-  std::FILE* cases = std::tmpfile();
-  if (cases == nullptr) {
+  std::FILE* details = std::tmpfile();
+  if (details == nullptr) {
     return absl::InternalError(absl::StrCat("cannot create a temporary file: ",
                                             std::strerror(errno)));
   }
   return JunitReport(absl::StrCat(scenario, " (", algorithm, ")"),
-                     absl::StrCat("electsim.", scenario, ".", algorithm), std::move(properties),
-                     cases);
+                     absl::StrCat("electsim.", scenario), std::move(properties), details);
 }
 
-JunitReport::JunitReport(std::string suite, std::string classname,
+JunitReport::JunitReport(std::string name, std::string classname,
                          std::vector<std::pair<std::string, std::string>> properties,
-                         std::FILE* cases)
-    : suite_(std::move(suite)),
+                         std::FILE* details)
+    : name_(std::move(name)),
       classname_(std::move(classname)),
       properties_(std::move(properties)),
-      cases_(cases) {}
+      details_(details) {}
 
 JunitReport::JunitReport(JunitReport&& other) noexcept
-    : suite_(std::move(other.suite_)),
+    : name_(std::move(other.name_)),
       classname_(std::move(other.classname_)),
       properties_(std::move(other.properties_)),
-      cases_(other.cases_),
-      tests_(other.tests_),
-      failures_(other.failures_),
-      errors_(other.errors_) {
-  other.cases_ = nullptr;
+      details_(other.details_),
+      seeds_(other.seeds_),
+      failing_seeds_(std::move(other.failing_seeds_)),
+      error_type_(std::move(other.error_type_)),
+      any_safety_(other.any_safety_),
+      first_failure_(std::move(other.first_failure_)),
+      first_reproduce_(std::move(other.first_reproduce_)) {
+  other.details_ = nullptr;
 }
 
 JunitReport::~JunitReport() {
-  if (cases_ != nullptr) std::fclose(cases_);
+  if (details_ != nullptr) std::fclose(details_);
 }
 
 void JunitReport::add(const reports::RunResult& run) {
-  ++tests_;
-  std::string text = absl::StrCat("    <testcase classname=\"", xml_escape(classname_),
-                                  "\" name=\"seed ", run.seed, "\" time=\"0\"");
-  if (run.verdict == reports::Verdict::kPass) {
-    text += "/>\n";
-  } else {
-    const char* element = is_failure(run.verdict) ? "failure" : "error";
-    ++(is_failure(run.verdict) ? failures_ : errors_);
-    absl::StrAppend(&text, ">\n      <", element, " type=\"",
-                    reports::verdict_name(run.verdict), "\" message=\"",
-                    xml_escape(reports::failure_text(run)), "\">",
-                    xml_escape(failure_body(run), /*attribute=*/false),
-                    "</", element, ">\n    </testcase>\n");
+  ++seeds_;
+  if (run.verdict == reports::Verdict::kPass) return;
+  if (failing_seeds_.empty()) {
+    first_failure_ = reports::failure_text(run);
+    first_reproduce_ = run.reproduce;
   }
-  std::fwrite(text.data(), 1, text.size(), cases_);
+  failing_seeds_.push_back(run.seed);
+  if (!is_failure(run.verdict) && error_type_.empty()) {
+    error_type_ = reports::verdict_name(run.verdict);
+  }
+  any_safety_ = any_safety_ || run.verdict == reports::Verdict::kSafetyViolation;
+  if (failing_seeds_.size() > kDetailedSeeds) return;
+  const std::string text = absl::StrCat("\nseed ", run.seed, ": ",
+                                        reports::verdict_name(run.verdict), "\n",
+                                        failure_body(run), "\n");
+  const std::string escaped = xml_escape(text, /*attribute=*/false);
+  std::fwrite(escaped.data(), 1, escaped.size(), details_);
+}
+
+// "23, 37, 42": the failing seeds from the `from`-th, at most `limit` of them, then ", and N
+// more" for those left out.
+std::string JunitReport::failing_seeds_text(size_t from, size_t limit) const {
+  std::string text;
+  const size_t end = std::min(from + limit, failing_seeds_.size());
+  for (size_t i = from; i < end; ++i) {
+    absl::StrAppend(&text, i == from ? "" : ", ", failing_seeds_[i]);
+  }
+  if (failing_seeds_.size() > end) {
+    absl::StrAppend(&text, ", and ", failing_seeds_.size() - end, " more");
+  }
+  return text;
+}
+
+std::string JunitReport::result_element_head() const {
+  const bool error = !error_type_.empty();
+  const std::string type =
+      error ? error_type_ : (any_safety_ ? "safety_violation" : "liveness_violation");
+  const std::string message = absl::StrCat(
+      failing_seeds_.size(), " of ", seeds_, seeds_ == 1 ? " seed" : " seeds",
+      " failed (seed", failing_seeds_.size() == 1 ? " " : "s ", failing_seeds_text(0, kListedSeeds),
+      "); first: ", first_failure_, "; reproduce: ", first_reproduce_);
+  return absl::StrCat("      <", error ? "error" : "failure", " type=\"", type, "\" message=\"",
+                      xml_escape(message), "\">");
 }
 
 void JunitReport::add_sweep_case(const std::string& name, bool passed, const std::string& type,
@@ -170,12 +200,14 @@ void JunitReport::add_sweep_case(const std::string& name, bool passed, const std
 }
 
 bool JunitReport::finish(const std::function<void(std::string_view)>& write, double wall_seconds) {
-  const std::string counts =
-      absl::StrCat(" tests=\"", tests_, "\" failures=\"", failures_, "\" errors=\"", errors_, "\"");
+  const bool failed = !failing_seeds_.empty();
+  const bool error = !error_type_.empty();
+  const std::string counts = absl::StrCat(" tests=\"1\" failures=\"", failed && !error ? 1 : 0,
+                                          "\" errors=\"", failed && error ? 1 : 0, "\"");
   const std::string time = absl::StrFormat(" time=\"%.3f\"", wall_seconds);
   std::string head = absl::StrCat("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n",
                                   "<testsuites name=\"electsim\"", counts, time, ">\n",
-                                  "  <testsuite name=\"", xml_escape(suite_), "\"", counts,
+                                  "  <testsuite name=\"", xml_escape(name_), "\"", counts,
                                   " skipped=\"0\"", time, " timestamp=\"", timestamp_now(),
                                   "\" hostname=\"", xml_escape(hostname()),
                                   "\" id=\"0\" package=\"electsim\">\n    <properties>\n");
@@ -183,16 +215,33 @@ bool JunitReport::finish(const std::function<void(std::string_view)>& write, dou
     absl::StrAppend(&head, "      <property name=\"", xml_escape(name), "\" value=\"",
                     xml_escape(value), "\"/>\n");
   }
-  head += "    </properties>\n";
+  absl::StrAppend(&head, "    </properties>\n    <testcase classname=\"", xml_escape(classname_),
+                  "\" name=\"", xml_escape(name_), "\"", time, failed ? ">\n" : "/>\n");
   write(head);
-  if (std::fflush(cases_) != 0 || std::fseek(cases_, 0, SEEK_SET) != 0) return false;
-  std::array<char, 65536> buffer;
-  while (const size_t read = std::fread(buffer.data(), 1, buffer.size(), cases_)) {
-    write(std::string_view(buffer.data(), read));
+  if (failed) {
+    write(result_element_head());
+    write(xml_escape(absl::StrCat(failing_seeds_.size(), " of ", seeds_,
+                                  " seeds failed: ", failing_seeds_text(0, kDetailedSeeds), "\n"),
+                     /*attribute=*/false));
+    if (!copy_details(write)) return false;
+    if (failing_seeds_.size() > kDetailedSeeds) {
+      write(absl::StrCat("\nthe other failing seeds (their detail is in --json): ",
+                         failing_seeds_text(kDetailedSeeds, failing_seeds_.size()), "\n"));
+    }
+    write(error ? "</error>\n    </testcase>\n" : "</failure>\n    </testcase>\n");
   }
-  if (std::ferror(cases_) != 0) return false;
   write("    <system-out/>\n    <system-err/>\n  </testsuite>\n</testsuites>\n");
   return true;
+}
+
+// The failing seeds' detail, already escaped, from the temporary file.
+bool JunitReport::copy_details(const std::function<void(std::string_view)>& write) {
+  if (std::fflush(details_) != 0 || std::fseek(details_, 0, SEEK_SET) != 0) return false;
+  std::array<char, 65536> buffer;
+  while (const size_t read = std::fread(buffer.data(), 1, buffer.size(), details_)) {
+    write(std::string_view(buffer.data(), read));
+  }
+  return std::ferror(details_) == 0;
 }
 
 }  // namespace electsim::scenarios

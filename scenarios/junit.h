@@ -1,20 +1,28 @@
 // `--junit FILE`: the results of a run or a sweep as JUnit XML, which Jenkins, GitLab and
-// GitHub test reporters read. One test case per seed; a failing seed carries its verdict, the
-// check, the one-sentence detail and the reproduce command.
+// GitHub test reporters read. One test case per scenario x algorithm (issue 12: the unit a team
+// tracks from build to build, whatever seeds it swept), named "SCENARIO (ALGORITHM)". A sweep
+// with a failing seed fails that test case: the message names the failing seeds (the first
+// kListedSeeds, then how many more), the first one's check, its one-sentence detail and its
+// reproduce command; the body keeps the per-seed detail (every violation with its true time,
+// and each seed's reproduce command) for the first kDetailedSeeds failing seeds, then the
+// numbers of the rest.
 //
 // The document follows the strictest common schema, Ant's JUnit XML as written down in
 // windyroad/JUnit-Schema (JUnit.xsd): <testsuites> holds one <testsuite> with name, timestamp,
 // hostname, tests, failures, errors, skipped, time, id and package, then <properties>, the
-// <testcase>s (name, classname, time) and the required (empty) <system-out> and <system-err>.
-// Safety and liveness violations are <failure>s; internal errors and exceeded budgets, which are
-// no judgement of the algorithm, are <error>s. Every text and attribute is escaped, invalid
-// UTF-8 and characters XML cannot carry are replaced, so the file always parses.
+// <testcase> (name, classname, time) and the required (empty) <system-out> and <system-err>.
+// A test case holds at most one <failure> or <error>: safety and liveness violations are a
+// <failure>; an internal error or an exceeded budget in any seed, which is no judgement of the
+// algorithm, makes it an <error> (whose body still lists the violating seeds). Every text and
+// attribute is escaped, invalid UTF-8 and characters XML cannot carry are replaced, so the file
+// always parses.
 //
-// Times: `time` on the suite is the wall-clock seconds of the whole command (for people; it never
-// reaches the simulation); seeds run side by side, so each test case says 0.
+// Times: `time` on the suite and the test case is the wall-clock seconds of the whole command
+// (for people; it never reaches the simulation).
 //
-// Memory stays flat: test cases go to an anonymous temporary file as seeds finish and are copied
-// into the output at the end, after the suite's counts (which come first in the XML) are known.
+// Memory stays flat: the failing seeds' detail goes to an anonymous temporary file as seeds
+// finish, and is copied into the output at the end, after the message (which comes first in the
+// XML) is known; only the failing seeds' numbers are kept in memory.
 #pragma once
 
 #include <cstdint>
@@ -32,8 +40,12 @@ namespace electsim::scenarios {
 
 class JunitReport {
  public:
-  // The suite is named "SCENARIO (ALGORITHM)"; `properties` (name, value) describe the command.
-  // Fails only if no temporary file can be created.
+  // Failing seeds named in the failure's message, and seeds whose detail the body carries.
+  static constexpr size_t kListedSeeds = 5;
+  static constexpr size_t kDetailedSeeds = 100;
+
+  // The suite and its test case are named "SCENARIO (ALGORITHM)"; `properties` (name, value)
+  // describe the command. Fails only if no temporary file can be created.
   static absl::StatusOr<JunitReport> create(const std::string& scenario,
                                             const std::string& algorithm,
                                             std::vector<std::pair<std::string, std::string>>
@@ -43,6 +55,7 @@ class JunitReport {
   JunitReport(const JunitReport&) = delete;
   ~JunitReport();
 
+  // One seed's result; seeds are added in the order the message should list them (seed order).
   void add(const reports::RunResult& run);
   // A test case of the sweep as a whole, such as the regression gate of --baseline: it passes,
   // or fails with a <failure> of `type` whose message is `message` and whose text is `body`.
@@ -52,16 +65,24 @@ class JunitReport {
   bool finish(const std::function<void(std::string_view)>& write, double wall_seconds);
 
  private:
-  JunitReport(std::string suite, std::string classname,
-              std::vector<std::pair<std::string, std::string>> properties, std::FILE* cases);
+  JunitReport(std::string name, std::string classname,
+              std::vector<std::pair<std::string, std::string>> properties, std::FILE* details);
 
-  std::string suite_;
+  // The <failure> or <error> element of the test case (empty when every seed passed).
+  std::string result_element_head() const;
+  std::string failing_seeds_text(size_t from, size_t limit) const;
+  bool copy_details(const std::function<void(std::string_view)>& write);
+
+  std::string name_;
   std::string classname_;
   std::vector<std::pair<std::string, std::string>> properties_;
-  std::FILE* cases_;
-  uint64_t tests_ = 0;
-  uint64_t failures_ = 0;
-  uint64_t errors_ = 0;
+  std::FILE* details_;
+  uint64_t seeds_ = 0;
+  std::vector<uint64_t> failing_seeds_;  // in the order added
+  std::string error_type_;  // the first internal error's or exceeded budget's verdict name
+  bool any_safety_ = false;
+  std::string first_failure_;            // "check: detail" of the first failing seed
+  std::string first_reproduce_;
 };
 
 // `text` made safe for XML: & < > " ' escaped, other control characters and invalid UTF-8 as
