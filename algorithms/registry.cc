@@ -4,12 +4,13 @@
 #include <deque>
 
 #include "algorithms/raft/raft_factory.h"
+#include "algorithms/zab/zab.h"
 
 namespace electsim::algorithms {
 
 const std::vector<AlgorithmInfo>& registry() {
   static const std::vector<AlgorithmInfo>* const kRegistry =
-      new std::vector<AlgorithmInfo>{raft::raft_info()};
+      new std::vector<AlgorithmInfo>{raft::raft_info(), zab::zab_info()};
   return *kRegistry;
 }
 

@@ -4,10 +4,12 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "algorithms/registry.h"
 #include "scenarios/scenario.h"
 #include "scenarios/schema.h"
 #include "scenarios/suggest.h"
@@ -680,10 +682,14 @@ TEST(ScenarioOverrides, BadValueIsReportedAgainstTheFlag) {
                          "'election_timeout': expected a range lo..hi with lo <= hi"));
   EXPECT_THAT(error_of(kHead, with_sets({"cluster.nodes=[1"})),
               StartsWith("--set cluster.nodes=[1: not a valid YAML value"));
+  // A name from DESIGN.md's list that is not built yet (none once every algorithm is).
+  const std::vector<std::string> planned = algorithms::planned_algorithms();
+  if (planned.empty()) return;
   LoadOptions options;
-  options.algorithm_override = "zab";
-  EXPECT_EQ(error_of(kHead, options),
-            "--algorithm zab: algorithm 'zab' is not implemented yet (built in: raft)");
+  options.algorithm_override = planned.front();
+  EXPECT_THAT(error_of(kHead, options),
+              StartsWith("--algorithm " + planned.front() + ": algorithm '" + planned.front() +
+                         "' is not implemented yet (built in: raft"));
 }
 
 TEST(ScenarioOverrides, OverrideThatBreaksTheFileIsReportedWhereTheFileIsWrong) {

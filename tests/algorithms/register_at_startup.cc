@@ -7,6 +7,7 @@
 #include "tests/algorithms/no_quorum_profile.h"
 #include "tests/algorithms/raft_ignores_quorum_loss.h"
 #include "tests/algorithms/raft_reuses_token.h"
+#include "tests/algorithms/zab_variants.h"
 
 namespace {
 
@@ -18,6 +19,7 @@ const bool kRegistered = [] {
   electsim::testing::register_raft_reuses_token();
   electsim::testing::register_fencing_variants();
   electsim::testing::register_raft_keeps_timer_on_vote();
+  electsim::testing::register_zab_variants();
   return true;
 }();
 

@@ -1,0 +1,95 @@
+#include "tests/algorithms/zab_variants.h"
+
+#include <memory>
+#include <utility>
+
+#include "algorithms/registry.h"
+#include "algorithms/zab/zab.h"
+#include "tests/algorithms/forwarding_context.h"
+
+namespace electsim::testing {
+namespace {
+
+using algorithms::zab::Zab;
+
+// Saves currentEpoch in acceptedEpoch's place: the durable layout's word 1 (acceptedEpoch)
+// becomes word 2 (currentEpoch).
+class NoAcceptedEpochFileContext final : public ForwardingContext {
+ public:
+  using ForwardingContext::ForwardingContext;
+  void persist(const sim::DurableState& state) override {
+    sim::DurableState saved = state;
+    if (saved.size() >= Zab::kDurableHeaderWords) saved[1] = saved[2];
+    inner_.persist(saved);
+  }
+};
+
+class ZabWithoutAcceptedEpochFile final : public sim::Algorithm {
+ public:
+  explicit ZabWithoutAcceptedEpochFile(std::unique_ptr<sim::Algorithm> zab)
+      : zab_(std::move(zab)) {}
+  sim::FamilyId family() const override { return zab_->family(); }
+  void on_start(sim::Context& context, const sim::DurableState* restored) override {
+    NoAcceptedEpochFileContext wrapped(context);
+    zab_->on_start(wrapped, restored);
+  }
+  void on_message(sim::Context& context, sim::ProcessId from,
+                  const sim::Payload& message) override {
+    NoAcceptedEpochFileContext wrapped(context);
+    zab_->on_message(wrapped, from, message);
+  }
+  void on_timer(sim::Context& context, sim::TimerId timer) override {
+    NoAcceptedEpochFileContext wrapped(context);
+    zab_->on_timer(wrapped, timer);
+  }
+
+ private:
+  std::unique_ptr<sim::Algorithm> zab_;
+};
+
+class NoAcceptedEpochFileFactory final : public sim::AlgorithmFactory {
+ public:
+  explicit NoAcceptedEpochFileFactory(std::unique_ptr<sim::AlgorithmFactory> zab)
+      : zab_(std::move(zab)) {}
+  std::unique_ptr<sim::Algorithm> create(sim::ProcessId process) const override {
+    return std::make_unique<ZabWithoutAcceptedEpochFile>(zab_->create(process));
+  }
+
+ private:
+  std::unique_ptr<sim::AlgorithmFactory> zab_;
+};
+
+void register_vote_ignores_epoch() {
+  algorithms::AlgorithmInfo info = algorithms::zab::zab_info();
+  info.name = kZabVoteIgnoresEpochName;
+  info.summary = "tests only: Zab whose vote order ignores epochs (zxid counter, then id)";
+  info.make_factory = [](const algorithms::Params& params, uint32_t nodes) {
+    const auto correct = algorithms::zab::make_factory(params, nodes);
+    algorithms::zab::ZabOptions options =
+        static_cast<const algorithms::zab::ZabFactory&>(*correct).options();
+    options.vote_order_ignores_epoch = true;
+    return std::unique_ptr<sim::AlgorithmFactory>(
+        std::make_unique<algorithms::zab::ZabFactory>(options));
+  };
+  algorithms::register_algorithm_for_tests(std::move(info));
+}
+
+void register_no_accepted_epoch_file() {
+  algorithms::AlgorithmInfo info = algorithms::zab::zab_info();
+  info.name = kZabNoAcceptedEpochFileName;
+  info.summary = "tests only: Zab that saves currentEpoch as its acceptedEpoch";
+  info.make_factory = [](const algorithms::Params& params, uint32_t nodes) {
+    return std::unique_ptr<sim::AlgorithmFactory>(std::make_unique<NoAcceptedEpochFileFactory>(
+        algorithms::zab::make_factory(params, nodes)));
+  };
+  algorithms::register_algorithm_for_tests(std::move(info));
+}
+
+}  // namespace
+
+void register_zab_variants() {
+  register_vote_ignores_epoch();
+  register_no_accepted_epoch_file();
+}
+
+}  // namespace electsim::testing

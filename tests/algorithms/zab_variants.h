@@ -1,0 +1,18 @@
+// Test-only broken Zabs (issue 10, acceptance 4), each registered under its own name so that a
+// scenario or --algorithm can run it through the real binary:
+// - "zab-vote-ignores-epoch": Fast Leader Election orders votes by the zxid's counter and the
+//   server id alone, ignoring the peer epoch and the zxid's epoch, so a server with a stale log
+//   can win the election (the planned variant: "Zab comparing zxid before epoch").
+// - "zab-no-accepted-epoch-file": what a server saves as its acceptedEpoch is its currentEpoch,
+//   as if the acceptedEpoch file that Zab 1.0 added were missing: a follower that acknowledged
+//   a new epoch forgets it at a crash and can acknowledge the same epoch to another leader.
+#pragma once
+
+namespace electsim::testing {
+
+inline constexpr char kZabVoteIgnoresEpochName[] = "zab-vote-ignores-epoch";
+inline constexpr char kZabNoAcceptedEpochFileName[] = "zab-no-accepted-epoch-file";
+
+void register_zab_variants();
+
+}  // namespace electsim::testing
