@@ -3,13 +3,14 @@
 #include <algorithm>
 #include <deque>
 
+#include "algorithms/multipaxos/multipaxos_factory.h"
 #include "algorithms/raft/raft_factory.h"
 
 namespace electsim::algorithms {
 
 const std::vector<AlgorithmInfo>& registry() {
   static const std::vector<AlgorithmInfo>* const kRegistry =
-      new std::vector<AlgorithmInfo>{raft::raft_info()};
+      new std::vector<AlgorithmInfo>{raft::raft_info(), multipaxos::multipaxos_info()};
   return *kRegistry;
 }
 
