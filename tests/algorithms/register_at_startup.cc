@@ -3,6 +3,7 @@
 #include "tests/algorithms/check_tripper.h"
 #include "tests/algorithms/ci_scale_global_counter.h"
 #include "tests/algorithms/fencing_variants.h"
+#include "tests/algorithms/multipaxos_promises_lower_ballots.h"
 #include "tests/algorithms/no_quorum_profile.h"
 #include "tests/algorithms/raft_ignores_quorum_loss.h"
 #include "tests/algorithms/raft_reuses_token.h"
@@ -16,6 +17,7 @@ const bool kRegistered = [] {
   electsim::testing::register_global_counter();
   electsim::testing::register_raft_reuses_token();
   electsim::testing::register_fencing_variants();
+  electsim::testing::register_multipaxos_promises_lower_ballots();
   return true;
 }();
 
