@@ -15,7 +15,9 @@ sim::LogPosition AcceptorLog::newest() const {
 bool AcceptorLog::accept_range(Ballot ballot, uint64_t first, uint64_t last) {
   SIM_CHECK(first >= 1, "slots are 1-based");
   if (first > chosen_through_ + 1) return false;
-  for (uint64_t slot = std::max(first, chosen_through_ + 1); slot <= last; ++slot) set(slot, ballot);
+  for (uint64_t slot = std::max(first, chosen_through_ + 1); slot <= last; ++slot) {
+    set(slot, ballot);
+  }
   return true;
 }
 

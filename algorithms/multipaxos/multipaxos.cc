@@ -187,8 +187,8 @@ void MultiPaxos::handle_message(Context& context, ProcessId from, const Prepare&
   highest_seen_ = std::max(highest_seen_, message.ballot);
   // Paxos Made Live 5.2: while a lease it granted runs, an acceptor supports no other proposer.
   if (lease_refuses(context, from)) return;
-  // Paper 2.2, phase 1(b): an acceptor promises a ballot only if it has not promised a higher one. The same
-  // ballot again is the same proposer asking again (its first answer may have been lost).
+  // Paper 2.2, phase 1(b): an acceptor promises a ballot only if it has not promised a higher
+  // one. The same ballot again is the same proposer asking again (its answer may have been lost).
   const bool grant = options_.promises_lower_ballots ? true : message.ballot >= promised_;
   if (!grant) {
     send_nack(context, from, message.ballot);
@@ -265,8 +265,9 @@ void MultiPaxos::handle_message(Context& context, ProcessId from, const Heartbea
        HeartbeatAck{message.ballot, holds, log_.chosen_through(), message.sent_at_ns});
 }
 
-// Paper 2.2, phase 2(b): an acceptor takes an accept request unless it promised a higher ballot; taking it
-// means the sender leads that ballot, so a higher ballot than the promised one is adopted.
+// Paper 2.2, phase 2(b): an acceptor takes an accept request unless it promised a higher
+// ballot; taking it means the sender leads that ballot, so a higher ballot than the promised one
+// is adopted.
 bool MultiPaxos::maybe_follow(Context& context, ProcessId from, Ballot ballot) {
   highest_seen_ = std::max(highest_seen_, ballot);
   if (ballot < promised_) {

@@ -1,8 +1,9 @@
 // A test-only Multi-Paxos whose acceptors promise any ballot, lower ones included, after they
 // promised a higher one (issue 10, acceptance 4: "Paxos accepting a lower ballot after promising
-// a higher one"). Two proposers can then both collect a majority, the lower one after the
-// higher: the token checks (tokens_increase), and one leader per epoch where ballots repeat,
-// must catch it.
+// a higher one"). Its followers then follow a lower ballot's leader after a higher one's:
+// epochs_never_go_backwards catches it (518 of nemesis seeds 1..1000; issue 14's
+// promises_never_go_backwards will see the lower promise itself). tokens_increase cannot: a
+// ballot is its own token, so tokens always rise with epochs.
 #pragma once
 
 namespace electsim::testing {
