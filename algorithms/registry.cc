@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <deque>
 
+#include "algorithms/multipaxos/multipaxos_factory.h"
 #include "algorithms/raft/raft_factory.h"
 #include "algorithms/zab/zab.h"
 
@@ -11,6 +12,7 @@ namespace electsim::algorithms {
 const std::vector<AlgorithmInfo>& registry() {
   static const std::vector<AlgorithmInfo>* const kRegistry =
       new std::vector<AlgorithmInfo>{raft::raft_info(), zab::zab_info()};
+      new std::vector<AlgorithmInfo>{raft::raft_info(), multipaxos::multipaxos_info()};
   return *kRegistry;
 }
 

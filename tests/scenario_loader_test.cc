@@ -539,11 +539,11 @@ TEST(ScenarioErrors, MissingOrUnsupportedVersion) {
 
 TEST(ScenarioErrors, UnknownOrUnbuiltAlgorithm) {
   EXPECT_EQ(error_of(std::string(kHead) + "algorithm: {name: rfat}\n"),
-            "s.yaml:4:19: algorithm.name: unknown algorithm 'rfat' (built in: raft); did you "
-            "mean 'raft'?");
+            "s.yaml:4:19: algorithm.name: unknown algorithm 'rfat' (built in: raft, multipaxos); "
+            "did you mean 'raft'?");
   EXPECT_EQ(error_of(std::string(kHead) + "algorithm: {name: zab}\n"),
             "s.yaml:4:19: algorithm.name: algorithm 'zab' is not implemented yet (built in: "
-            "raft)");
+            "raft, multipaxos)");
 }
 
 TEST(ScenarioErrors, UnknownParameter) {
@@ -690,6 +690,10 @@ TEST(ScenarioOverrides, BadValueIsReportedAgainstTheFlag) {
   EXPECT_THAT(error_of(kHead, options),
               StartsWith("--algorithm " + planned.front() + ": algorithm '" + planned.front() +
                          "' is not implemented yet (built in: raft"));
+  options.algorithm_override = "zab";
+  EXPECT_EQ(error_of(kHead, options),
+            "--algorithm zab: algorithm 'zab' is not implemented yet (built in: raft, "
+            "multipaxos)");
 }
 
 TEST(ScenarioOverrides, OverrideThatBreaksTheFileIsReportedWhereTheFileIsWrong) {

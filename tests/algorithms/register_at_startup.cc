@@ -4,6 +4,7 @@
 #include "tests/algorithms/ci_scale_global_counter.h"
 #include "tests/algorithms/fencing_variants.h"
 #include "tests/algorithms/gate_raft_keeps_timer_on_vote.h"
+#include "tests/algorithms/multipaxos_promises_lower_ballots.h"
 #include "tests/algorithms/no_quorum_profile.h"
 #include "tests/algorithms/raft_ignores_quorum_loss.h"
 #include "tests/algorithms/raft_reuses_token.h"
@@ -20,6 +21,7 @@ const bool kRegistered = [] {
   electsim::testing::register_fencing_variants();
   electsim::testing::register_raft_keeps_timer_on_vote();
   electsim::testing::register_zab_variants();
+  electsim::testing::register_multipaxos_promises_lower_ballots();
   return true;
 }();
 
