@@ -3,13 +3,15 @@
 #include <algorithm>
 #include <deque>
 
+#include "algorithms/bully/bully.h"
 #include "algorithms/raft/raft_factory.h"
+#include "algorithms/vr/vr.h"
 
 namespace electsim::algorithms {
 
 const std::vector<AlgorithmInfo>& registry() {
   static const std::vector<AlgorithmInfo>* const kRegistry =
-      new std::vector<AlgorithmInfo>{raft::raft_info()};
+      new std::vector<AlgorithmInfo>{raft::raft_info(), vr::vr_info(), bully::bully_info()};
   return *kRegistry;
 }
 
