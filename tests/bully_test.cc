@@ -24,7 +24,9 @@ void deliver(Bully& bully, Context& context, sim::ProcessId from, const Typed& m
 
 // Every process below `self` acknowledges its halt with `counter`.
 void acknowledge_halts(Bully& bully, Context& context, sim::ProcessId self, uint64_t counter) {
-  for (sim::ProcessId lower = 0; lower < self; ++lower) deliver(bully, context, lower, HaltAck{counter});
+  for (sim::ProcessId lower = 0; lower < self; ++lower) {
+    deliver(bully, context, lower, HaltAck{counter});
+  }
 }
 
 std::vector<sim::ProcessId> destinations_of_elections(const Context& context) {

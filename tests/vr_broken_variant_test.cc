@@ -119,8 +119,9 @@ TEST(VrBrokenVariant, StartingAViewWithoutFPlusOneDoViewChangeLosesACommittedOp_
   const std::optional<uint64_t> caught = first_incomplete_leader("vr-watched-starts-view-alone",
                                                                  1000);
   ASSERT_TRUE(caught.has_value()) << "no seed in 1..1000 elected an incomplete primary";
-  // The correct view change, on every seed up to the one that caught the broken one.
-  EXPECT_EQ(first_incomplete_leader("vr-watched", *caught), std::nullopt);
+  EXPECT_EQ(*caught, 1u);  // the first nemesis seed already does
+  // The correct view change never does, on the first 100 seeds.
+  EXPECT_EQ(first_incomplete_leader("vr-watched", 100), std::nullopt);
 }
 
 }  // namespace

@@ -32,7 +32,7 @@ TEST(VrLibrary, NemesisPassesWithNoStaleWriteAccepted) {
   const auto dir = temp_dir("vr-nemesis");
   const CommandResult result = run_electsim(
       "sweep " + source_path("scenarios/library/nemesis.yaml") +
-          " --seeds 1..100 --quiet --algorithm vr",
+          " --seeds 1..100 --algorithm vr",
       dir);
   EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
   EXPECT_THAT(result.out, HasSubstr("passed 100, failed 0"));

@@ -188,7 +188,9 @@ TEST(VrNormalOperation, IdlePrimarySendsCommitAsItsHeartbeat_4_1) {
   Vr vr{VrOptions{}};
   Context context = context_for(0);
   vr.on_start(context, nullptr);
-  for (sim::ProcessId backup = 1; backup < 5; ++backup) deliver(vr, context, backup, PrepareOk{0, 1});
+  for (sim::ProcessId backup = 1; backup < 5; ++backup) {
+    deliver(vr, context, backup, PrepareOk{0, 1});
+  }
   context.take_sent();
   vr.on_timer(context, Vr::kHeartbeatTimer);
   const auto commits = context.sent_of<Commit>();

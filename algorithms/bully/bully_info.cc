@@ -43,7 +43,8 @@ AlgorithmInfo bully_info() {
   info.name = "bully";
   info.summary =
       "the Bully algorithm (Garcia-Molina 1982): the highest live id wins through Election, "
-      "Answer and Coordinator messages; no quorum, so each side of a partition elects its own";
+      "Answer, Halt and Coordinator messages; no quorum, so each side of a partition elects its "
+      "own";
   info.params = {
       timer_param("answer_timeout", "100ms",
                   "how long an election waits for an Answer from a higher id before the process "

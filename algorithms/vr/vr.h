@@ -4,9 +4,9 @@
 // 5.2 state transfer (GetState / NewState) to move logs in fixed-size messages. One Vr object
 // is one replica: a state machine driven by on_start, on_message and on_timer.
 //
-// The primary of view v is the member at position v mod n (4: "the primary is chosen
-// round-robin, starting with replica 1, as the system moves to new views"); view 0's primary
-// starts leading at once, as the paper's initial configuration has it. Entries are no-ops, but
+// The primary of view v is the member at position v mod n (section 4: the configuration is a
+// sorted list of replicas and the primary is chosen round-robin by view number); view 0's
+// primary starts leading at once, as in the paper's initial configuration. Entries are no-ops, but
 // the log is real: each new primary appends a no-op (op-number + 1) and commits it when f+1
 // replicas (itself included) hold it, so a view change must carry forward what was committed.
 //
@@ -20,7 +20,8 @@
 // through the recovery protocol of 4.3 (a nonce, f+1 RecoveryResponse messages including the
 // primary's). electsim's crash-restart model gives every process durable storage, and a replica
 // that remembers its view never sends a DoViewChange for an older one, so this replica persists,
-// as production VR implementations do (TigerBeetle's superblock records view and log_view),
+// as production VR implementations do (TigerBeetle, src/vsr/superblock.zig: vsr_state.view
+// and vsr_state.log_view, the last normal view, both durable and monotonic),
 // its view-number, last normal view, commit-number and log, and restarts from them: in normal
 // status of its view if that view was normal when it crashed (its log is a prefix of that
 // view's log), else in view-change status; a restarted primary does not resume leading (it lost

@@ -15,7 +15,7 @@ sim::checks::CheckProfile vr_profile() {
   profile.progress = sim::checks::ProgressModel::kGroupMajority;
   profile.exclusivity = sim::checks::ExclusivityRule::kUntilSuperseded;
   profile.token = "view-number (also the fencing token)";
-  profile.bound_formula = "until_superseded";
+  profile.bound_formula = "a deposed primary believes until a message of a later view reaches it";
   return profile;
 }
 
