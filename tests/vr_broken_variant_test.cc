@@ -10,6 +10,9 @@
 // implements, applied to the same typed reports.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <iterator>
+#include <map>
 #include <memory>
 #include <optional>
 #include <utility>
@@ -23,10 +26,13 @@
 namespace electsim::testing {
 namespace {
 
-// Leader completeness for one run of one group: the newest position committed anywhere so far,
-// and the first election whose log ends before it.
+// Leader completeness for one run of one group (Raft's Leader Completeness, Ongaro & Ousterhout
+// 2014, 5.4: an entry committed in an epoch is in the log of every leader of a higher epoch): the
+// newest position committed so far of each epoch, and the first election of an epoch whose log
+// ends before an entry committed in a lower epoch. (A primary of an older view may complete its
+// view change after a later view committed: that view's entries are not required of it.)
 struct CompletenessWatch {
-  std::optional<sim::LogPosition> committed;
+  std::map<uint64_t, sim::LogPosition> committed;  // by the entry's epoch
   bool violated = false;
   void reset() { *this = CompletenessWatch{}; }
 };
@@ -37,11 +43,14 @@ class WatchingContext final : public ForwardingContext {
   using ForwardingContext::ForwardingContext;
   using ForwardingContext::report;
   void report(const sim::Committed& event) override {
-    if (!watch.committed || *watch.committed < event.position) watch.committed = event.position;
+    sim::LogPosition& newest = watch.committed[event.position.epoch];
+    newest = std::max(newest, event.position);
     inner_.report(event);
   }
   void report(const sim::Elected& event) override {
-    if (watch.committed && event.log_end && *event.log_end < *watch.committed) {
+    const auto below = watch.committed.lower_bound(event.epoch);
+    if (below != watch.committed.begin() && event.log_end &&
+        *event.log_end < std::prev(below)->second) {
       watch.violated = true;
     }
     inner_.report(event);

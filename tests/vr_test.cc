@@ -151,16 +151,41 @@ TEST(VrViewChange, BackupAdoptsTheStartViewAndAcknowledges_4_2_Step4) {
   EXPECT_EQ(acks[0].second.op_number, 1u);
 }
 
-TEST(VrViewChange, BackupKeepsOnlyItsCommittedPrefixOfALogThatDiffers_4_2_Step4) {
+TEST(VrViewChange, BackupFetchesADifferentStartViewLogAndInstallsItWhole_4_2_Step4_5_2) {
   Vr vr{VrOptions{}};
   Context context = context_for(2);
   vr.on_start(context, nullptr);
-  deliver(vr, context, 0, Prepare{0, 0, 0, 0, 2});  // ops 1 and 2 of view 0, none committed
+  deliver(vr, context, 0, Prepare{0, 0, 0, 0, 2});  // ops 1 and 2 of view 0, op 1 committed
   deliver(vr, context, 0, Commit{0, 1});
   join_view_change(vr, context, 1, {3});
+  context.take_sent();
   deliver(vr, context, 1, StartView{1, 2, 1, 1});  // the new log's op 2 is of view 1
-  EXPECT_EQ(vr.log().op_number(), 1u);  // op 2 of view 0 is gone; the primary resends
-  EXPECT_EQ(context.sent_of<PrepareOk>().back().second.op_number, 1u);
+  // Until it holds the new log it keeps its old one: to a view change it never got the StartView.
+  EXPECT_EQ(vr.status(), VrStatus::kTransfer);
+  EXPECT_EQ(vr.log().view_at(2), 0u);
+  EXPECT_EQ(vr.last_normal_view(), 0u);
+  const auto requests = context.sent_of<GetState>();
+  ASSERT_EQ(requests.size(), 1u);
+  EXPECT_EQ(requests[0].second.from_op, 1u);  // after its committed prefix
+  deliver(vr, context, 1, NewState{1, 1, 0, 1, 1});
+  EXPECT_EQ(vr.status(), VrStatus::kNormal);
+  EXPECT_EQ(vr.last_normal_view(), 1u);
+  EXPECT_EQ(vr.log().op_number(), 2u);
+  EXPECT_EQ(vr.log().view_at(2), 1u);
+  EXPECT_EQ(context.sent_of<PrepareOk>().back().second.op_number, 2u);
+}
+
+TEST(VrViewChange, BackupThatMissedTheStartViewFetchesTheLogFirst_5_2) {
+  Vr vr{VrOptions{}};
+  Context context = context_for(2);
+  vr.on_start(context, nullptr);
+  deliver(vr, context, 1, Commit{1, 0});  // view 1 runs; this backup never got its StartView
+  EXPECT_EQ(vr.view(), 1u);
+  EXPECT_EQ(vr.status(), VrStatus::kTransfer);
+  ASSERT_EQ(context.sent_of<GetState>().size(), 1u);
+  deliver(vr, context, 1, StartView{1, 0, 0, 0});  // what the primary answers first
+  EXPECT_EQ(vr.status(), VrStatus::kNormal);
+  EXPECT_EQ(vr.last_normal_view(), 1u);
 }
 
 TEST(VrNormalOperation, PrimaryCommitsWithFPlusOnePrepareOk_4_1) {

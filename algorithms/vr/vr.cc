@@ -197,28 +197,32 @@ void Vr::maybe_start_view(Context& context) {
     begin_view_as_primary(context);
     return;
   }
-  // 5.2: fetch the chosen log. Its committed prefix is every later view's, so only the entries
-  // after this replica's commit-number can differ.
+  // 5.2: fetch the chosen log into a staging copy. Its committed prefix is every later view's,
+  // so only the entries after this replica's commit-number can differ. Its own log stays as it
+  // was until the fetch completes: if this view change fails, it is still the log it reported.
   fetching_ = true;
   fetch_from_ = members_[best];
   fetch_op_ = chosen.op_number;
   fetch_last_view_ = chosen.last_entry_view;
-  log_.truncate(std::min(commit_number_, fetch_op_));
-  mark_dirty();
+  staging_.assign(log_.entry_views().first(std::min(commit_number_, fetch_op_)));
   request_state(context);
 }
 
 void Vr::request_state(Context& context) {
-  send(context, fetch_from_, GetState{view_, log_.op_number()});
+  send(context, fetch_from_, GetState{view_, staging_.op_number()});
 }
 
 void Vr::handle(Context& context, ProcessId from, const GetState& message) {
-  // Only the replica whose DoViewChange was chosen answers, and only while it waits for the
-  // StartView of that view: its log has not changed since it sent the DoViewChange.
-  if (message.view != view_ || status_ != VrStatus::kViewChange || from != primary_of(view_) ||
-      message.from_op >= log_.op_number()) {
+  if (message.view != view_) return;
+  if (leading_) {
+    // A backup fetches the log this view started with: the StartView first, then a run.
+    send(context, from, start_view_);
+  } else if (status_ != VrStatus::kViewChange || from != primary_of(view_)) {
+    // Otherwise only the replica whose DoViewChange was chosen answers, while it waits for the
+    // StartView of that view: its log has not changed since it sent the DoViewChange.
     return;
   }
+  if (message.from_op >= log_.op_number()) return;
   const uint64_t first = message.from_op + 1;
   send(context, from,
        NewState{view_, message.from_op, log_.view_at(message.from_op), log_.view_at(first),
@@ -226,27 +230,39 @@ void Vr::handle(Context& context, ProcessId from, const GetState& message) {
 }
 
 void Vr::handle(Context& context, ProcessId from, const NewState& message) {
+  if (status_ == VrStatus::kTransfer) {
+    if (message.view != view_ || from != primary_of(view_) ||
+        message.prev_op != staging_.op_number()) {
+      return;
+    }
+    if (message.prev_view != staging_.last_view()) {
+      staging_.truncate(0);
+    } else {
+      for (uint32_t i = 0; i < message.count; ++i) staging_.append(message.entries_view);
+    }
+    maybe_install_transfer(context);
+    return;
+  }
   if (!fetching_ || message.view != view_ || from != fetch_from_ ||
-      message.prev_op != log_.op_number()) {
+      message.prev_op != staging_.op_number()) {
     return;  // stale, duplicated or out of order: the next request asks again
   }
-  if (message.prev_view != log_.last_view()) {
+  if (message.prev_view != staging_.last_view()) {
     // The logs disagree before the fetched entries (never with a correct history): fetch all.
-    log_.truncate(0);
-    mark_dirty();
+    staging_.truncate(0);
     request_state(context);
     return;
   }
-  for (uint32_t i = 0; i < message.count && log_.op_number() < fetch_op_; ++i) {
-    log_.append(message.entries_view);
+  for (uint32_t i = 0; i < message.count && staging_.op_number() < fetch_op_; ++i) {
+    staging_.append(message.entries_view);
   }
-  mark_dirty();
-  if (log_.op_number() < fetch_op_) {
+  if (staging_.op_number() < fetch_op_) {
     request_state(context);
     return;
   }
-  SIM_CHECK(log_.last_view() == fetch_last_view_, "the fetched log ends where its owner said");
+  SIM_CHECK(staging_.last_view() == fetch_last_view_, "the fetched log ends where its owner said");
   fetching_ = false;
+  log_.assign(staging_.entry_views());
   begin_view_as_primary(context);
 }
 
@@ -263,6 +279,7 @@ void Vr::begin_view_as_primary(Context& context) {
   context.report(sim::Elected{view_, view_, std::nullopt, won_with});
   advance_commit(context, std::min(new_commit_, log_.op_number()));
   const StartView start{view_, log_.op_number(), log_.last_view(), commit_number_};
+  start_view_ = start;
   log_.append(view_);
   for (ProcessId member : members_) {
     acked_op_[position(member)] = 0;
@@ -282,19 +299,60 @@ void Vr::begin_view_as_primary(Context& context) {
 void Vr::handle(Context& context, ProcessId from, const StartView& message) {
   if (message.view < view_ || (message.view == view_ && status_ == VrStatus::kNormal)) return;
   if (from != primary_of(message.view)) return;
-  // The backup replaces its log with the primary's: it keeps its own where they agree (the same
-  // view at the same op-number means the same log), else its committed prefix only.
+  // The backup replaces its log with the primary's. Where its own log ends in the same entry
+  // (the same view at the same op-number means the same log) it keeps it; otherwise it fetches
+  // the primary's and keeps its old log until it holds the whole new one.
   const bool same_log = log_.op_number() >= message.op_number &&
                         log_.view_at(message.op_number) == message.last_entry_view;
-  enter_view_as_backup(context, message.view, from,
-                       same_log ? message.op_number : std::min(commit_number_, message.op_number));
+  if (!same_log) {
+    if (message.view > view_ || status_ != VrStatus::kTransfer) {
+      begin_transfer(context, message.view);
+    }
+    transfer_target_known_ = true;
+    transfer_target_ = message;
+    maybe_install_transfer(context);
+    return;
+  }
+  enter_view_as_backup(context, message.view, from, message.op_number);
   advance_commit(context, std::min(message.commit, log_.op_number()));
   send(context, from, PrepareOk{view_, log_.op_number()});
+}
+
+void Vr::begin_transfer(Context& context, uint64_t view) {
+  if (view > view_) stop_leading_or_following(context, /*by_timer=*/false);
+  view_ = view;
+  status_ = VrStatus::kTransfer;
+  fetching_ = false;
+  transfer_target_known_ = false;
+  mark_dirty();
+  staging_.assign(log_.entry_views().first(std::min(commit_number_, log_.op_number())));
+  context.set_timer(kViewChangeTimer, options_.view_change_timeout.lo,
+                    options_.view_change_timeout.hi);
+}
+
+// Installs the staged log once it holds the StartView's log, else asks for the next run.
+void Vr::maybe_install_transfer(Context& context) {
+  const ProcessId primary = primary_of(view_);
+  if (!transfer_target_known_ || staging_.op_number() < transfer_target_.op_number) {
+    send(context, primary, GetState{view_, staging_.op_number()});
+    return;
+  }
+  if (staging_.view_at(transfer_target_.op_number) != transfer_target_.last_entry_view) {
+    staging_.truncate(0);  // the staged prefix disagrees (never with a correct history)
+    send(context, primary, GetState{view_, 0});
+    return;
+  }
+  staging_.truncate(transfer_target_.op_number);
+  log_.assign(staging_.entry_views());
+  enter_view_as_backup(context, view_, primary, transfer_target_.op_number);
+  advance_commit(context, std::min(transfer_target_.commit, log_.op_number()));
+  send(context, primary, PrepareOk{view_, log_.op_number()});
 }
 
 void Vr::enter_view_as_backup(Context& context, uint64_t view, ProcessId primary,
                               uint64_t keep_up_to) {
   if (view > view_) stop_leading_or_following(context, /*by_timer=*/false);
+  transfer_target_known_ = false;
   view_ = view;
   status_ = VrStatus::kNormal;
   last_normal_view_ = view;
@@ -325,12 +383,16 @@ void Vr::advance_commit(Context& context, uint64_t commit) {
 void Vr::handle(Context& context, ProcessId from, const Prepare& message) {
   if (message.view < view_ || from != primary_of(message.view)) return;
   if (message.view > view_ || status_ != VrStatus::kNormal) {
-    enter_view_as_backup(context, message.view, from, commit_number_);
-  } else if (leading_) {
-    return;  // its own view: impossible unless two primaries share a view
-  } else {
-    hear_from_primary(context, from);
+    // A view it missed the start of: it fetches the view's log first (5.2).
+    // In a transfer already, it asks again: a request or a reply may have been lost.
+    if (message.view > view_ || status_ != VrStatus::kTransfer) {
+      begin_transfer(context, message.view);
+    }
+    maybe_install_transfer(context);
+    return;
   }
+  if (leading_) return;  // its own view: impossible unless two primaries share a view
+  hear_from_primary(context, from);
   // Entries go on in order: a gap is answered with the op-number the primary should go on from.
   if (message.prev_op <= log_.op_number()) {
     for (uint64_t op = message.prev_op + 1; op <= message.prev_op + message.count; ++op) {
@@ -349,14 +411,14 @@ void Vr::handle(Context& context, ProcessId from, const Prepare& message) {
 void Vr::handle(Context& context, ProcessId from, const Commit& message) {
   if (message.view < view_ || from != primary_of(message.view)) return;
   if (message.view > view_ || status_ != VrStatus::kNormal) {
-    // A view it missed the start of: it tells the primary where its log ends.
-    enter_view_as_backup(context, message.view, from, commit_number_);
-    send(context, from, PrepareOk{view_, log_.op_number()});
-  } else if (leading_) {
+    if (message.view > view_ || status_ != VrStatus::kTransfer) {
+      begin_transfer(context, message.view);
+    }
+    maybe_install_transfer(context);
     return;
-  } else {
-    hear_from_primary(context, from);
   }
+  if (leading_) return;
+  hear_from_primary(context, from);
   advance_commit(context, std::min(message.commit, log_.op_number()));
 }
 
@@ -431,6 +493,7 @@ void Vr::restore(const sim::DurableState& state) {
   last_normal_view_ = state[2];
   commit_number_ = state[3];
   log_.assign(std::span<const uint64_t>(state).subspan(kDurableHeaderWords));
+  log_.mark_saved();
 }
 
 size_t Vr::position(ProcessId member) const {

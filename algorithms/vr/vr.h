@@ -55,7 +55,10 @@ struct VrOptions {
   bool starts_view_alone = false;
 };
 
-enum class VrStatus : uint8_t { kNormal, kViewChange };
+// kTransfer: the replica knows view-number's primary is running the view but does not hold the
+// log the view started with yet; it fetches it (5.2) and keeps its old log and last normal view
+// meanwhile, so that to a view change it is a replica that never received the StartView.
+enum class VrStatus : uint8_t { kNormal, kViewChange, kTransfer };
 
 class Vr final : public sim::Algorithm {
  public:
@@ -111,11 +114,15 @@ class Vr final : public sim::Algorithm {
   void maybe_start_view(sim::Context& context);
   void request_state(sim::Context& context);
   void begin_view_as_primary(sim::Context& context);
-  // A backup learns that `view` is running with a primary it has not heard from in that view
-  // (a StartView, or a Prepare or Commit of a view it missed): 5.2, it keeps the committed
-  // prefix of its log, which every later view's log holds, and gets the rest from the primary.
+  // A backup takes the StartView log: its own up to `keep_up_to` (where the two agree), as the
+  // paper's backup replaces its log with the StartView's, in one step.
   void enter_view_as_backup(sim::Context& context, uint64_t view, sim::ProcessId primary,
                             uint64_t keep_up_to);
+  // A backup learns that `view` runs but lacks its starting log: it fetches that log from the
+  // primary into a staging copy (5.2: from its commit-number, since every later view's log holds
+  // its committed prefix) and installs it whole once it reaches the StartView's op-number.
+  void begin_transfer(sim::Context& context, uint64_t view);
+  void maybe_install_transfer(sim::Context& context);
   void stop_leading_or_following(sim::Context& context, bool by_timer);
   void hear_from_primary(sim::Context& context, sim::ProcessId primary);
   void advance_commit(sim::Context& context, uint64_t commit);
@@ -159,6 +166,12 @@ class Vr final : public sim::Algorithm {
   uint64_t fetch_last_view_ = 0;
   uint64_t new_commit_ = 0;
 
+  // The primary's StartView (the log it started its view with), resent to a backup that fetches.
+  StartView start_view_{};
+  // A backup's transfer (kTransfer): the staged log and the StartView it must reach.
+  VrLog staging_;
+  bool transfer_target_known_ = false;
+  StartView transfer_target_{};
   // The primary's view of each backup, by member position: acknowledged op-number, next to send.
   std::vector<uint64_t> acked_op_;
   std::vector<uint64_t> next_op_;

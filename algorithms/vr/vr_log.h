@@ -57,12 +57,13 @@ class VrLog {
   }
   uint64_t first_unsaved() const { return std::min(first_unsaved_, op_number() + 1); }
   void mark_saved() { first_unsaved_ = op_number() + 1; }
+  // Replaces the log (every entry counts as changed).
   void assign(std::span<const uint64_t> entry_views) {
     SIM_CHECK(std::is_sorted(entry_views.begin(), entry_views.end()),
               "views never decrease along a log");
     views_.assign(1, 0);
     views_.insert(views_.end(), entry_views.begin(), entry_views.end());
-    mark_saved();
+    first_unsaved_ = 1;
   }
 
  private:
