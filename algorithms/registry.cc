@@ -6,6 +6,9 @@
 #include "algorithms/multipaxos/multipaxos_factory.h"
 #include "algorithms/raft/raft_factory.h"
 #include "algorithms/zab/zab.h"
+#include "algorithms/bully/bully.h"
+#include "algorithms/raft/raft_factory.h"
+#include "algorithms/vr/vr.h"
 
 namespace electsim::algorithms {
 
@@ -13,6 +16,7 @@ const std::vector<AlgorithmInfo>& registry() {
   static const std::vector<AlgorithmInfo>* const kRegistry =
       new std::vector<AlgorithmInfo>{raft::raft_info(), zab::zab_info()};
       new std::vector<AlgorithmInfo>{raft::raft_info(), multipaxos::multipaxos_info()};
+      new std::vector<AlgorithmInfo>{raft::raft_info(), vr::vr_info(), bully::bully_info()};
   return *kRegistry;
 }
 

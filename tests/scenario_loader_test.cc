@@ -544,6 +544,11 @@ TEST(ScenarioErrors, UnknownOrUnbuiltAlgorithm) {
   EXPECT_EQ(error_of(std::string(kHead) + "algorithm: {name: zab}\n"),
             "s.yaml:4:19: algorithm.name: algorithm 'zab' is not implemented yet (built in: "
             "raft, multipaxos)");
+            "s.yaml:4:19: algorithm.name: unknown algorithm 'rfat' (built in: raft, vr, "
+            "bully); did you mean 'raft'?");
+  EXPECT_EQ(error_of(std::string(kHead) + "algorithm: {name: zab}\n"),
+            "s.yaml:4:19: algorithm.name: algorithm 'zab' is not implemented yet (built in: "
+            "raft, vr, bully)");
 }
 
 TEST(ScenarioErrors, UnknownParameter) {
@@ -694,6 +699,8 @@ TEST(ScenarioOverrides, BadValueIsReportedAgainstTheFlag) {
   EXPECT_EQ(error_of(kHead, options),
             "--algorithm zab: algorithm 'zab' is not implemented yet (built in: raft, "
             "multipaxos)");
+            "--algorithm zab: algorithm 'zab' is not implemented yet (built in: raft, vr, "
+            "bully)");
 }
 
 TEST(ScenarioOverrides, OverrideThatBreaksTheFileIsReportedWhereTheFileIsWrong) {

@@ -20,7 +20,8 @@ RecoveryCheck::RecoveryCheck(std::shared_ptr<const Topology> topology, ProgressM
       record_times_(record_times),
       judged_from_(judged_from),
       groups_(topology_->groups()),
-      followers_(topology_->processes()) {
+      followers_(topology_->processes()),
+      side_of_(model == ProgressModel::kNone ? topology_->processes() : 0) {
   SIM_CHECK(bound > Duration::zero(), "the recovery bound must be positive");
   for (GroupId group = 0; group < groups_.size(); ++group) {
     groups_[group].quorum = links_.quorum_available(group);
@@ -104,6 +105,7 @@ void RecoveryCheck::apply_fault_event(const TraceRecord& record) {
 
 std::optional<RecoveryCheck::StableLeader> RecoveryCheck::find_stable_leader(
     GroupId group) const {
+  if (model_ == ProgressModel::kNone) return find_stable_sides(group);
   const auto members = topology_->members(group);
   for (ProcessId member : members) followers_[member] = 0;
   uint32_t up = 0;
@@ -121,16 +123,67 @@ std::optional<RecoveryCheck::StableLeader> RecoveryCheck::find_stable_leader(
       ++followers_[follower.leader];
     }
   }
-  const bool everyone = count_all_up_ || model_ == ProgressModel::kNone;
+  const bool everyone = count_all_up_;
   for (ProcessId node : members) {
     const NodeView& leader = view_.node(node);
     if (leader.state != NodeState::kUp || leader.role != NodeRole::kLeader) continue;
     const uint32_t support = followers_[node] + 1;
-    if (model_ != ProgressModel::kNone && support < links_.majority(group)) continue;
+    if (support < links_.majority(group)) continue;
     if (everyone && support < up) continue;
     return StableLeader{node, leader.epoch};  // two disjoint majorities cannot exist
   }
   return std::nullopt;
+}
+
+// O(members^2) per call: only algorithms without a quorum (small Bully groups) pay it.
+std::optional<RecoveryCheck::StableLeader> RecoveryCheck::find_stable_sides(GroupId group) const {
+  constexpr uint32_t kNoSide = UINT32_MAX;
+  const auto members = topology_->members(group);
+  for (ProcessId member : members) side_of_[member] = kNoSide;
+  std::optional<StableLeader> found;
+  uint64_t folded = 0;
+  uint32_t sides = 0;
+  // Members in descending id order: the first member met of each side is its highest.
+  for (auto it = members.rbegin(); it != members.rend(); ++it) {
+    const ProcessId highest = *it;
+    if (view_.node(highest).state != NodeState::kUp || side_of_[highest] != kNoSide) continue;
+    if (!side_is_led_by_highest(group, highest, sides++)) return std::nullopt;
+    const uint64_t epoch = view_.node(highest).epoch;
+    if (!found) {
+      found = StableLeader{highest, epoch};
+    } else {
+      // Any injective-enough fold will do: it only tells one assignment of leaders from another.
+      folded = folded * 1'000'003 + (uint64_t{highest} << 40 ^ epoch) + 1;
+    }
+  }
+  if (found) found->other_sides = folded;
+  return found;
+}
+
+bool RecoveryCheck::side_is_led_by_highest(GroupId group, ProcessId highest, uint32_t side) const {
+  const auto members = topology_->members(group);
+  side_.clear();
+  side_.push_back(highest);
+  side_of_[highest] = side;
+  for (size_t next = 0; next < side_.size(); ++next) {
+    for (ProcessId other : members) {
+      if (side_of_[other] != UINT32_MAX || view_.node(other).state != NodeState::kUp) continue;
+      if (!links_.processes_two_way(side_[next], other)) continue;
+      side_of_[other] = side;
+      side_.push_back(other);
+    }
+  }
+  const NodeView& leader = view_.node(highest);
+  if (leader.role != NodeRole::kLeader) return false;
+  for (ProcessId member : side_) {
+    if (member == highest) continue;
+    const NodeView& follower = view_.node(member);
+    if (follower.role != NodeRole::kFollower || follower.leader != highest ||
+        follower.epoch != leader.epoch || !links_.processes_two_way(highest, member)) {
+      return false;
+    }
+  }
+  return true;
 }
 
 namespace {

@@ -5,9 +5,12 @@
 // which are rare; a leadership record touches only its own group).
 //
 // With the `none` progress model (an algorithm without a quorum, as Bully), a group is judged
-// whenever any member runs, and its stable leader must be followed by every up member over
-// two-way links (Garcia-Molina 1982's Bully reaches that: the highest live id that everyone
-// can reach leads and all others know it), not by a majority.
+// whenever any member runs, by the algorithm's own rule: every *side* (a connected component of
+// the up members over two-way links) has its highest id as leader, and every other member of
+// the side follows it at its epoch over a direct two-way link. That is what Garcia-Molina 1982's
+// Bully reaches in each side of a partition: the highest live id that everyone can reach leads
+// and all others know it. (Two sides leading at once is no liveness failure; it is the overlap
+// that exclusive_leadership reports.)
 //
 // A *stable leader* is a node L, up and not paused, leading at epoch e, that enough up nodes
 // follow at (L, e) over two-way up links: L plus those followers are a majority of the cluster,
@@ -67,6 +70,9 @@ class RecoveryCheck final : public Check {
   struct StableLeader {
     NodeId leader;
     uint64_t epoch;
+    // With the `none` model: the leaders and epochs of the other sides, folded, so that a change
+    // on any side is a change of the group's leadership (0 with the other models).
+    uint64_t other_sides = 0;
     friend bool operator==(const StableLeader&, const StableLeader&) = default;
   };
   // One group's state: its quorum and its open disruption window, if any.
@@ -87,6 +93,11 @@ class RecoveryCheck final : public Check {
   void on_fault_event(const TraceRecord& record);
   void apply_fault_event(const TraceRecord& record);
   std::optional<StableLeader> find_stable_leader(GroupId group) const;
+  // The `none` model's rule: every side has its highest live id as leader (see the header).
+  std::optional<StableLeader> find_stable_sides(GroupId group) const;
+  // Whether `node`'s side (the up members it reaches over two-way links, step by step) is led by
+  // its highest id and followed by every other member of it; labels the side in side_of_.
+  bool side_is_led_by_highest(GroupId group, ProcessId node, uint32_t side) const;
   void note_fault(const TraceRecord& record);
   void update_window(GroupId group, Instant now);
   void open_window(GroupId group, Instant now);
@@ -107,6 +118,8 @@ class RecoveryCheck final : public Check {
   TraceRecord last_fault_{};
   std::vector<Group> groups_;
   mutable std::vector<uint32_t> followers_;  // by process; scratch for find_stable_leader
+  mutable std::vector<uint32_t> side_of_;    // by process; scratch for find_stable_sides
+  mutable std::vector<ProcessId> side_;      // scratch: the members of one side
 
   std::vector<Duration> recovery_;
   std::vector<GroupRecoveryTime> group_recoveries_;

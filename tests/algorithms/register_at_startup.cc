@@ -1,5 +1,6 @@
 // Linked only into electsim_with_test_algorithms: registers the test-only algorithms before
 // main() runs, so the real command line can name them.
+#include "tests/algorithms/bully_reuses_counter.h"
 #include "tests/algorithms/check_tripper.h"
 #include "tests/algorithms/ci_scale_global_counter.h"
 #include "tests/algorithms/fencing_variants.h"
@@ -9,6 +10,7 @@
 #include "tests/algorithms/raft_ignores_quorum_loss.h"
 #include "tests/algorithms/raft_reuses_token.h"
 #include "tests/algorithms/zab_variants.h"
+#include "tests/algorithms/vr_starts_view_alone.h"
 
 namespace {
 
@@ -22,6 +24,8 @@ const bool kRegistered = [] {
   electsim::testing::register_raft_keeps_timer_on_vote();
   electsim::testing::register_zab_variants();
   electsim::testing::register_multipaxos_promises_lower_ballots();
+  electsim::testing::register_vr_starts_view_alone();
+  electsim::testing::register_bully_reuses_counter();
   return true;
 }();
 
