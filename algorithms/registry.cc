@@ -3,20 +3,19 @@
 #include <algorithm>
 #include <deque>
 
+#include "algorithms/bully/bully.h"
 #include "algorithms/multipaxos/multipaxos_factory.h"
 #include "algorithms/raft/raft_factory.h"
-#include "algorithms/zab/zab.h"
-#include "algorithms/bully/bully.h"
-#include "algorithms/raft/raft_factory.h"
 #include "algorithms/vr/vr.h"
+#include "algorithms/zab/zab.h"
 
 namespace electsim::algorithms {
 
 const std::vector<AlgorithmInfo>& registry() {
   static const std::vector<AlgorithmInfo>* const kRegistry =
-      new std::vector<AlgorithmInfo>{raft::raft_info(), zab::zab_info()};
-      new std::vector<AlgorithmInfo>{raft::raft_info(), multipaxos::multipaxos_info()};
-      new std::vector<AlgorithmInfo>{raft::raft_info(), vr::vr_info(), bully::bully_info()};
+      new std::vector<AlgorithmInfo>{raft::raft_info(), zab::zab_info(),
+                                     multipaxos::multipaxos_info(), vr::vr_info(),
+                                     bully::bully_info()};
   return *kRegistry;
 }
 

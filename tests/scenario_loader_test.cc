@@ -538,17 +538,19 @@ TEST(ScenarioErrors, MissingOrUnsupportedVersion) {
 }
 
 TEST(ScenarioErrors, UnknownOrUnbuiltAlgorithm) {
+  // The error lists the built-in algorithms in registry order; computed, so that this test does
+  // not change each time an algorithm is added.
+  std::string built_in;
+  for (const algorithms::AlgorithmInfo& info : algorithms::registry())
+    built_in += (built_in.empty() ? "" : ", ") + info.name;
   EXPECT_EQ(error_of(std::string(kHead) + "algorithm: {name: rfat}\n"),
-            "s.yaml:4:19: algorithm.name: unknown algorithm 'rfat' (built in: raft, multipaxos); "
-            "did you mean 'raft'?");
-  EXPECT_EQ(error_of(std::string(kHead) + "algorithm: {name: zab}\n"),
-            "s.yaml:4:19: algorithm.name: algorithm 'zab' is not implemented yet (built in: "
-            "raft, multipaxos)");
-            "s.yaml:4:19: algorithm.name: unknown algorithm 'rfat' (built in: raft, vr, "
-            "bully); did you mean 'raft'?");
-  EXPECT_EQ(error_of(std::string(kHead) + "algorithm: {name: zab}\n"),
-            "s.yaml:4:19: algorithm.name: algorithm 'zab' is not implemented yet (built in: "
-            "raft, vr, bully)");
+            "s.yaml:4:19: algorithm.name: unknown algorithm 'rfat' (built in: " + built_in +
+                "); did you mean 'raft'?");
+  const std::vector<std::string> planned = algorithms::planned_algorithms();
+  if (planned.empty()) return;  // every algorithm of DESIGN.md's list is built
+  EXPECT_EQ(error_of(std::string(kHead) + "algorithm: {name: " + planned.front() + "}\n"),
+            "s.yaml:4:19: algorithm.name: algorithm '" + planned.front() +
+                "' is not implemented yet (built in: " + built_in + ")");
 }
 
 TEST(ScenarioErrors, UnknownParameter) {
@@ -695,12 +697,6 @@ TEST(ScenarioOverrides, BadValueIsReportedAgainstTheFlag) {
   EXPECT_THAT(error_of(kHead, options),
               StartsWith("--algorithm " + planned.front() + ": algorithm '" + planned.front() +
                          "' is not implemented yet (built in: raft"));
-  options.algorithm_override = "zab";
-  EXPECT_EQ(error_of(kHead, options),
-            "--algorithm zab: algorithm 'zab' is not implemented yet (built in: raft, "
-            "multipaxos)");
-            "--algorithm zab: algorithm 'zab' is not implemented yet (built in: raft, vr, "
-            "bully)");
 }
 
 TEST(ScenarioOverrides, OverrideThatBreaksTheFileIsReportedWhereTheFileIsWrong) {
