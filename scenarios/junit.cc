@@ -129,7 +129,9 @@ JunitReport::JunitReport(JunitReport&& other) noexcept
       error_type_(std::move(other.error_type_)),
       any_safety_(other.any_safety_),
       first_failure_(std::move(other.first_failure_)),
-      first_reproduce_(std::move(other.first_reproduce_)) {
+      first_reproduce_(std::move(other.first_reproduce_)),
+      sweep_cases_(std::move(other.sweep_cases_)),
+      sweep_case_failures_(other.sweep_case_failures_) {
   other.details_ = nullptr;
 }
 
@@ -185,25 +187,26 @@ std::string JunitReport::result_element_head() const {
 
 void JunitReport::add_sweep_case(const std::string& name, bool passed, const std::string& type,
                                  const std::string& message, const std::string& body) {
-  ++tests_;
   std::string text = absl::StrCat("    <testcase classname=\"", xml_escape(classname_),
                                   "\" name=\"", xml_escape(name), "\" time=\"0\"");
   if (passed) {
     text += "/>\n";
   } else {
-    ++failures_;
+    ++sweep_case_failures_;
     absl::StrAppend(&text, ">\n      <failure type=\"", xml_escape(type), "\" message=\"",
                     xml_escape(message), "\">", xml_escape(body, /*attribute=*/false),
                     "</failure>\n    </testcase>\n");
   }
-  std::fwrite(text.data(), 1, text.size(), cases_);
+  sweep_cases_.push_back(std::move(text));
 }
 
 bool JunitReport::finish(const std::function<void(std::string_view)>& write, double wall_seconds) {
   const bool failed = !failing_seeds_.empty();
   const bool error = !error_type_.empty();
-  const std::string counts = absl::StrCat(" tests=\"1\" failures=\"", failed && !error ? 1 : 0,
-                                          "\" errors=\"", failed && error ? 1 : 0, "\"");
+  const std::string counts = absl::StrCat(
+      " tests=\"", 1 + sweep_cases_.size(), "\" failures=\"",
+      (failed && !error ? 1 : 0) + sweep_case_failures_, "\" errors=\"", failed && error ? 1 : 0,
+      "\"");
   const std::string time = absl::StrFormat(" time=\"%.3f\"", wall_seconds);
   std::string head = absl::StrCat("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n",
                                   "<testsuites name=\"electsim\"", counts, time, ">\n",
@@ -230,6 +233,7 @@ bool JunitReport::finish(const std::function<void(std::string_view)>& write, dou
     }
     write(error ? "</error>\n    </testcase>\n" : "</failure>\n    </testcase>\n");
   }
+  for (const std::string& sweep_case : sweep_cases_) write(sweep_case);
   write("    <system-out/>\n    <system-err/>\n  </testsuite>\n</testsuites>\n");
   return true;
 }

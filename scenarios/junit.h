@@ -83,6 +83,9 @@ class JunitReport {
   bool any_safety_ = false;
   std::string first_failure_;            // "check: detail" of the first failing seed
   std::string first_reproduce_;
+  // Test cases of the sweep as a whole (add_sweep_case), rendered, after the seeds' case.
+  std::vector<std::string> sweep_cases_;
+  size_t sweep_case_failures_ = 0;
 };
 
 // `text` made safe for XML: & < > " ' escaped, other control characters and invalid UTF-8 as
