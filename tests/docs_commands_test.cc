@@ -14,7 +14,8 @@
 // recurse). Output paths (--json, --trace, --junit, --html, --csv, --metrics, --keep, --out,
 // --output) are moved into a temporary folder, one per doc, and checked to exist afterwards, so
 // nothing is written into the repository; the files `electsim merge` reads are taken from that
-// folder.
+// folder, and so is a `--baseline FILE` that an earlier command wrote there (else it is read
+// from the repository).
 // Leading environment assignments (`NAME=value electsim ...`) are kept in front of the command.
 //
 // Long commands: the fast test caps every `--seeds A..B` at 100 seeds (A..A+99) and
@@ -238,6 +239,8 @@ Prepared prepare(const DocCommand& command, const std::filesystem::path& dir, bo
       argv[i + 1] = (dir / argv[i + 1]).string();
     } else if (argv[i] == "--seeds" && !full) {
       argv[i + 1] = capped_seeds(argv[i + 1], prepared.capped);
+    } else if (argv[i] == "--baseline" && std::filesystem::exists(dir / argv[i + 1])) {
+      argv[i + 1] = (dir / argv[i + 1]).string();
     }
   }
   prepared.shell = environment;
