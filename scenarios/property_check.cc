@@ -166,7 +166,7 @@ std::string describe_outcome(const PropertyOutcome& outcome, const PropertySpec&
       algorithm, " under ", scenario, " fails ", failure.check, " with seed ", failure.seed,
       " (", failure.verdict, ", seed ", outcome.seeds_run, " of ",
       spec.seeds.last - spec.seeds.first + 1, " run)\n  at true time ",
-      sim::format_instant(failure.time), ": ", failure.detail,
+      sim::format_instant_readable(failure.time), ": ", failure.detail,
       "\n  checks: ", spec.checks.empty() ? "all" : absl::StrJoin(spec.checks, ", "),
       "\n  shrunk: ", failure.shrink_summary, "\n  replay: ", replay_command, "\n");
   if (!failure.shrunk_scenario.empty()) {

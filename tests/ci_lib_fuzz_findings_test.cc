@@ -1,6 +1,6 @@
 // The fuzz target of the scenario loader (tests/fuzz/fuzz_scenario_loader.cc, issue 12,
 // acceptance 6) replayed in the fast suite, without clang or libFuzzer: every finding kept in
-// tests/fuzz/findings/scenario_loader/ and every seed of its corpus (the built-in scenarios, as
+// tests/fuzz/findings/ and every seed of its corpus (the built-in scenarios, as
 // they are and behind a command-line first line) keeps the target's properties: the loader gives
 // a scenario or an error, and a scenario that loads survives --print-scenario's round trip.
 #include <filesystem>
@@ -18,11 +18,15 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// The scenario loader's findings: those of the target before it read a command line
+// (tests/fuzz/findings/*.yaml) and those since (tests/fuzz/findings/scenario_loader/).
 std::vector<fs::path> findings() {
   std::vector<fs::path> files;
   for (const auto& entry :
-       fs::directory_iterator(source_path("tests/fuzz/findings/scenario_loader"))) {
-    if (entry.path().extension() != ".md") files.push_back(entry.path());
+       fs::recursive_directory_iterator(source_path("tests/fuzz/findings"))) {
+    if (entry.is_regular_file() && entry.path().extension() != ".md") {
+      files.push_back(entry.path());
+    }
   }
   return files;
 }

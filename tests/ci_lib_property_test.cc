@@ -64,8 +64,17 @@ TEST(CiLibProperty, TheAmnesiaViolationGivesSeedCheckShrunkScheduleAndReplay) {
 }
 
 TEST(CiLibProperty, OnlyTheNamedChecksCount) {
-  // Seed 23 violates one_leader_per_epoch; judged on epochs_never_go_backwards alone it passes.
-  EXPECT_TRUE(amnesia().seeds(23, 23).checks({"epochs_never_go_backwards"}).holds());
+  // Seed 23 violates one_leader_per_epoch, unique_tokens and epochs_never_go_backwards; judged
+  // on the recovery and the resource's checks alone it passes.
+  EXPECT_TRUE(amnesia()
+                  .seeds(23, 23)
+                  .checks({"recovery", "resource_never_goes_back", "no_stale_write_accepted"})
+                  .holds());
+  const auto outcome = amnesia().seeds(23, 23).checks({"epochs_never_go_backwards"}).run();
+  ASSERT_TRUE(outcome.failure.has_value());
+  EXPECT_EQ(outcome.failure->check, "epochs_never_go_backwards");
+  EXPECT_EQ(outcome.failure->shrink_summary,
+            "not shrunk: the run's first violation is of another check");
   EXPECT_FALSE(amnesia().seeds(23, 23).shrink_runs(0).holds());
 }
 

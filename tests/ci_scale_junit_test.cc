@@ -129,8 +129,8 @@ TEST(CiScaleJunit, APassingSweepIsOnePassingTestCase) {
 TEST(CiScaleJunit, ManyFailingSeedsAreListedFirstFewThenCounted) {
   const auto dir = temp_dir("ci-junit-many");
   const auto xml = dir / "results.xml";
-  // --check-determinism catches the test algorithm that reads a process-wide counter on every
-  // seed (tests/algorithms/ci_scale_global_counter.h): more failing seeds than the message lists.
+  // --check-determinism catches the test algorithm that reads a process-wide counter
+  // (tests/algorithms/ci_scale_global_counter.h): more failing seeds than the message lists.
   const auto result = run_binary(ELECTSIM_TEST_ALGORITHMS_BINARY,
                                  "sweep raft-leader-crash --algorithm test-global-counter "
                                  "--seeds 1..8 --check-determinism --quiet --junit " +
@@ -142,9 +142,15 @@ TEST(CiScaleJunit, ManyFailingSeedsAreListedFirstFewThenCounted) {
   const ptree& error = suite.get_child("testcase.error");
   EXPECT_EQ(error.get<std::string>("<xmlattr>.type"), "internal_error");
   const std::string message = error.get<std::string>("<xmlattr>.message");
-  EXPECT_EQ(message.rfind("8 of 8 seeds failed (seeds 1, 2, 3, 4, 5, and 3 more); first: ", 0),
-            0u) << message;
-  EXPECT_EQ(error.data().rfind("8 of 8 seeds failed: 1, 2, 3, 4, 5, 6, 7, 8\n", 0), 0u);
+  // The counter's values depend on the order the worker ran the seeds in, so a seed's two runs
+  // may agree by chance: the counts are matched, not fixed.
+  EXPECT_TRUE(std::regex_search(
+      message, std::regex("^[678] of 8 seeds failed \\(seeds \\d, \\d, \\d, \\d, \\d, and [123] "
+                          "more\\); first: nondeterminism: seed \\d gave fingerprint ")))
+      << message;
+  EXPECT_TRUE(std::regex_search(error.data(),
+                                std::regex("^[678] of 8 seeds failed: \\d(, \\d){5,7}\n")))
+      << error.data();
 }
 
 TEST(CiScaleJunit, ARunWritesOneTestCaseAndAnInternalErrorIsAnError) {

@@ -26,6 +26,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "scenarios/command_line.h"
 #include "scenarios/property_check.h"
 
@@ -64,23 +65,19 @@ class Property {
 
   // Runs the seeds (ELECTSIM_SEEDS, if set, instead of those given).
   scenarios::PropertyOutcome run() const {
-    scenarios::PropertySpec spec = spec_;
-    if (const char* seeds = std::getenv("ELECTSIM_SEEDS"); seeds != nullptr && *seeds != '\0') {
-      auto range = scenarios::parse_seed_range(seeds);
-      if (!range.ok()) {
-        scenarios::PropertyOutcome outcome;
-        outcome.status = absl::InvalidArgumentError(
-            std::string("ELECTSIM_SEEDS: ") + std::string(range.status().message()));
-        return outcome;
-      }
-      spec.seeds = *range;
+    auto spec = effective_spec();
+    if (!spec.ok()) {
+      scenarios::PropertyOutcome outcome;
+      outcome.status = spec.status();
+      return outcome;
     }
-    return scenarios::check_property(algorithm_, spec);
+    return scenarios::check_property(algorithm_, *spec);
   }
   // The failure's whole account ("" when the property holds).
   std::string describe(const scenarios::PropertyOutcome& outcome) const {
-    const uint64_t seed = outcome.failure ? outcome.failure->seed : spec_.seeds.first;
-    return scenarios::describe_outcome(outcome, spec_, algorithm_.name, replay_command(seed));
+    const scenarios::PropertySpec spec = effective_spec().value_or(spec_);
+    const uint64_t seed = outcome.failure ? outcome.failure->seed : spec.seeds.first;
+    return scenarios::describe_outcome(outcome, spec, algorithm_.name, replay_command(seed));
   }
   ::testing::AssertionResult holds() const {
     const scenarios::PropertyOutcome outcome = run();
@@ -101,6 +98,20 @@ class Property {
   }
 
  private:
+  // The spec with ELECTSIM_SEEDS applied.
+  absl::StatusOr<scenarios::PropertySpec> effective_spec() const {
+    scenarios::PropertySpec spec = spec_;
+    const char* seeds = std::getenv("ELECTSIM_SEEDS");
+    if (seeds == nullptr || *seeds == '\0') return spec;
+    auto range = scenarios::parse_seed_range(seeds);
+    if (!range.ok()) {
+      return absl::InvalidArgumentError(std::string("ELECTSIM_SEEDS: ") +
+                                        std::string(range.status().message()));
+    }
+    spec.seeds = *range;
+    return spec;
+  }
+
   algorithms::AlgorithmInfo algorithm_;
   scenarios::PropertySpec spec_;
 };
