@@ -22,6 +22,8 @@ using faults::PartitionShape;
 using faults::Target;
 using sim::Duration;
 using sim::DurationRange;
+using ::testing::AllOf;
+using ::testing::EndsWith;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
@@ -538,12 +540,16 @@ TEST(ScenarioErrors, MissingOrUnsupportedVersion) {
 }
 
 TEST(ScenarioErrors, UnknownOrUnbuiltAlgorithm) {
-  EXPECT_EQ(error_of(std::string(kHead) + "algorithm: {name: rfat}\n"),
-            "s.yaml:4:19: algorithm.name: unknown algorithm 'rfat' (built in: raft); did you "
-            "mean 'raft'?");
-  EXPECT_EQ(error_of(std::string(kHead) + "algorithm: {name: zab}\n"),
-            "s.yaml:4:19: algorithm.name: algorithm 'zab' is not implemented yet (built in: "
-            "raft)");
+  // The built-in list grows as algorithms arrive (issue 10): only its head is pinned.
+  EXPECT_THAT(error_of(std::string(kHead) + "algorithm: {name: rfat}\n"),
+              AllOf(StartsWith("s.yaml:4:19: algorithm.name: unknown algorithm 'rfat' (built "
+                               "in: raft"),
+                    EndsWith("); did you mean 'raft'?")));
+  const std::vector<std::string> planned = algorithms::planned_algorithms();
+  if (planned.empty()) return;
+  EXPECT_THAT(error_of(std::string(kHead) + "algorithm: {name: " + planned.front() + "}\n"),
+              StartsWith("s.yaml:4:19: algorithm.name: algorithm '" + planned.front() +
+                         "' is not implemented yet (built in: raft"));
 }
 
 TEST(ScenarioErrors, UnknownParameter) {
