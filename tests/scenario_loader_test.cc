@@ -22,6 +22,8 @@ using faults::PartitionShape;
 using faults::Target;
 using sim::Duration;
 using sim::DurationRange;
+using ::testing::AllOf;
+using ::testing::EndsWith;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 

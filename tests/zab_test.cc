@@ -445,7 +445,9 @@ TEST(ZabCluster, ElectsTheHighestIdAtStartAndCommitsItsNoOp) {
   EXPECT_EQ(cluster.world().leadership(*leader).epoch, 1u);
   for (ProcessId node = 0; node < kNodes; ++node) {
     EXPECT_EQ(cluster.zab(node).committed_zxid(), make_zxid(1, 1)) << node;
-    if (node != *leader) EXPECT_EQ(cluster.zab(node).role(), ZabRole::kFollowing);
+    if (node != *leader) {
+      EXPECT_EQ(cluster.zab(node).role(), ZabRole::kFollowing);
+    }
   }
 }
 

@@ -50,6 +50,9 @@ struct ZabOptions {
   // Tests only (tests/algorithms/zab_vote_ignores_epoch.cc): a broken vote order that compares
   // the zxids' counters and ignores every epoch, so a server with a stale log can win.
   bool vote_order_ignores_epoch = false;
+  // Tests only (tests/algorithms/zab_variants.cc): getEpochToPropose without its "+ 1": the new
+  // epoch is max(acceptedEpoch), which the prospective leader may have accepted already.
+  bool new_epoch_off_by_one = false;
 };
 
 enum class ZabRole : uint8_t { kLooking, kFollowing, kLeading };

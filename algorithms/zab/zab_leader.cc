@@ -18,7 +18,9 @@ void Zab::become_leader(Context& context) {
   phase_ = ZabPhase::kDiscovery;
   leader_ = self_;
   epoch_ = 0;
-  proposed_epoch_ = accepted_epoch_ + 1;
+  // (The broken variant still never proposes 0, which stands for "no epoch yet".)
+  const uint64_t above = options_.new_epoch_off_by_one ? 0 : 1;
+  proposed_epoch_ = std::max<uint64_t>(1, accepted_epoch_ + above);
   std::fill(connected_.begin(), connected_.end(), uint8_t{0});
   std::fill(epoch_acked_.begin(), epoch_acked_.end(), uint8_t{0});
   std::fill(new_leader_acked_.begin(), new_leader_acked_.end(), uint8_t{0});
@@ -50,14 +52,16 @@ void Zab::handle_message(Context& context, ProcessId from, const FollowerInfo& m
     return;
   }
   // getEpochToPropose: the new epoch is above every connecting follower's acceptedEpoch.
-  proposed_epoch_ = std::max(proposed_epoch_, message.accepted_epoch + 1);
+  const uint64_t above = options_.new_epoch_off_by_one ? 0 : 1;
+  proposed_epoch_ = std::max(proposed_epoch_, message.accepted_epoch + above);
   if (count(connected_) >= quorum_) decide_epoch(context);
 }
 
 // A quorum (itself included) connected: the epoch is chosen, persisted as the leader's
 // acceptedEpoch, and proposed to every connected follower (LEADERINFO, the paper's NEWEPOCH).
 void Zab::decide_epoch(Context& context) {
-  SIM_CHECK(proposed_epoch_ > accepted_epoch_, "a new epoch is above the accepted one");
+  SIM_CHECK(proposed_epoch_ > accepted_epoch_ || options_.new_epoch_off_by_one,
+            "a new epoch is above the accepted one");
   epoch_ = proposed_epoch_;
   accepted_epoch_ = epoch_;
   persist(context);

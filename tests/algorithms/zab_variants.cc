@@ -85,9 +85,25 @@ void register_no_accepted_epoch_file() {
   algorithms::register_algorithm_for_tests(std::move(info));
 }
 
+void register_new_epoch_off_by_one() {
+  algorithms::AlgorithmInfo info = algorithms::zab::zab_info();
+  info.name = kZabNewEpochOffByOneName;
+  info.summary = "tests only: Zab whose new epoch is max(acceptedEpoch), without the + 1";
+  info.make_factory = [](const algorithms::Params& params, uint32_t nodes) {
+    const auto correct = algorithms::zab::make_factory(params, nodes);
+    algorithms::zab::ZabOptions options =
+        static_cast<const algorithms::zab::ZabFactory&>(*correct).options();
+    options.new_epoch_off_by_one = true;
+    return std::unique_ptr<sim::AlgorithmFactory>(
+        std::make_unique<algorithms::zab::ZabFactory>(options));
+  };
+  algorithms::register_algorithm_for_tests(std::move(info));
+}
+
 }  // namespace
 
 void register_zab_variants() {
+  register_new_epoch_off_by_one();
   register_vote_ignores_epoch();
   register_no_accepted_epoch_file();
 }

@@ -6,12 +6,16 @@
 // - "zab-no-accepted-epoch-file": what a server saves as its acceptedEpoch is its currentEpoch,
 //   as if the acceptedEpoch file that Zab 1.0 added were missing: a follower that acknowledged
 //   a new epoch forgets it at a crash and can acknowledge the same epoch to another leader.
+// - "zab-new-epoch-off-by-one": Leader.getEpochToPropose without its "+ 1": the new epoch is
+//   max(acceptedEpoch) over the connecting quorum, and the leader counts its own acknowledgement
+//   even of an epoch it had accepted as another leader's follower.
 #pragma once
 
 namespace electsim::testing {
 
 inline constexpr char kZabVoteIgnoresEpochName[] = "zab-vote-ignores-epoch";
 inline constexpr char kZabNoAcceptedEpochFileName[] = "zab-no-accepted-epoch-file";
+inline constexpr char kZabNewEpochOffByOneName[] = "zab-new-epoch-off-by-one";
 
 void register_zab_variants();
 
