@@ -198,9 +198,10 @@ TEST(GroupChecks, NoQuorumModelWantsEveryUpMemberToFollowOneLeader) {
   EXPECT_TRUE(feed(by_majority).violations.empty());
   HandTrace by_none(no_quorum(5));
   EXPECT_EQ(violations_of(feed(by_none), "recovery").size(), 1u);
+  // Everyone follows one leader, and (Bully's rule) it is the highest live id, n5.
   HandTrace everyone(no_quorum(5));
-  everyone.at(100).leader(0, 1);
-  for (NodeId n = 1; n < 5; ++n) everyone.follows(n, 0, 1);
+  everyone.at(100).leader(4, 1);
+  for (NodeId n = 0; n < 4; ++n) everyone.follows(n, 4, 1);
   EXPECT_TRUE(everyone.end(5000).violations.empty());
 }
 

@@ -7,8 +7,9 @@
 // here they carry the log's summary (its op-number and the view of its last entry, which
 // identify a log of no-ops: two logs whose entries at the same op-number have the same view are
 // equal up to it) and the entries travel in runs, as the paper's state transfer does (5.2,
-// GetState / NewState): the new primary fetches the chosen log from the replica that sent it,
-// and backups that lack entries get them in Prepare messages.
+// GetState / NewState): the new primary fetches the chosen log from the replica that sent it, a
+// backup whose log differs from the StartView's fetches the view's starting log from the
+// primary, and backups that lack later entries get them in Prepare messages.
 #pragma once
 
 #include <cstdint>
@@ -67,8 +68,8 @@ struct StartView {
   uint64_t commit;
 };
 
-// 5.2: <GETSTATE v, n', i>: the new primary asks the replica whose log it chose for the entries
-// after `from_op`.
+// 5.2: <GETSTATE v, n', i>: the new primary asks the replica whose log it chose, or a backup asks
+// its primary, for the entries after `from_op`.
 struct GetState {
   uint64_t view;
   uint64_t from_op;
