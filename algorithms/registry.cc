@@ -3,13 +3,16 @@
 #include <algorithm>
 #include <deque>
 
+#include "algorithms/etcd_election/etcd_election.h"
 #include "algorithms/raft/raft_factory.h"
+#include "algorithms/zk_recipe/zk_recipe.h"
 
 namespace electsim::algorithms {
 
 const std::vector<AlgorithmInfo>& registry() {
   static const std::vector<AlgorithmInfo>* const kRegistry =
-      new std::vector<AlgorithmInfo>{raft::raft_info()};
+      new std::vector<AlgorithmInfo>{raft::raft_info(), zk_recipe::zk_recipe_info(),
+                                     etcd_election::etcd_election_info()};
   return *kRegistry;
 }
 

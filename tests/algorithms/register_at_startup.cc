@@ -2,10 +2,12 @@
 // main() runs, so the real command line can name them.
 #include "tests/algorithms/check_tripper.h"
 #include "tests/algorithms/ci_scale_global_counter.h"
+#include "tests/algorithms/etcd_variants.h"
 #include "tests/algorithms/fencing_variants.h"
 #include "tests/algorithms/no_quorum_profile.h"
 #include "tests/algorithms/raft_ignores_quorum_loss.h"
 #include "tests/algorithms/raft_reuses_token.h"
+#include "tests/algorithms/zk_variants.h"
 
 namespace {
 
@@ -16,6 +18,8 @@ const bool kRegistered = [] {
   electsim::testing::register_global_counter();
   electsim::testing::register_raft_reuses_token();
   electsim::testing::register_fencing_variants();
+  electsim::testing::register_zk_variants();
+  electsim::testing::register_etcd_variants();
   return true;
 }();
 
