@@ -230,6 +230,12 @@ void read_algorithm(const Reader& reader, const Cursor& top, Scenario& scenario)
       find_algorithm_or_fail(reader, name_site, scenario.algorithm);
   const auto params = algorithm ? reader.find(*algorithm, "params") : std::nullopt;
   read_params(reader, algorithm ? *algorithm : top, params ? &*params : nullptr, info, scenario);
+  // A lease recipe elects through the coordination service: without one it could never lead.
+  if (info.make_service_factory && scenario.layout.of_kind(sim::ProcessKind::kService).empty()) {
+    reader.fail_value(name_site, absl::StrCat("algorithm '", info.name,
+                                              "' elects through the coordination service: give "
+                                              "the cluster one (cluster: {..., service: [hN]})"));
+  }
 }
 
 void read_network(const Reader& reader, const Cursor& top, Scenario& scenario) {

@@ -202,13 +202,21 @@ sim::TraceNames trace_names(const Scenario& scenario, const sim::Layout& layout,
                             const std::vector<std::string>& fault_labels) {
   sim::TraceNames names;
   names.layout = &layout;
-  if (const sim::FamilyInfo* family = sim::find_family_by_name(scenario.algorithm)) {
+  const algorithms::AlgorithmInfo* info = algorithms::find_algorithm(scenario.algorithm);
+  const std::string& family_name =
+      info != nullptr && !info->family_name.empty() ? info->family_name : scenario.algorithm;
+  if (const sim::FamilyInfo* family = sim::find_family_by_name(family_name)) {
     names.process_families.assign(layout.processes(), sim::families::kTestOnly);
     for (sim::ProcessId member : layout.of_kind(sim::ProcessKind::kMember)) {
       names.process_families[member] = family->id;
     }
     for (sim::ProcessId resource : layout.of_kind(sim::ProcessKind::kResource)) {
       names.process_families[resource] = sim::families::kResource;
+    }
+    if (info != nullptr && info->make_service_factory) {
+      for (sim::ProcessId service : layout.of_kind(sim::ProcessKind::kService)) {
+        names.process_families[service] = sim::families::kService;
+      }
     }
   }
   for (auto code = static_cast<uint8_t>(faults::FaultKind::kCrash);
@@ -271,11 +279,14 @@ absl::StatusOr<reports::RunResult> run_unguarded(const Scenario& scenario, uint6
         absl::StrCat("unknown algorithm '", scenario.algorithm, "'"));
   }
   const auto factory = info->make_factory(scenario.params, scenario.nodes);
-  // Services and clients have no algorithms of their own yet: they idle.
+  // Clients have no algorithms of their own yet, nor services for an algorithm that does not
+  // elect through one: they idle.
   const algorithms::IdleProcessFactory idle;
   const std::unique_ptr<sim::AlgorithmFactory> resource = resource_factory(scenario, *info);
-  sim::AlgorithmFactories factories{factory.get(), &idle, resource ? resource.get() : &idle,
-                                    &idle};
+  const std::unique_ptr<sim::AlgorithmFactory> service =
+      info->make_service_factory ? info->make_service_factory(scenario.params) : nullptr;
+  sim::AlgorithmFactories factories{factory.get(), service ? service.get() : &idle,
+                                    resource ? resource.get() : &idle, &idle};
   sim::World world(seed, scenario.layout, scenario_link(scenario.network), factories);
   if (scenario.resource) world.enable_writes(scenario.resource->write_every);
   world.set_budget(run_budget(scenario));
