@@ -196,6 +196,18 @@ void EtcdElection::proclaim(sim::Context& context) {
   campaign_call_.start(context, request, options_.request_timeout);
 }
 
+void EtcdElection::resign(sim::Context& context) {
+  if (role_ != CampaignRole::kLeader) return;
+  stop_believing(context, sim::StepDownReason::kResigned);
+  // election.go Resign: Txn(If(CreateRevision(leaderKey) == leaderRev), Then(Delete(leaderKey))).
+  Request request = service::make_request(Op::kDelete, key_);
+  request.compare = service::CompareTarget::kCreateRevision;
+  request.compare_value = leader_rev_;
+  // From here the campaign starts over: a retry after a lost reply puts the key again.
+  leader_rev_ = 0;
+  campaign_call_.start(context, request, options_.request_timeout);
+}
+
 void EtcdElection::handle_campaign_reply(sim::Context& context, const Reply& reply) {
   if (reply.status == Status::kLeaseNotFound) {
     session_done(context);
@@ -224,6 +236,10 @@ void EtcdElection::handle_campaign_reply(sim::Context& context, const Reply& rep
     case Op::kWatch:
       // The key went away between the Get and the Watch: look again (waitDeletes loops).
       if (reply.state.create_revision == 0) wait_deletes(context);
+      break;
+    case Op::kDelete:
+      // Resigned: campaign again with the same session, behind everyone.
+      campaign(context);
       break;
     default:
       SIM_CHECK(false, "etcd-election: a campaign reply to a request it never sends");

@@ -67,6 +67,10 @@ class EtcdElection final : public sim::Algorithm {
   void on_message(sim::Context& context, sim::ProcessId from, const sim::Payload& message) override;
   void on_timer(sim::Context& context, sim::TimerId timer) override;
 
+  // The scenario's `resign: leader`: Election.Resign deletes the leader key, guarded by its
+  // create revision; the application then campaigns again (a new key, last in line).
+  void resign(sim::Context& context);
+
   CampaignRole role() const { return role_; }
   uint64_t leader_rev() const { return leader_rev_; }
 

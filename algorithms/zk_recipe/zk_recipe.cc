@@ -96,6 +96,17 @@ void ZkRecipe::on_timer(sim::Context& context, sim::TimerId timer) {
   }
 }
 
+void ZkRecipe::resign(sim::Context& context) {
+  if (role_ != LatchRole::kLeader) return;
+  stop_believing(context, sim::StepDownReason::kResigned);
+  latch_call_.abandon(context);
+  if (znode_ != 0) stale_znode_ = znode_;
+  znode_ = 0;
+  czxid_ = 0;
+  watch_id_ = 0;
+  if (connected()) resume_latch(context);
+}
+
 // ---- The session ----
 
 void ZkRecipe::open_session(sim::Context& context) {

@@ -95,6 +95,10 @@ class ZkRecipe final : public sim::Algorithm {
   void on_message(sim::Context& context, sim::ProcessId from, const sim::Payload& message) override;
   void on_timer(sim::Context& context, sim::TimerId timer) override;
 
+  // The scenario's `resign: leader`: LeaderLatch.close() deletes the leader's znode and gives up
+  // leadership; the application then joins again with a new latch (a new znode, last in line).
+  void resign(sim::Context& context);
+
   // Read-only views for tests.
   ConnectionState connection() const { return connection_; }
   LatchRole role() const { return role_; }
