@@ -3,13 +3,16 @@
 #include <algorithm>
 #include <deque>
 
+#include "algorithms/k8s_lease/k8s_lease.h"
 #include "algorithms/raft/raft_factory.h"
+#include "algorithms/ttl_lock/ttl_lock.h"
 
 namespace electsim::algorithms {
 
 const std::vector<AlgorithmInfo>& registry() {
   static const std::vector<AlgorithmInfo>* const kRegistry =
-      new std::vector<AlgorithmInfo>{raft::raft_info()};
+      new std::vector<AlgorithmInfo>{raft::raft_info(), k8s_lease::k8s_lease_info(),
+                                     ttl_lock::ttl_lock_info()};
   return *kRegistry;
 }
 

@@ -41,8 +41,10 @@ ExclusivityRule overlap_rule(const CheckConfig& config) {
 
 void add_fencing_checks(const CheckConfig& config, const std::shared_ptr<const Topology>& topology,
                         std::vector<std::unique_ptr<Check>>& checks) {
-  checks.push_back(std::make_unique<TokensIncrease>(topology));
-  checks.push_back(std::make_unique<UniqueTokens>(topology));
+  if (config.profile.has_token) {
+    checks.push_back(std::make_unique<TokensIncrease>(topology));
+    checks.push_back(std::make_unique<UniqueTokens>(topology));
+  }
   if (!config.fencing) return;  // no resource: nothing writes
   if (*config.fencing != FencingMode::kOff) {
     checks.push_back(std::make_unique<ResourceNeverGoesBack>(topology, *config.fencing));
