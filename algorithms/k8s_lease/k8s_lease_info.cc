@@ -80,10 +80,6 @@ AlgorithmInfo k8s_lease_info() {
     return std::unique_ptr<sim::AlgorithmFactory>(
         std::make_unique<K8sLeaseFactory>(options_of(params)));
   };
-  info.make_service_factory = [](const Params& /*params*/) {
-    return service::make_service_factory();
-  };
-  info.family_name = "service";
   info.profile = k8s_profile();
   return info;
 }

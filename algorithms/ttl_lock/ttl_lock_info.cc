@@ -10,15 +10,14 @@ constexpr int64_t kNanosPerHour = 3'600'000'000'000;
 
 // Progress needs the store; exclusivity is strict (a lock promises it outright: any true-time
 // overlap is a violation unless fencing on guards the data). Without the counter there is no
-// fencing token at all, so the token checks do not apply (sim/checks/profile.h, has_token).
+// fencing token at all: the token is "none", which the checks read as "every leader writes with
+// token 0, the token checks do not apply" (sim/checks/suite.cc).
 sim::checks::CheckProfile ttl_lock_profile(bool token_counter) {
   sim::checks::CheckProfile profile;
   profile.progress = sim::checks::ProgressModel::kServiceReachable;
   profile.exclusivity = sim::checks::ExclusivityRule::kStrict;
   profile.token = token_counter ? "a counter INCRemented in the store at each acquisition"
-                                : "none (token_counter: false); the epoch is the lock key's "
-                                  "create revision";
-  profile.has_token = token_counter;
+                                : "none";
   return profile;
 }
 
@@ -70,10 +69,6 @@ AlgorithmInfo ttl_lock_info() {
     return std::unique_ptr<sim::AlgorithmFactory>(
         std::make_unique<TtlLockFactory>(options_of(params)));
   };
-  info.make_service_factory = [](const Params& /*params*/) {
-    return service::make_service_factory();
-  };
-  info.family_name = "service";
   info.profile = ttl_lock_profile(false);
   info.resolve_profile = [](const Params& params) {
     return ttl_lock_profile(get<bool>(params, "token_counter"));

@@ -55,9 +55,6 @@ struct CheckProfile {
   std::string bound_formula;
   // What the epoch and the fencing token are: "term".
   std::string token;
-  // False when the algorithm hands out no fencing token at all (a TTL lock without a counter,
-  // whose leaders all write with token 0): tokens_increase and unique_tokens do not apply.
-  bool has_token = true;
 };
 
 }  // namespace electsim::sim::checks
