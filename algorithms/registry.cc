@@ -4,15 +4,20 @@
 #include <deque>
 
 #include "algorithms/etcd_election/etcd_election.h"
+#include "algorithms/k8s_lease/k8s_lease.h"
 #include "algorithms/raft/raft_factory.h"
+#include "algorithms/ttl_lock/ttl_lock.h"
 #include "algorithms/zk_recipe/zk_recipe.h"
 
 namespace electsim::algorithms {
 
 const std::vector<AlgorithmInfo>& registry() {
   static const std::vector<AlgorithmInfo>* const kRegistry =
-      new std::vector<AlgorithmInfo>{raft::raft_info(), zk_recipe::zk_recipe_info(),
-                                     etcd_election::etcd_election_info()};
+      new std::vector<AlgorithmInfo>{raft::raft_info(),
+                                     zk_recipe::zk_recipe_info(),
+                                     etcd_election::etcd_election_info(),
+                                     k8s_lease::k8s_lease_info(),
+                                     ttl_lock::ttl_lock_info()};
   return *kRegistry;
 }
 

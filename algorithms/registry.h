@@ -80,14 +80,6 @@ struct AlgorithmInfo {
   // broken resource (tests/algorithms/), so the fencing checks can be shown to catch one.
   std::function<std::unique_ptr<sim::AlgorithmFactory>(sim::FencingMode mode)>
       make_resource_factory;
-  // The coordination service's processes, for algorithms that elect through it (the lease
-  // recipes; algorithms/service/). Unset: a world's service processes idle. An algorithm that
-  // sets it needs a service: the loader refuses a scenario without one.
-  std::function<std::unique_ptr<sim::AlgorithmFactory>(const Params& params)>
-      make_service_factory;
-  // The message family its members speak, when that is not the family named after the
-  // algorithm: the lease recipes speak the service's ("service"), whose replies they receive.
-  std::string family_name;
   // What the checks hold the algorithm to (sim/checks/profile.h): `profile` as `electsim list`
   // shows it (the bound's formula, not a value), and `resolve_profile`, if set, the profile for
   // resolved parameters (the rule chosen and the bound computed, e.g. Raft's with check_quorum).

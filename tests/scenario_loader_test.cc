@@ -537,11 +537,11 @@ TEST(ScenarioErrors, MissingOrUnsupportedVersion) {
 
 TEST(ScenarioErrors, UnknownOrUnbuiltAlgorithm) {
   EXPECT_EQ(error_of(std::string(kHead) + "algorithm: {name: rfat}\n"),
-            "s.yaml:4:19: algorithm.name: unknown algorithm 'rfat' (built in: raft); did you "
-            "mean 'raft'?");
+            "s.yaml:4:19: algorithm.name: unknown algorithm 'rfat' (built in: raft, k8s-lease, "
+            "ttl-lock); did you mean 'raft'?");
   EXPECT_EQ(error_of(std::string(kHead) + "algorithm: {name: zab}\n"),
             "s.yaml:4:19: algorithm.name: algorithm 'zab' is not implemented yet (built in: "
-            "raft)");
+            "raft, k8s-lease, ttl-lock)");
 }
 
 TEST(ScenarioErrors, UnknownParameter) {
@@ -683,7 +683,8 @@ TEST(ScenarioOverrides, BadValueIsReportedAgainstTheFlag) {
   LoadOptions options;
   options.algorithm_override = "zab";
   EXPECT_EQ(error_of(kHead, options),
-            "--algorithm zab: algorithm 'zab' is not implemented yet (built in: raft)");
+            "--algorithm zab: algorithm 'zab' is not implemented yet (built in: raft, "
+            "k8s-lease, ttl-lock)");
 }
 
 TEST(ScenarioOverrides, OverrideThatBreaksTheFileIsReportedWhereTheFileIsWrong) {

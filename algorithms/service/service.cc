@@ -402,4 +402,10 @@ std::unique_ptr<sim::AlgorithmFactory> make_service_factory() {
   return std::make_unique<CoordinationServiceFactory>();
 }
 
+bool elects_through_service(const sim::AlgorithmFactory& members, const sim::Layout& layout) {
+  const auto first = layout.of_kind(sim::ProcessKind::kMember);
+  if (first.empty()) return false;
+  return members.create(first.front())->family() == sim::families::kService;
+}
+
 }  // namespace electsim::algorithms::service

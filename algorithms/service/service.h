@@ -106,7 +106,13 @@ class CoordinationServiceFactory final : public sim::AlgorithmFactory {
   std::unique_ptr<sim::Algorithm> create(sim::ProcessId process) const override;
 };
 
-// The factory every service-based recipe hands the runner (AlgorithmInfo::make_service_factory).
+// The factory the runner uses for a world's service processes when its members elect through
+// the service.
 std::unique_ptr<sim::AlgorithmFactory> make_service_factory();
+
+// Whether the members that `members` makes speak the service's protocol (the lease recipes:
+// their family is the service's), asked of one instance made for the layout's first member.
+// Then the world's service processes run the service, and a scenario without one is refused.
+bool elects_through_service(const sim::AlgorithmFactory& members, const sim::Layout& layout);
 
 }  // namespace electsim::algorithms::service
