@@ -127,7 +127,11 @@ class EtcdElection final : public sim::Algorithm {
 
 class EtcdElectionFactory final : public sim::AlgorithmFactory {
  public:
-  explicit EtcdElectionFactory(const EtcdElectionOptions& options) : options_(options) {}
+  // Registers the service family, whose messages and timers the recipe uses (the trace names
+  // them by it).
+  explicit EtcdElectionFactory(const EtcdElectionOptions& options) : options_(options) {
+    sim::register_family(&service::service_family());
+  }
   std::unique_ptr<sim::Algorithm> create(sim::ProcessId process) const override;
 
  private:

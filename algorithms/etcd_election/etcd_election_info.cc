@@ -1,6 +1,6 @@
 // etcd-election's entry in the registry: its parameters (clientv3's defaults), profile, factory.
 #include "absl/strings/str_cat.h"
-#include "algorithms/service/service.h"
+#include "algorithms/service/service_messages.h"
 #include "algorithms/etcd_election/etcd_election.h"
 
 namespace electsim::algorithms::etcd_election {
@@ -56,8 +56,6 @@ AlgorithmInfo etcd_election_info() {
        kMinTimerNanos, kNanosPerHour, /*is_timer=*/true},
   };
   info.make_factory = make_etcd_factory;
-  info.make_service_factory = [](const Params&) { return service::make_service_factory(); };
-  info.family_name = "service";
   info.profile = etcd_profile();
   return info;
 }

@@ -159,7 +159,11 @@ class ZkRecipe final : public sim::Algorithm {
 
 class ZkRecipeFactory final : public sim::AlgorithmFactory {
  public:
-  explicit ZkRecipeFactory(const ZkRecipeOptions& options) : options_(options) {}
+  // Registers the service family, whose messages and timers the recipe uses (the trace names
+  // them by it).
+  explicit ZkRecipeFactory(const ZkRecipeOptions& options) : options_(options) {
+    sim::register_family(&service::service_family());
+  }
   std::unique_ptr<sim::Algorithm> create(sim::ProcessId process) const override;
 
  private:

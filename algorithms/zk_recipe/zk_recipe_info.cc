@@ -1,6 +1,6 @@
 // zk-recipe's entry in the registry: its parameters (the sources' defaults), profile and factory.
 #include "absl/strings/str_cat.h"
-#include "algorithms/service/service.h"
+#include "algorithms/service/service_messages.h"
 #include "algorithms/zk_recipe/zk_recipe.h"
 
 namespace electsim::algorithms::zk_recipe {
@@ -73,8 +73,6 @@ AlgorithmInfo zk_recipe_info() {
     return absl::OkStatus();
   };
   info.make_factory = make_zk_factory;
-  info.make_service_factory = [](const Params&) { return service::make_service_factory(); };
-  info.family_name = "service";
   info.profile = zk_profile();
   return info;
 }
