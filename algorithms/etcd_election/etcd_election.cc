@@ -119,6 +119,7 @@ void EtcdElection::handle_session_reply(sim::Context& context, const Reply& repl
   next_keep_alive_ = now + ttl / 3;
   deadline_ = now + ttl;
   context.set_timer(kKeepAliveTimer, ttl / 3);
+  verify_watches(context);
 }
 
 void EtcdElection::check_deadline(sim::Context& context) {
@@ -178,10 +179,28 @@ void EtcdElection::wait_deletes(sim::Context& context) {
 }
 
 void EtcdElection::watch_key(sim::Context& context, service::ServiceCall& call,
-                             uint32_t& watch_id, Key key) {
+                             uint32_t& watch_id, Key& watched, Key key) {
   Request request = service::make_request(Op::kWatch, key);
   request.flags = flags::kOnce;
-  if (call.start(context, request, options_.request_timeout)) watch_id = call.request_id();
+  if (call.start(context, request, options_.request_timeout)) {
+    watch_id = call.request_id();
+    watched = key;
+  }
+}
+
+void EtcdElection::verify_watches(sim::Context& context) {
+  // clientv3's watches run on a gRPC stream, which loses nothing, and a broken stream is resumed
+  // from the last revision seen (WithRev), so no event is ever missed; the simulated network
+  // may drop one. At each keep-alive response the client makes up for it: it reads each key it
+  // waits on, and one that is gone counts as its delete event.
+  if (wait_watch_id_ != 0 && !campaign_call_.in_flight()) {
+    campaign_call_.start(context, service::make_request(Op::kGet, waited_key_),
+                         options_.request_timeout);
+  }
+  if (observe_watch_id_ != 0 && !observe_call_.in_flight()) {
+    observe_call_.start(context, service::make_request(Op::kGet, observed_key_),
+                        options_.request_timeout);
+  }
 }
 
 void EtcdElection::proclaim(sim::Context& context) {
@@ -230,12 +249,20 @@ void EtcdElection::handle_campaign_reply(sim::Context& context, const Reply& rep
       if (reply.status == Status::kNotFound) {
         become_leader(context);
       } else {
-        watch_key(context, campaign_call_, wait_watch_id_, reply.state.key);
+        watch_key(context, campaign_call_, wait_watch_id_, waited_key_, reply.state.key);
       }
       break;
     case Op::kWatch:
       // The key went away between the Get and the Watch: look again (waitDeletes loops).
       if (reply.state.create_revision == 0) wait_deletes(context);
+      break;
+    case Op::kGet:
+      // verify_watches: the key waited on is gone and its delete event was lost on the way.
+      if (reply.status == Status::kNotFound && wait_watch_id_ != 0 &&
+          reply.state.key == waited_key_) {
+        wait_watch_id_ = 0;
+        wait_deletes(context);
+      }
       break;
     case Op::kDelete:
       // Resigned: campaign again with the same session, behind everyone.
@@ -260,10 +287,19 @@ void EtcdElection::handle_observe_reply(sim::Context& context, const Reply& repl
     if (reply.state.create_revision == 0) observe(context);  // gone already
     return;
   }
+  if (reply.op == Op::kGet) {
+    // verify_watches: the observed leader key is gone and its delete event was lost.
+    if (reply.status == Status::kNotFound && observe_watch_id_ != 0 &&
+        reply.state.key == observed_key_) {
+      observe_watch_id_ = 0;
+      observe(context);
+    }
+    return;
+  }
   if (reply.status != Status::kOk) return;  // no leader yet: our own campaign is on its way
   const auto owner = static_cast<sim::ProcessId>(reply.state.value);
   if (owner != self_) become_follower(context, owner, reply.state.create_revision);
-  watch_key(context, observe_call_, observe_watch_id_, reply.state.key);
+  watch_key(context, observe_call_, observe_watch_id_, observed_key_, reply.state.key);
 }
 
 void EtcdElection::handle_watch_event(sim::Context& context, const WatchEvent& event) {
@@ -272,14 +308,14 @@ void EtcdElection::handle_watch_event(sim::Context& context, const WatchEvent& e
     if (event.type == service::EventType::kDelete) {
       wait_deletes(context);  // waitDelete returned: waitDeletes looks again
     } else {
-      watch_key(context, campaign_call_, wait_watch_id_, event.state.key);
+      watch_key(context, campaign_call_, wait_watch_id_, waited_key_, event.state.key);
     }
   } else if (event.watch_id != 0 && event.watch_id == observe_watch_id_) {
     observe_watch_id_ = 0;
     if (event.type == service::EventType::kDelete) {
       observe(context);
     } else {
-      watch_key(context, observe_call_, observe_watch_id_, event.state.key);
+      watch_key(context, observe_call_, observe_watch_id_, observed_key_, event.state.key);
     }
   }
 }

@@ -86,8 +86,9 @@ class EtcdElection final : public sim::Algorithm {
   void campaign(sim::Context& context);
   void wait_deletes(sim::Context& context);
   void watch_key(sim::Context& context, service::ServiceCall& call, uint32_t& watch_id,
-                 service::Key key);
+                 service::Key& watched, service::Key key);
   void proclaim(sim::Context& context);
+  void verify_watches(sim::Context& context);
   void handle_campaign_reply(sim::Context& context, const service::Reply& reply);
   void observe(sim::Context& context);
   void handle_observe_reply(sim::Context& context, const service::Reply& reply);
@@ -114,10 +115,12 @@ class EtcdElection final : public sim::Algorithm {
   service::Key key_ = 0;
   uint64_t leader_rev_ = 0;
   uint32_t wait_watch_id_ = 0;
+  service::Key waited_key_ = 0;
   service::ServiceCall campaign_call_{0, kCampaignRequestTimer};
 
   // Observe: the first-created key and its watch.
   uint32_t observe_watch_id_ = 0;
+  service::Key observed_key_ = 0;
   service::ServiceCall observe_call_{2, kObserveRequestTimer};
 
   CampaignRole role_ = CampaignRole::kCandidate;

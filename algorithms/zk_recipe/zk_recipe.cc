@@ -104,6 +104,7 @@ void ZkRecipe::resign(sim::Context& context) {
   znode_ = 0;
   czxid_ = 0;
   watch_id_ = 0;
+  watched_key_ = 0;
   if (connected()) resume_latch(context);
 }
 
@@ -144,6 +145,7 @@ void ZkRecipe::handle_session_reply(sim::Context& context, const Reply& reply) {
     become_connected(context);  // Curator's RECONNECTED: the session survived
   } else if (connected()) {
     heard_from_service(context);
+    verify_watch(context);
   }
 }
 
@@ -188,6 +190,7 @@ void ZkRecipe::become_lost(sim::Context& context) {
   znode_ = 0;
   czxid_ = 0;
   watch_id_ = 0;
+  watched_key_ = 0;
   session_ = 0;
   connection_ = ConnectionState::kLost;
   open_session(context);  // Curator builds a new ZooKeeper handle: a new session
@@ -232,7 +235,17 @@ void ZkRecipe::watch(sim::Context& context, Key key) {
   request.flags = flags::kOnce;
   if (latch_call_.start(context, request, options_.read_timeout())) {
     watch_id_ = latch_call_.request_id();
+    watched_key_ = key;
   }
+}
+
+void ZkRecipe::verify_watch(sim::Context& context) {
+  // ZooKeeper's client talks to its server over TCP, which loses nothing: a watch event the
+  // simulated network dropped would still have arrived. The client makes up for it at each ping
+  // reply by asking whether the node it watches is still there (one read while it waits).
+  if (watch_id_ == 0 || watched_key_ == 0 || latch_call_.in_flight()) return;
+  latch_call_.start(context, service::make_request(Op::kGet, watched_key_),
+                    options_.read_timeout());
 }
 
 void ZkRecipe::handle_latch_reply(sim::Context& context, const Reply& reply) {
@@ -257,6 +270,14 @@ void ZkRecipe::handle_latch_reply(sim::Context& context, const Reply& reply) {
     case Op::kWatch:
       // getData's NONODE: the child went away before the watch was set; read them again.
       if (reply.state.create_revision == 0) check_leadership(context);
+      break;
+    case Op::kGet:
+      // verify_watch: the watched node is gone and its event was lost on the way.
+      if (reply.status == Status::kNotFound && reply.state.key == watched_key_) {
+        watch_id_ = 0;
+        watched_key_ = 0;
+        check_leadership(context);
+      }
       break;
     default:
       SIM_CHECK(false, "zk-recipe: a reply to a request it never sends");
@@ -285,6 +306,7 @@ void ZkRecipe::handle_before(sim::Context& context, const Reply& reply) {
 void ZkRecipe::handle_watch_event(sim::Context& context, const WatchEvent& event) {
   if (event.watch_id == 0 || event.watch_id != watch_id_) return;
   watch_id_ = 0;
+  watched_key_ = 0;
   if (!connected()) return;  // RECONNECTED re-reads the children anyway
   if (event.type == service::EventType::kDelete) {
     check_leadership(context);  // LeaderLatch's watcher: NodeDeleted -> getChildren()
@@ -304,7 +326,17 @@ void ZkRecipe::poll_leader(sim::Context& context) {
 void ZkRecipe::handle_poll_reply(sim::Context& context, const Reply& reply) {
   if (reply.status != Status::kOk || role_ == LatchRole::kLeader) return;
   const auto owner = static_cast<sim::ProcessId>(reply.state.value);
-  if (owner == self_) return;  // a node of ours that the latch is about to delete
+  if (owner == self_) {
+    // The smallest child is ours but not the latch's node: a create whose reply was lost, then
+    // retried. Curator creates latch nodes withProtection() to find such a node by its GUID and
+    // delete it; left alone it would lead nobody and block everyone behind it for as long as
+    // our session lives.
+    if (reply.state.key != znode_ && !latch_call_.in_flight()) {
+      stale_znode_ = reply.state.key;
+      resume_latch(context);
+    }
+    return;
+  }
   become_follower(context, owner, reply.state.create_revision);
 }
 

@@ -119,6 +119,7 @@ class ZkRecipe final : public sim::Algorithm {
   void reset(sim::Context& context);
   void check_leadership(sim::Context& context);
   void watch(sim::Context& context, service::Key key);
+  void verify_watch(sim::Context& context);
   void handle_latch_reply(sim::Context& context, const service::Reply& reply);
   void handle_before(sim::Context& context, const service::Reply& reply);
   void handle_watch_event(sim::Context& context, const service::WatchEvent& event);
@@ -149,6 +150,7 @@ class ZkRecipe final : public sim::Algorithm {
   uint64_t czxid_ = 0;
   service::Key stale_znode_ = 0;
   uint32_t watch_id_ = 0;
+  service::Key watched_key_ = 0;
   service::ServiceCall latch_call_{0, kLatchRequestTimer};
   service::ServiceCall poll_call_{2, kPollRequestTimer};
 
