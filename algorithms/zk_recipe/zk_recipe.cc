@@ -34,6 +34,8 @@ void ZkRecipe::on_start(sim::Context& context, const sim::DurableState* /*restor
   // joins the election again behind everyone (its old znode goes with its old session).
   self_ = context.self();
   group_ = static_cast<uint32_t>(context.group());
+  const uint64_t nonce = (context.rng().next() >> 32) | 1;
+  node_value_ = (nonce << 32) | self_;
   open_session(context);
 }
 
@@ -218,7 +220,7 @@ void ZkRecipe::reset(sim::Context& context) {
   Request request = service::make_request(Op::kPut, election_key(0));
   request.flags = flags::kSequential | flags::kGrant;
   request.lease = session_;
-  request.value = self_;
+  request.value = node_value_;
   latch_call_.start(context, request, options_.read_timeout());
 }
 
@@ -291,7 +293,7 @@ void ZkRecipe::handle_before(sim::Context& context, const Reply& reply) {
     become_leader(context);  // LeaderLatch.checkLeadership: ourIndex == 0
     return;
   }
-  if (reply.state.value == self_) {
+  if (reply.state.value == node_value_) {
     // A node of ours from a request retried after a lost reply, or from a lost session:
     // LeaderLatch.reset() deletes such a node (setNode(null)); Curator's protected mode finds it.
     stale_znode_ = reply.state.key;
@@ -325,8 +327,8 @@ void ZkRecipe::poll_leader(sim::Context& context) {
 
 void ZkRecipe::handle_poll_reply(sim::Context& context, const Reply& reply) {
   if (reply.status != Status::kOk || role_ == LatchRole::kLeader) return;
-  const auto owner = static_cast<sim::ProcessId>(reply.state.value);
-  if (owner == self_) {
+  const auto owner = static_cast<sim::ProcessId>(reply.state.value & 0xffffffff);
+  if (reply.state.value == node_value_) {
     // The smallest child is ours but not the latch's node: a create whose reply was lost, then
     // retried. Curator creates latch nodes withProtection() to find such a node by its GUID and
     // delete it; left alone it would lead nobody and block everyone behind it for as long as
@@ -337,6 +339,7 @@ void ZkRecipe::handle_poll_reply(sim::Context& context, const Reply& reply) {
     }
     return;
   }
+  if (owner == self_) return;  // an earlier incarnation's node: it goes with that session
   become_follower(context, owner, reply.state.create_revision);
 }
 

@@ -30,7 +30,7 @@
 // a ZooKeeper server does); a ping is a keep-alive; a znode is a key under the election prefix
 // put with the lease and kSequential; "the next lower child" is the service's kBefore, "the
 // smallest child" its kFirst, and a getData watch a one-shot key watch. The znode's value is the
-// candidate's process id, LeaderLatch's participant id.
+// candidate's process id (LeaderLatch's participant id) with a per-incarnation nonce.
 //
 // Epoch and token: the znode's czxid (the service's create revision), which orders the
 // candidates exactly as their sequence numbers do (both grow with every create under the path).
@@ -136,6 +136,10 @@ class ZkRecipe final : public sim::Algorithm {
 
   ZkRecipeOptions options_;
   sim::ProcessId self_ = sim::kNoNode;
+  // What this incarnation writes into its znodes: its process id in the low half (LeaderLatch's
+  // participant id) and a random nonce above it, Curator's protected-mode GUID, so that it can
+  // tell its own leftover nodes from those of an earlier incarnation of the same process.
+  uint64_t node_value_ = 0;
   uint32_t group_ = 0;
 
   // The session (a service lease) and what the client last heard, on its own clock.
