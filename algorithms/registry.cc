@@ -13,11 +13,9 @@ namespace electsim::algorithms {
 
 const std::vector<AlgorithmInfo>& registry() {
   static const std::vector<AlgorithmInfo>* const kRegistry =
-      new std::vector<AlgorithmInfo>{raft::raft_info(),
-                                     zk_recipe::zk_recipe_info(),
-                                     etcd_election::etcd_election_info(),
-                                     k8s_lease::k8s_lease_info(),
-                                     ttl_lock::ttl_lock_info()};
+      new std::vector<AlgorithmInfo>{raft::raft_info(), k8s_lease::k8s_lease_info(),
+                                     ttl_lock::ttl_lock_info(), zk_recipe::zk_recipe_info(),
+                                     etcd_election::etcd_election_info()};
   return *kRegistry;
 }
 

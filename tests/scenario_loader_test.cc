@@ -538,10 +538,10 @@ TEST(ScenarioErrors, MissingOrUnsupportedVersion) {
 TEST(ScenarioErrors, UnknownOrUnbuiltAlgorithm) {
   EXPECT_EQ(error_of(std::string(kHead) + "algorithm: {name: rfat}\n"),
             "s.yaml:4:19: algorithm.name: unknown algorithm 'rfat' (built in: raft, k8s-lease, "
-            "ttl-lock); did you mean 'raft'?");
+            "ttl-lock, zk-recipe, etcd-election); did you mean 'raft'?");
   EXPECT_EQ(error_of(std::string(kHead) + "algorithm: {name: zab}\n"),
             "s.yaml:4:19: algorithm.name: algorithm 'zab' is not implemented yet (built in: "
-            "raft, k8s-lease, ttl-lock)");
+            "raft, k8s-lease, ttl-lock, zk-recipe, etcd-election)");
 }
 
 TEST(ScenarioErrors, UnknownParameter) {
@@ -684,7 +684,7 @@ TEST(ScenarioOverrides, BadValueIsReportedAgainstTheFlag) {
   options.algorithm_override = "zab";
   EXPECT_EQ(error_of(kHead, options),
             "--algorithm zab: algorithm 'zab' is not implemented yet (built in: raft, "
-            "k8s-lease, ttl-lock)");
+            "k8s-lease, ttl-lock, zk-recipe, etcd-election)");
 }
 
 TEST(ScenarioOverrides, OverrideThatBreaksTheFileIsReportedWhereTheFileIsWrong) {

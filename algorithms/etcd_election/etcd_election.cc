@@ -178,6 +178,18 @@ void EtcdElection::wait_deletes(sim::Context& context) {
   campaign_call_.start(context, request, options_.request_timeout);
 }
 
+void EtcdElection::confirm_own_key(sim::Context& context) {
+  if (options_.campaign_skips_wait) {
+    become_leader(context);
+    return;
+  }
+  // waitDeletes returns once no key created before ours is left, whether or not ours still is:
+  // a session that expired while it waited would lead with a deleted key ("phantom leadership",
+  // etcd-io/etcd issue 19597; the fix under review, pull request 22387, also watches the
+  // contender's own key). Like that fix, the candidate checks its own key before it leads.
+  campaign_call_.start(context, service::make_request(Op::kGet, key_), options_.request_timeout);
+}
+
 void EtcdElection::watch_key(sim::Context& context, service::ServiceCall& call,
                              uint32_t& watch_id, Key& watched, Key key) {
   Request request = service::make_request(Op::kWatch, key);
@@ -247,7 +259,7 @@ void EtcdElection::handle_campaign_reply(sim::Context& context, const Reply& rep
       break;
     case Op::kBefore:
       if (reply.status == Status::kNotFound) {
-        become_leader(context);
+        confirm_own_key(context);
       } else {
         watch_key(context, campaign_call_, wait_watch_id_, waited_key_, reply.state.key);
       }
@@ -257,6 +269,15 @@ void EtcdElection::handle_campaign_reply(sim::Context& context, const Reply& rep
       if (reply.state.create_revision == 0) wait_deletes(context);
       break;
     case Op::kGet:
+      if (reply.state.key == key_ && wait_watch_id_ == 0) {
+        // confirm_own_key: lead only with our key still there (at our revision).
+        if (reply.status == Status::kOk && reply.state.create_revision == leader_rev_) {
+          become_leader(context);
+        } else {
+          session_done(context);  // ErrElectionNotLeader: the lease and its key are gone
+        }
+        break;
+      }
       // verify_watches: the key waited on is gone and its delete event was lost on the way.
       if (reply.status == Status::kNotFound && wait_watch_id_ != 0 &&
           reply.state.key == waited_key_) {

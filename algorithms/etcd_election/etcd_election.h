@@ -85,6 +85,7 @@ class EtcdElection final : public sim::Algorithm {
   // The election (election.go, key.go).
   void campaign(sim::Context& context);
   void wait_deletes(sim::Context& context);
+  void confirm_own_key(sim::Context& context);
   void watch_key(sim::Context& context, service::ServiceCall& call, uint32_t& watch_id,
                  service::Key& watched, service::Key key);
   void proclaim(sim::Context& context);

@@ -274,6 +274,16 @@ void ZkRecipe::handle_latch_reply(sim::Context& context, const Reply& reply) {
       if (reply.state.create_revision == 0) check_leadership(context);
       break;
     case Op::kGet:
+      if (znode_ != 0 && reply.state.key == znode_) {
+        if (reply.status == Status::kOk) {
+          become_leader(context);  // ourIndex == 0
+        } else {
+          znode_ = 0;  // gone with an expired session: reset()
+          czxid_ = 0;
+          resume_latch(context);
+        }
+        break;
+      }
       // verify_watch: the watched node is gone and its event was lost on the way.
       if (reply.status == Status::kNotFound && reply.state.key == watched_key_) {
         watch_id_ = 0;
@@ -288,9 +298,15 @@ void ZkRecipe::handle_latch_reply(sim::Context& context, const Reply& reply) {
 
 void ZkRecipe::handle_before(sim::Context& context, const Reply& reply) {
   const bool found = reply.status == Status::kOk;
-  const bool ours = found && reply.state.key == znode_;
-  if (!found || ours) {
-    become_leader(context);  // LeaderLatch.checkLeadership: ourIndex == 0
+  if (found && reply.state.key == znode_) {
+    become_leader(context);  // the herd variant's kFirst: ours is the smallest child
+    return;
+  }
+  if (!found) {
+    // Nothing below ours, if ours is still there: LeaderLatch.checkLeadership finds its own
+    // node among the children first ("Can't find our node. Resetting" otherwise), so a node the
+    // server deleted with an expired session never leads.
+    latch_call_.start(context, service::make_request(Op::kGet, znode_), options_.read_timeout());
     return;
   }
   if (reply.state.value == node_value_) {
