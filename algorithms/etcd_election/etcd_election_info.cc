@@ -15,7 +15,6 @@ sim::checks::CheckProfile etcd_profile() {
   profile.progress = sim::checks::ProgressModel::kServiceReachable;
   profile.exclusivity = sim::checks::ExclusivityRule::kStrict;
   profile.token = "leaderRev: the leader key's create revision (also the epoch)";
-  profile.bound_formula = "strict: none (every overlap is a violation unless fenced)";
   return profile;
 }
 

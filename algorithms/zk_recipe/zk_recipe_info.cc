@@ -17,7 +17,6 @@ sim::checks::CheckProfile zk_profile() {
   profile.progress = sim::checks::ProgressModel::kServiceReachable;
   profile.exclusivity = sim::checks::ExclusivityRule::kStrict;
   profile.token = "czxid: the leader znode's create revision (also the epoch)";
-  profile.bound_formula = "strict: none (every overlap is a violation unless fenced)";
   return profile;
 }
 
