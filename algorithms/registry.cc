@@ -4,18 +4,25 @@
 #include <deque>
 
 #include "algorithms/bully/bully.h"
+#include "algorithms/etcd_election/etcd_election.h"
+#include "algorithms/k8s_lease/k8s_lease.h"
 #include "algorithms/multipaxos/multipaxos_factory.h"
 #include "algorithms/raft/raft_factory.h"
+#include "algorithms/ttl_lock/ttl_lock.h"
 #include "algorithms/vr/vr.h"
 #include "algorithms/zab/zab.h"
+#include "algorithms/zk_recipe/zk_recipe.h"
 
 namespace electsim::algorithms {
 
 const std::vector<AlgorithmInfo>& registry() {
   static const std::vector<AlgorithmInfo>* const kRegistry =
-      new std::vector<AlgorithmInfo>{raft::raft_info(), zab::zab_info(),
-                                     multipaxos::multipaxos_info(), vr::vr_info(),
-                                     bully::bully_info()};
+      new std::vector<AlgorithmInfo>{
+          raft::raft_info(),           zab::zab_info(),
+          multipaxos::multipaxos_info(), vr::vr_info(),
+          bully::bully_info(),         zk_recipe::zk_recipe_info(),
+          etcd_election::etcd_election_info(), k8s_lease::k8s_lease_info(),
+          ttl_lock::ttl_lock_info()};
   return *kRegistry;
 }
 

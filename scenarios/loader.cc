@@ -7,6 +7,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "algorithms/service/service.h"
 #include "scenarios/loader_internal.h"
 #include "scenarios/scenario.h"
 #include "scenarios/schema.h"
@@ -230,6 +231,14 @@ void read_algorithm(const Reader& reader, const Cursor& top, Scenario& scenario)
       find_algorithm_or_fail(reader, name_site, scenario.algorithm);
   const auto params = algorithm ? reader.find(*algorithm, "params") : std::nullopt;
   read_params(reader, algorithm ? *algorithm : top, params ? &*params : nullptr, info, scenario);
+  // A lease recipe elects through the coordination service: without one it could never lead.
+  if (scenario.layout.of_kind(sim::ProcessKind::kService).empty() &&
+      algorithms::service::elects_through_service(
+          *info.make_factory(scenario.params, scenario.nodes), scenario.layout)) {
+    reader.fail_value(name_site, absl::StrCat("algorithm '", info.name,
+                                              "' elects through the coordination service: give "
+                                              "the cluster one (cluster: {..., service: [hN]})"));
+  }
 }
 
 void read_network(const Reader& reader, const Cursor& top, Scenario& scenario) {

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "algorithms/idle/idle.h"
 #include "algorithms/resource/resource.h"
+#include "algorithms/service/service.h"
 #include "electsim_commit.h"
 #include "faults/describe.h"
 #include "faults/injector.h"
@@ -199,16 +200,23 @@ sim::TraceHeader trace_header(const Scenario& scenario, uint64_t seed) {
 // How the trace names what it records: processes and hosts by the scenario's layout; every
 // member runs the scenario's algorithm, whose message family shares its name.
 sim::TraceNames trace_names(const Scenario& scenario, const sim::Layout& layout,
-                            const std::vector<std::string>& fault_labels) {
+                            const std::vector<std::string>& fault_labels, bool through_service) {
   sim::TraceNames names;
   names.layout = &layout;
-  if (const sim::FamilyInfo* family = sim::find_family_by_name(scenario.algorithm)) {
+  const sim::FamilyInfo* family = sim::find_family_by_name(scenario.algorithm);
+  if (family == nullptr && through_service) family = sim::find_family(sim::families::kService);
+  if (family != nullptr) {
     names.process_families.assign(layout.processes(), sim::families::kTestOnly);
     for (sim::ProcessId member : layout.of_kind(sim::ProcessKind::kMember)) {
       names.process_families[member] = family->id;
     }
     for (sim::ProcessId resource : layout.of_kind(sim::ProcessKind::kResource)) {
       names.process_families[resource] = sim::families::kResource;
+    }
+    if (through_service) {
+      for (sim::ProcessId service : layout.of_kind(sim::ProcessKind::kService)) {
+        names.process_families[service] = sim::families::kService;
+      }
     }
   }
   for (auto code = static_cast<uint8_t>(faults::FaultKind::kCrash);
@@ -271,11 +279,16 @@ absl::StatusOr<reports::RunResult> run_unguarded(const Scenario& scenario, uint6
         absl::StrCat("unknown algorithm '", scenario.algorithm, "'"));
   }
   const auto factory = info->make_factory(scenario.params, scenario.nodes);
-  // Services and clients have no algorithms of their own yet: they idle.
+  // Clients have no algorithms of their own yet, nor services for an algorithm that does not
+  // elect through one: they idle.
   const algorithms::IdleProcessFactory idle;
   const std::unique_ptr<sim::AlgorithmFactory> resource = resource_factory(scenario, *info);
-  sim::AlgorithmFactories factories{factory.get(), &idle, resource ? resource.get() : &idle,
-                                    &idle};
+  const bool through_service =
+      algorithms::service::elects_through_service(*factory, scenario.layout);
+  const std::unique_ptr<sim::AlgorithmFactory> service =
+      through_service ? algorithms::service::make_service_factory() : nullptr;
+  sim::AlgorithmFactories factories{factory.get(), service ? service.get() : &idle,
+                                    resource ? resource.get() : &idle, &idle};
   sim::World world(seed, scenario.layout, scenario_link(scenario.network), factories);
   if (scenario.resource) world.enable_writes(scenario.resource->write_every);
   world.set_budget(run_budget(scenario));
@@ -298,8 +311,9 @@ absl::StatusOr<reports::RunResult> run_unguarded(const Scenario& scenario, uint6
   sim::checks::CheckSuite checks(check_config);
   checks.attach(world.trace());
   if (options.trace_sink != nullptr) {
-    options.trace_sink->start(trace_header(scenario, seed),
-                              trace_names(scenario, *layout, check_config.fault_labels));
+    options.trace_sink->start(
+        trace_header(scenario, seed),
+        trace_names(scenario, *layout, check_config.fault_labels, through_service));
   }
 
   // The nodes boot first: a fault at 0s (a crash, a pause) must find them running, which it does

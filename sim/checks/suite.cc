@@ -41,8 +41,13 @@ ExclusivityRule overlap_rule(const CheckConfig& config) {
 
 void add_fencing_checks(const CheckConfig& config, const std::shared_ptr<const Topology>& topology,
                         std::vector<std::unique_ptr<Check>>& checks) {
-  checks.push_back(std::make_unique<TokensIncrease>(topology));
-  checks.push_back(std::make_unique<UniqueTokens>(topology));
+  // A profile whose token is "none" hands out no fencing token (a TTL lock without a counter,
+  // algorithms/ttl_lock/): its leaders all write with token 0, so tokens can neither increase
+  // nor differ, and the token checks do not apply.
+  if (config.profile.token != "none") {
+    checks.push_back(std::make_unique<TokensIncrease>(topology));
+    checks.push_back(std::make_unique<UniqueTokens>(topology));
+  }
   if (!config.fencing) return;  // no resource: nothing writes
   if (*config.fencing != FencingMode::kOff) {
     checks.push_back(std::make_unique<ResourceNeverGoesBack>(topology, *config.fencing));

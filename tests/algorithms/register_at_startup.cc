@@ -3,6 +3,7 @@
 #include "tests/algorithms/bully_reuses_counter.h"
 #include "tests/algorithms/check_tripper.h"
 #include "tests/algorithms/ci_scale_global_counter.h"
+#include "tests/algorithms/etcd_variants.h"
 #include "tests/algorithms/fencing_variants.h"
 #include "tests/algorithms/gate_raft_keeps_timer_on_vote.h"
 #include "tests/algorithms/multipaxos_promises_lower_ballots.h"
@@ -11,6 +12,7 @@
 #include "tests/algorithms/raft_reuses_token.h"
 #include "tests/algorithms/zab_variants.h"
 #include "tests/algorithms/vr_starts_view_alone.h"
+#include "tests/algorithms/zk_variants.h"
 
 namespace {
 
@@ -26,6 +28,8 @@ const bool kRegistered = [] {
   electsim::testing::register_multipaxos_promises_lower_ballots();
   electsim::testing::register_vr_starts_view_alone();
   electsim::testing::register_bully_reuses_counter();
+  electsim::testing::register_zk_variants();
+  electsim::testing::register_etcd_variants();
   return true;
 }();
 
