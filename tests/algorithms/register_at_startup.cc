@@ -6,6 +6,7 @@
 #include "tests/algorithms/no_quorum_profile.h"
 #include "tests/algorithms/raft_ignores_quorum_loss.h"
 #include "tests/algorithms/raft_reuses_token.h"
+#include "tests/algorithms/support_variants.h"
 
 namespace {
 
@@ -16,6 +17,7 @@ const bool kRegistered = [] {
   electsim::testing::register_global_counter();
   electsim::testing::register_raft_reuses_token();
   electsim::testing::register_fencing_variants();
+  electsim::testing::register_support_variants();
   return true;
 }();
 
