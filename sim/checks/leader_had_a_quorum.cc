@@ -35,15 +35,21 @@ void LeaderHadAQuorum::note_support(const TraceRecord& record) {
     return;
   }
   Supporters& supporters = candidates_[support.candidate];
-  if (supporters.size() >= kRememberedEpochsPerCandidate &&
-      support.epoch < supporters.begin()->first) {
-    return;  // older than every epoch remembered: it can no longer elect anyone
+  auto it = std::find_if(supporters.begin(), supporters.end(),
+                         [&](const EpochSupport& each) { return each.epoch == support.epoch; });
+  if (it == supporters.end()) {
+    if (supporters.size() >= kRememberedEpochsPerCandidate) {
+      supporters.erase(std::min_element(
+          supporters.begin(), supporters.end(),
+          [](const EpochSupport& a, const EpochSupport& b) { return a.touched < b.touched; }));
+    }
+    supporters.push_back(EpochSupport{support.epoch, {}, 0});
+    it = supporters.end() - 1;
   }
-  std::vector<NodeId>& members = supporters[support.epoch];
-  if (std::find(members.begin(), members.end(), support.process) == members.end()) {
-    members.push_back(support.process);
+  it->touched = ++supports_seen_;
+  if (std::find(it->members.begin(), it->members.end(), support.process) == it->members.end()) {
+    it->members.push_back(support.process);
   }
-  if (supporters.size() > kRememberedEpochsPerCandidate) supporters.erase(supporters.begin());
 }
 
 void LeaderHadAQuorum::judge_leader(const TraceRecord& record) {
@@ -54,9 +60,11 @@ void LeaderHadAQuorum::judge_leader(const TraceRecord& record) {
   const size_t group_size = topology_->members(group).size();
   const size_t majority = group_size / 2 + 1;
   const Supporters& supporters = candidates_[elected.process];
-  const auto it = supporters.find(elected.epoch);
+  const auto it = std::find_if(supporters.begin(), supporters.end(), [&](const EpochSupport& each) {
+    return each.epoch == elected.epoch;
+  });
   const std::vector<NodeId> none;
-  const std::vector<NodeId>& members = it == supporters.end() ? none : it->second;
+  const std::vector<NodeId>& members = it == supporters.end() ? none : it->members;
   if (members.size() >= majority) return;
   std::vector<NodeId> nodes = {elected.process};
   for (NodeId member : members) {

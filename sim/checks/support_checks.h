@@ -159,13 +159,22 @@ class LeaderHadAQuorum final : public Check {
   void collect(CheckResults& results) const override;
 
  private:
-  // By epoch, the distinct members that supported this candidate, in the order they did.
-  using Supporters = absl::btree_map<uint64_t, std::vector<NodeId>>;
+  // The distinct members that supported a candidate for one epoch, in the order they did.
+  struct EpochSupport {
+    uint64_t epoch = 0;
+    std::vector<NodeId> members;
+    uint64_t touched = 0;  // when support for this epoch last arrived (a running count)
+  };
+  // A candidate's most recently supported epochs, at most kRememberedEpochsPerCandidate: the
+  // least recently supported one is forgotten, not the lowest, because after an amnesia restart
+  // a candidate campaigns in low epochs again.
+  using Supporters = std::vector<EpochSupport>;
   void note_support(const TraceRecord& record);
   void judge_leader(const TraceRecord& record);
 
   std::shared_ptr<const Topology> topology_;
   std::vector<Supporters> candidates_;
+  uint64_t supports_seen_ = 0;
 };
 
 // follows_a_claimed_leader: a member reports Follows{L, e} only after L reported Elected for e in
