@@ -126,7 +126,9 @@ TEST(SupportVariants, ACandidateThatCountsAVoteTwiceIsCaughtAtItsElection) {
       if (violation["check"] == "one_leader_per_epoch" && !two_leaders_at) two_leaders_at = at;
     }
     ASSERT_TRUE(quorum_at.has_value());
-    if (two_leaders_at) EXPECT_LE(*quorum_at, *two_leaders_at);
+    if (two_leaders_at) {
+      EXPECT_LE(*quorum_at, *two_leaders_at);
+    }
   }
   EXPECT_FALSE(names_check(correct_run("support-counts-twice", scenario, first.seed),
                            "leader_had_a_quorum"));

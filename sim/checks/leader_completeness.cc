@@ -91,9 +91,17 @@ void LeaderCompleteness::judge_leader(const TraceRecord& record) {
                    ", so it cannot hold the entry at ", position_text(newest.position), " that ",
                    topology_->process_name(newest.process), " learned was committed at ",
                    format_instant_readable(newest.time), " (in epoch ", commit_epoch, ")",
-                   amnesia_.latest_among(*topology_, topology_->members(leader.group)))};
+                   amnesia_note(leader.process, newest.time))};
   violation.group = leader.group;
   violations_.add(std::move(violation));
+}
+
+// The likely cause, if there is one: the leader itself lost its log in an amnesia restart since
+// the commit, or else some member of its group did (and then voted without the entry).
+std::string LeaderCompleteness::amnesia_note(ProcessId leader, Instant committed_at) const {
+  const std::string own = amnesia_.since(leader, committed_at);
+  if (!own.empty()) return own;
+  return amnesia_.latest_among(*topology_, topology_->members(topology_->group_of(leader)));
 }
 
 void LeaderCompleteness::collect(CheckResults& results) const { violations_.append_to(results); }

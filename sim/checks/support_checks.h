@@ -73,6 +73,7 @@ class LeaderCompleteness final : public Check {
   void note_commit(const TraceRecord& record);
   void judge_leader(const TraceRecord& record);
   void add_step(Staircase& steps, uint64_t epoch, const Commit& commit) const;
+  std::string amnesia_note(ProcessId leader, Instant committed_at) const;
 
   std::shared_ptr<const Topology> topology_;
   std::vector<Staircase> groups_;
