@@ -296,6 +296,29 @@ TEST(LeaderHadAQuorum, PassesAMajority) {
   EXPECT_TRUE(violations_of(trace.end(1000), "leader_had_a_quorum").empty());
 }
 
+// nemesis seed 181: a paused voter resumes and grants ten queued requests of epochs 62..71 at
+// once, after the candidate's own vote and another for epoch 71.
+TEST(LeaderHadAQuorum, ABurstOfLateSupportForOlderEpochsDoesNotHideTheCurrentOne) {
+  Support trace(five_reporting_support());
+  for (uint64_t epoch = 60; epoch <= 71; ++epoch) {
+    trace.at(static_cast<int64_t>(epoch) * 10).support(0, 0, epoch).support(3, 0, epoch);
+  }
+  trace.at(800);
+  for (uint64_t epoch = 50; epoch <= 71; ++epoch) trace.support(2, 0, epoch);
+  trace.at(801).leader(0, 71);
+  EXPECT_TRUE(violations_of(trace.end(1000), "leader_had_a_quorum").empty());
+}
+
+// After an amnesia restart a candidate campaigns in epoch 1 again, below all it remembers.
+TEST(LeaderHadAQuorum, ACandidateBackAtALowEpochIsCountedThere) {
+  Support trace(five_reporting_support());
+  for (uint64_t epoch = 30; epoch <= 60; ++epoch) {
+    trace.at(static_cast<int64_t>(epoch)).support(0, 0, epoch);
+  }
+  trace.at(100).support(0, 0, 1).support(1, 0, 1).support(2, 0, 1).at(110).leader(0, 1);
+  EXPECT_TRUE(violations_of(trace.end(1000), "leader_had_a_quorum").empty());
+}
+
 TEST(LeaderHadAQuorum, AnAlgorithmThatReportsNoSupportIsNotJudged) {
   Support trace(five());
   trace.at(120).leader(0, 2);

@@ -41,12 +41,11 @@ void LeaderHadAQuorum::note_support(const TraceRecord& record) {
     if (supporters.size() >= kRememberedEpochsPerCandidate) {
       supporters.erase(std::min_element(
           supporters.begin(), supporters.end(),
-          [](const EpochSupport& a, const EpochSupport& b) { return a.touched < b.touched; }));
+          [](const EpochSupport& a, const EpochSupport& b) { return a.epoch < b.epoch; }));
     }
-    supporters.push_back(EpochSupport{support.epoch, {}, 0});
+    supporters.push_back(EpochSupport{support.epoch, {}});
     it = supporters.end() - 1;
   }
-  it->touched = ++supports_seen_;
   if (std::find(it->members.begin(), it->members.end(), support.process) == it->members.end()) {
     it->members.push_back(support.process);
   }

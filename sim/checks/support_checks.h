@@ -151,7 +151,7 @@ class PromisesNeverGoBackwards final : public Check {
 // decides): one that never reports support cannot be judged by what it did not say.
 class LeaderHadAQuorum final : public Check {
  public:
-  static constexpr size_t kRememberedEpochsPerCandidate = 8;
+  static constexpr size_t kRememberedEpochsPerCandidate = 16;
 
   explicit LeaderHadAQuorum(std::shared_ptr<const Topology> topology);
 
@@ -164,18 +164,17 @@ class LeaderHadAQuorum final : public Check {
   struct EpochSupport {
     uint64_t epoch = 0;
     std::vector<NodeId> members;
-    uint64_t touched = 0;  // when support for this epoch last arrived (a running count)
   };
-  // A candidate's most recently supported epochs, at most kRememberedEpochsPerCandidate: the
-  // least recently supported one is forgotten, not the lowest, because after an amnesia restart
-  // a candidate campaigns in low epochs again.
+  // At most kRememberedEpochsPerCandidate epochs per candidate. A new epoch always goes in and
+  // the lowest one already there goes out: after an amnesia restart a candidate campaigns in low
+  // epochs again, and a paused voter that resumes grants a burst of old requests at once (its
+  // late support for lower epochs must not push out the epoch being elected).
   using Supporters = std::vector<EpochSupport>;
   void note_support(const TraceRecord& record);
   void judge_leader(const TraceRecord& record);
 
   std::shared_ptr<const Topology> topology_;
   std::vector<Supporters> candidates_;
-  uint64_t supports_seen_ = 0;
 };
 
 // follows_a_claimed_leader: a member reports Follows{L, e} only after L reported Elected for e in
