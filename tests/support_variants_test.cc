@@ -99,7 +99,9 @@ TEST(SupportVariants, VotesWithoutComparingLogsIsCaughtByLeaderCompleteness) {
 }
 
 TEST(SupportVariants, AFollowerThatVotesTwiceInATermIsCaughtByOneVotePerEpoch) {
-  expect_caught("support-revotes", "scenarios/library/nemesis.yaml", kRaftRevotesName, "1..3",
+  // One seed: a Raft that votes twice can elect two leaders per term and churn, which makes its
+  // runs slow; seed 1 fails already.
+  expect_caught("support-revotes", "scenarios/library/nemesis.yaml", kRaftRevotesName, "1..1",
                 "one_vote_per_epoch");
 }
 
