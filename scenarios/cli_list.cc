@@ -58,7 +58,8 @@ nlohmann::json profile_json(const sim::checks::CheckProfile& profile) {
   return {{"progress", std::string(sim::checks::progress_model_name(profile.progress))},
           {"exclusivity", std::string(sim::checks::exclusivity_rule_name(profile.exclusivity))},
           {"bound_formula", profile.bound_formula},
-          {"token", profile.token}};
+          {"token", profile.token},
+          {"reports_support", profile.reports_support}};
 }
 
 }  // namespace
@@ -70,7 +71,8 @@ std::string list_text() {
     absl::StrAppend(&out, "    check profile: progress ",
                     std::string(sim::checks::progress_model_name(info.profile.progress)),
                     "; exclusivity ",
-                    exclusivity_text(info.profile), "; token ", info.profile.token, "\n");
+                    exclusivity_text(info.profile), "; token ", info.profile.token,
+                    "; reports support: ", info.profile.reports_support ? "yes" : "no", "\n");
     for (const algorithms::ParamSpec& spec : info.params) {
       absl::StrAppend(&out, absl::StrFormat("    algorithm.params.%-26s %-15s default %-14s %s\n",
                                             spec.name, std::string(param_type_name(spec.type)),

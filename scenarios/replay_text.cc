@@ -36,6 +36,9 @@ std::string kind_words(const sim::TraceRecord& record) {
     case RecordKind::kReady: return "leader ready";
     case RecordKind::kLeaderLost: return "lost its leader";
     case RecordKind::kWriteSent: return "write sent";
+    case RecordKind::kCommitted: return "committed";
+    case RecordKind::kSupported: return "gave support";
+    case RecordKind::kLeaderLogEnd: return "leader log end";
     case RecordKind::kCount: break;
   }
   return std::string(sim::record_kind_name(record.kind));
@@ -70,6 +73,8 @@ std::string field_value(const sim::TraceRecord& record, const sim::FieldInfo& fi
       return std::string(sim::clock_change_name(static_cast<sim::ClockChange>(word)));
     case FieldType::kFaultKind: return ReplayNames::fault_kind(word);
     case FieldType::kFaultIndex: return names.fault(word);
+    case FieldType::kSupportKind:
+      return std::string(sim::support_kind_name(static_cast<sim::SupportKind>(word)));
   }
   return absl::StrCat(word);
 }

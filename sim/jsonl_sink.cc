@@ -220,6 +220,8 @@ void JsonlSink::write_field(LineWriter& line, const TraceRecord& r, const FieldI
       return line.string(leader_lost_reason_name(static_cast<LeaderLostReason>(word)));
     case FieldType::kClockChange:
       return line.string(clock_change_name(static_cast<ClockChange>(word)));
+    case FieldType::kSupportKind:
+      return line.string(support_kind_name(static_cast<SupportKind>(word)));
     case FieldType::kFaultKind:
       if (word < fault_kinds_.size()) return line.string(fault_kinds_[word]);
       line.raw("\"kind ");

@@ -25,6 +25,9 @@ std::string_view record_kind_name(RecordKind kind) {
     case RecordKind::kReady: return "ready";
     case RecordKind::kLeaderLost: return "leader_lost";
     case RecordKind::kWriteSent: return "write_sent";
+    case RecordKind::kCommitted: return "committed";
+    case RecordKind::kSupported: return "supported";
+    case RecordKind::kLeaderLogEnd: return "leader_log_end";
     case RecordKind::kCount: break;
   }
   return "unknown";

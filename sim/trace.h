@@ -43,6 +43,10 @@ enum class RecordKind : uint8_t {
   kLeaderLost,     // node stopped following (it was a follower, never a leader); a = LeaderLostReason,
                    // b = the epoch it followed
   kWriteSent,      // node sent a write to the resource peer; a = token, b = epoch, c = message id
+  kCommitted,      // node learned its log is committed up to the entry at (a = epoch, b = index)
+  kSupported,      // node gave peer support for epoch a; b = SupportKind (sim/algorithm.h)
+  kLeaderLogEnd,   // node, just elected leader of epoch a, has a log whose last entry is at
+                   // (b = epoch, c = index); recorded right after its kBecameLeader
   kCount,
 };
 std::string_view record_kind_name(RecordKind kind);

@@ -38,6 +38,7 @@ enum class FieldType : uint8_t {
   kClockChange,      // clock_change_name
   kFaultKind,        // the fault's kind by name ("crash"), as the runner names them
   kFaultIndex,       // the fault's index in the run's plan, followed by its `label` if known
+  kSupportKind,      // support_kind_name (sim/trace_records.h)
 };
 std::string_view field_type_name(FieldType type);
 

@@ -32,7 +32,8 @@ constexpr std::array<std::string_view, kKinds> kStructNames = {
     "HostCrashed",   "HostRestarted",    "HostPaused",     "HostResumed",       "ClockChanged",
     "LinkChanged",   "LeaderElected",    "FollowsLeader",  "LeaderSteppedDown",       "FaultStarted",
     "FaultEnded",    "ResourceWritten",  "StatePersisted", "LeaderReady",
-    "FollowerLostLeader", "WriteSent"};
+    "FollowerLostLeader", "WriteSent",        "EntryCommitted",   "SupportGiven",
+    "LeaderLogEnd"};
 
 constexpr bool all_named() {
   for (std::string_view name : kStructNames) {
@@ -61,6 +62,20 @@ bool is_host_record(RecordKind kind) {
   return true;
 }
 
+std::string_view support_kind_name(SupportKind kind) {
+  switch (kind) {
+    case SupportKind::kVote: return "vote";
+    case SupportKind::kPreVote: return "pre_vote";
+    case SupportKind::kPromise: return "promise";
+    case SupportKind::kAccept: return "accept";
+    case SupportKind::kDoViewChange: return "do_view_change";
+    case SupportKind::kEpochAck: return "epoch_ack";
+    case SupportKind::kElectionVote: return "election_vote";
+    case SupportKind::kLeaseGrant: return "lease_grant";
+  }
+  return "unknown";
+}
+
 std::string_view field_type_name(FieldType type) {
   switch (type) {
     case FieldType::kProcess: return "process";
@@ -79,6 +94,7 @@ std::string_view field_type_name(FieldType type) {
     case FieldType::kClockChange: return "clock change";
     case FieldType::kFaultKind: return "fault kind";
     case FieldType::kFaultIndex: return "fault index";
+    case FieldType::kSupportKind: return "support kind";
   }
   return "unknown";
 }

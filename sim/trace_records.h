@@ -20,6 +20,7 @@
 #include <string_view>
 #include <tuple>
 
+#include "sim/algorithm.h"
 #include "sim/layout.h"
 #include "sim/message_type.h"
 #include "sim/trace.h"
@@ -305,12 +306,72 @@ struct WriteSent {
       field("message", &WriteSent::message, Slot::kC, FieldType::kUnsigned)};
 };
 
+// ---- Logs and support (issues 10 and 14) ----
+
+// A process learned that its log is committed up to the entry at (epoch, index): the
+// algorithm's Committed report, once per advance. The position is in the algorithm's own
+// up-to-date order (sim/algorithm.h, LogPosition).
+struct EntryCommitted {
+  static constexpr RecordKind kKind = RecordKind::kCommitted;
+  ProcessId process = kNoNode;
+  GroupId group = kNoGroup;
+  uint64_t epoch = 0;  // the epoch the newest committed entry was written in (Raft's term)
+  uint64_t index = 0;  // its index in the log
+  static constexpr auto kFields = std::tuple{
+      field("process", &EntryCommitted::process, Slot::kNode, FieldType::kProcess),
+      field("group", &EntryCommitted::group, Slot::kGroup, FieldType::kGroup),
+      field("epoch", &EntryCommitted::epoch, Slot::kA, FieldType::kUnsigned),
+      field("index", &EntryCommitted::index, Slot::kB, FieldType::kUnsigned)};
+};
+
+// A process gave a candidate support for an epoch: the algorithm's Supported report.
+struct SupportGiven {
+  static constexpr RecordKind kKind = RecordKind::kSupported;
+  ProcessId process = kNoNode;    // who gave it
+  ProcessId candidate = kNoNode;  // to whom
+  GroupId group = kNoGroup;       // the giver's
+  uint64_t epoch = 0;             // the epoch the candidate will lead if it wins
+  SupportKind support = SupportKind::kVote;
+  static constexpr auto kFields = std::tuple{
+      field("process", &SupportGiven::process, Slot::kNode, FieldType::kProcess),
+      field("candidate", &SupportGiven::candidate, Slot::kPeer, FieldType::kProcess),
+      field("group", &SupportGiven::group, Slot::kGroup, FieldType::kGroup),
+      field("epoch", &SupportGiven::epoch, Slot::kA, FieldType::kUnsigned),
+      field("support", &SupportGiven::support, Slot::kB, FieldType::kSupportKind)};
+};
+
+// Where a newly elected leader's log ended when it won (Elected::log_end), recorded right after
+// its `became_leader`, only by algorithms that report it.
+struct LeaderLogEnd {
+  static constexpr RecordKind kKind = RecordKind::kLeaderLogEnd;
+  ProcessId process = kNoNode;
+  GroupId group = kNoGroup;
+  uint64_t epoch = 0;      // the epoch it leads
+  uint64_t log_epoch = 0;  // the epoch its last entry was written in
+  uint64_t log_index = 0;  // that entry's index
+  static constexpr auto kFields = std::tuple{
+      field("process", &LeaderLogEnd::process, Slot::kNode, FieldType::kProcess),
+      field("group", &LeaderLogEnd::group, Slot::kGroup, FieldType::kGroup),
+      field("epoch", &LeaderLogEnd::epoch, Slot::kA, FieldType::kUnsigned),
+      field("log_epoch", &LeaderLogEnd::log_epoch, Slot::kB, FieldType::kUnsigned),
+      field("log_index", &LeaderLogEnd::log_index, Slot::kC, FieldType::kUnsigned)};
+};
+
+// "vote", "pre_vote", "promise", ... (docs/TRACE.md, `supported`).
+std::string_view support_kind_name(SupportKind kind);
+// Binding support is what a quorum of promises is made of: every kind but a pre-vote and an
+// election-round vote, which commit the giver to nothing (sim/algorithm.h).
+constexpr bool is_binding(SupportKind kind) {
+  return kind != SupportKind::kPreVote && kind != SupportKind::kElectionVote;
+}
+
 // Every record struct, in RecordKind order: the one table that ties kinds to structs.
 using AllRecordTypes =
     std::tuple<MessageSent, MessageDelivered, MessageDropped, MessageDuplicated, TimerFired,
                HostCrashed, HostRestarted, HostPaused, HostResumed, ClockChanged, LinkChanged,
                LeaderElected, FollowsLeader, LeaderSteppedDown, FaultStarted, FaultEnded,
-               ResourceWritten, StatePersisted, LeaderReady, FollowerLostLeader, WriteSent>;
+               ResourceWritten, StatePersisted, LeaderReady, FollowerLostLeader, WriteSent,
+               EntryCommitted, SupportGiven, LeaderLogEnd>;
 
 // The struct's name ("LeaderElected") and its fields, for code that iterates over every kind.
 std::string_view record_struct_name(RecordKind kind);

@@ -65,9 +65,8 @@ class World::ProcessContext final : public Context {
   void report(const WriteDecided& event) override {
     world_.report_write_decided(process_, event);
   }
-  // Commits and support are not recorded yet (issues 10 and 14 add their records and checks).
-  void report(const Committed& /*event*/) override {}
-  void report(const Supported& /*event*/) override {}
+  void report(const Committed& event) override { world_.report_committed(process_, event); }
+  void report(const Supported& event) override { world_.report_supported(process_, event); }
   Rng& rng() override { return world_.processes_[process_].rng; }
 
  private:
@@ -592,6 +591,10 @@ void World::report_elected(ProcessId process, const Elected& event) {
   const uint64_t lease_until =
       event.lease_until ? static_cast<uint64_t>(event.lease_until->ns()) : kNoLease;
   record(RecordKind::kBecameLeader, process, kNoNode, event.epoch, event.token, lease_until);
+  if (event.log_end) {
+    record(RecordKind::kLeaderLogEnd, process, kNoNode, event.epoch, event.log_end->epoch,
+           event.log_end->index);
+  }
   if (write_every_ && processes_[process].group != kNoGroup) start_writing(process, event);
 }
 
@@ -629,6 +632,18 @@ void World::report_leader_lost(ProcessId process, LeaderLostReason reason) {
   l.role = Role::kNone;
   l.leader = kNoNode;
   record(RecordKind::kLeaderLost, process, kNoNode, static_cast<uint64_t>(reason), l.epoch);
+}
+
+// Commits and support happen at elections and as a log grows, not per heartbeat: out of line, so
+// that the message handlers around them stay as small as they were.
+[[gnu::noinline]] void World::report_committed(ProcessId process, const Committed& event) {
+  record(RecordKind::kCommitted, process, kNoNode, event.position.epoch, event.position.index);
+}
+
+[[gnu::noinline]] void World::report_supported(ProcessId process, const Supported& event) {
+  SIM_CHECK(event.candidate < size(), "support given to an unknown process");
+  record(RecordKind::kSupported, process, event.candidate, event.epoch,
+         static_cast<uint64_t>(event.kind));
 }
 
 [[gnu::noinline]] void World::report_write_decided(ProcessId resource, const WriteDecided& event) {

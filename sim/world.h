@@ -282,6 +282,8 @@ class World {
   void report_step_down(ProcessId process, StepDownReason reason);
   void report_leader_lost(ProcessId process, LeaderLostReason reason);
   void report_write_decided(ProcessId resource, const WriteDecided& event);
+  void report_committed(ProcessId process, const Committed& event);
+  void report_supported(ProcessId process, const Supported& event);
 
   // The writer.
   void start_writing(ProcessId process, const Elected& event);

@@ -116,15 +116,18 @@ TEST(NemesisLibrary, RaftWithPreVoteAndCheckQuorumPassesAShortSweep) {
 TEST(NemesisAmnesia, FindsASafetyViolationThatItsSeedReproduces) {
   const scenarios::Scenario scenario = load("nemesis-amnesia.yaml");
   std::optional<RunResult> found;
-  // About 7% of seeds fail (docs/FAULTS.md), so 200 seeds miss with probability ~1e-6.
+  // About half the seeds fail (docs/FAULTS.md), so 200 seeds cannot all pass but by a bug.
   for (uint64_t seed = 1; seed <= 200 && !found; ++seed) {
     RunResult result = run(scenario, seed);
     if (result.verdict == Verdict::kSafetyViolation) found = std::move(result);
   }
   ASSERT_TRUE(found.has_value()) << "no safety violation in seeds 1..200";
   const auto& violation = found->checks.violations.front();
+  // Amnesia loses votes, terms and logs: what shows first is a second vote, a leader without a
+  // committed entry, two leaders of an epoch, or a term gone back.
   EXPECT_TRUE(violation.check == "one_leader_per_epoch" ||
-              violation.check == "epochs_never_go_backwards")
+              violation.check == "epochs_never_go_backwards" ||
+              violation.check == "one_vote_per_epoch" || violation.check == "leader_completeness")
       << violation.check;
   EXPECT_EQ(found->reproduce, absl::StrCat("electsim run ", library("nemesis-amnesia.yaml"),
                                            " --seed ", found->seed));

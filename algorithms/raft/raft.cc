@@ -1,6 +1,7 @@
 #include "algorithms/raft/raft.h"
 
 #include <algorithm>
+#include <functional>
 #include <span>
 #include <utility>
 
@@ -31,7 +32,10 @@ void Raft::on_start(Context& context, const sim::DurableState* restored) {
   votes_.assign(slots, 0);
   next_index_.assign(slots, 0);
   match_index_.assign(slots, 0);
+  stored_index_.assign(slots, 0);
+  commit_scratch_.assign(slots, 0);
   recently_active_.assign(slots, 0);
+  commit_index_ = 0;  // volatile (paper Figure 2): a restarted server learns it again
 
   if (restored != nullptr && !restored->empty()) {
     restore(*restored);
@@ -121,6 +125,8 @@ void Raft::become_pre_candidate(Context& context) {
   leader_ = sim::kNoNode;
   reset_votes();
   reset_election_timer(context);
+  // It counts its own pre-vote, which binds it to nothing (and changes nothing it stores).
+  context.report(sim::Supported{self_, current_term_ + 1, sim::SupportKind::kPreVote});
   if (record_vote(self_)) {
     become_candidate(context);  // a group of one
     return;
@@ -143,6 +149,9 @@ void Raft::become_candidate(Context& context) {
   leader_ = sim::kNoNode;
   reset_votes();
   reset_election_timer(context);
+  // Its own vote is support like any other, given once it is on stable storage (Figure 2).
+  maybe_persist(context);
+  context.report(sim::Supported{self_, current_term_, sim::SupportKind::kVote});
   if (record_vote(self_)) {
     become_leader(context);  // a group of one
     return;
@@ -169,10 +178,12 @@ void Raft::become_leader(Context& context) {
   for (NodeId peer : peers_) {
     next_index_[position(peer)] = first_new;
     match_index_[position(peer)] = 0;
+    stored_index_[position(peer)] = 0;
     recently_active_[position(peer)] = 0;
   }
   maybe_persist(context);
   context.report(sim::Elected{current_term_, current_term_, std::nullopt, won_with});
+  maybe_advance_commit(context);  // a group of one commits its no-op at once
   // Paper 5.2: the leader sends heartbeats at once to establish its authority, then regularly.
   broadcast_append(context);
   context.set_timer(kHeartbeatTimer, options_.heartbeat_interval);
@@ -219,6 +230,10 @@ void Raft::handle_message(Context& context, NodeId from, const RequestVote& mess
       mark_dirty();
     }
     reset_election_timer(context);
+    // Paper Figure 2: the vote is on stable storage before the response goes out (send() would
+    // persist it too), so the support is recorded once it can no longer be lost by a crash.
+    maybe_persist(context);
+    context.report(sim::Supported{from, current_term_, sim::SupportKind::kVote});
   }
   send(context, from, RequestVoteResponse{current_term_, granted});
 }
@@ -244,6 +259,8 @@ void Raft::handle_message(Context& context, NodeId from, const PreVote& message)
        (voted_for_ == sim::kNoNode || voted_for_ == from));
   const bool granted = could_vote && !heard_from_leader_recently(context) &&
                        log_.other_is_up_to_date(message.last_log_term, message.last_log_index);
+  // Not binding: nothing is persisted, and the server may pre-vote for others in that term.
+  if (granted) context.report(sim::Supported{from, message.term, sim::SupportKind::kPreVote});
   send(context, from, PreVoteResponse{granted ? message.term : current_term_, granted});
 }
 
@@ -325,6 +342,11 @@ void Raft::handle_message(Context& context, NodeId from, const AppendEntries& me
     mark_dirty();
   }
   const uint64_t match = message.prev_log_index + message.entries_count;
+  // Paper Figure 2, receiver step 5: commitIndex = min(leaderCommit, index of last new entry);
+  // the entries up to `match` are now the leader's.
+  if (message.leader_commit > commit_index_) {
+    maybe_commit(context, std::min<uint64_t>(message.leader_commit, match));
+  }
   send(context, from, AppendEntriesResponse{current_term_, match, log_.last_index(), true});
 }
 
@@ -345,6 +367,14 @@ void Raft::handle_message(Context& context, NodeId from, const AppendEntriesResp
     const uint64_t match = std::min(message.index, log_.last_index());
     match_index_[peer] = std::max(match_index_[peer], match);
     next_index_[peer] = std::max(next_index_[peer], match_index_[peer] + 1);
+    // A follower stores at least up to its match (its last index is no lower), except a
+    // Figure 16 lagging server, whose last index says what it really kept. Heartbeats of a
+    // steady leader change nothing here, so the commit rule runs only as entries spread.
+    const uint64_t stored = std::min(match, message.last_log_index);
+    if (stored > stored_index_[peer]) {
+      stored_index_[peer] = stored;
+      maybe_advance_commit(context);
+    }
     if (next_index_[peer] <= log_.last_index()) send_append(context, from);
     return;
   }
@@ -363,12 +393,40 @@ void Raft::broadcast_append(Context& context) {
 void Raft::send_append(Context& context, NodeId to) {
   const uint64_t next = next_index_[position(to)];
   SIM_CHECK(next >= 1 && next <= log_.last_index() + 1, "nextIndex outside the leader's log");
-  AppendEntries message{current_term_, next - 1, log_.term_at(next - 1), 0, 0};
+  SIM_CHECK(commit_index_ <= UINT32_MAX, "commitIndex outgrew AppendEntries::leader_commit");
+  AppendEntries message{current_term_, next - 1, log_.term_at(next - 1), 0, 0,
+                        static_cast<uint32_t>(commit_index_)};
   if (next <= log_.last_index()) {
     message.entries_term = log_.term_at(next);
     message.entries_count = static_cast<uint32_t>(log_.run_length(next, kMaxEntriesPerAppend));
   }
   send(context, to, message);
+}
+
+// ---- Commitment ----
+
+void Raft::maybe_advance_commit(Context& context) {
+  // The quorum-th highest of what the members store (the leader stores its whole log) is the
+  // highest index a majority holds. Only an entry of the leader's own term is committed by
+  // counting replicas; earlier ones are committed with it (paper 5.4.2, Figure 8).
+  for (size_t slot = 0; slot < stored_index_.size(); ++slot) {
+    commit_scratch_[slot] = stored_index_[slot];
+  }
+  commit_scratch_[position(self_)] = log_.last_index();
+  const auto quorum_th = commit_scratch_.begin() + (quorum_ - 1);
+  std::nth_element(commit_scratch_.begin(), quorum_th, commit_scratch_.end(),
+                   std::greater<uint64_t>());
+  const uint64_t majority_stores = *quorum_th;
+  if (majority_stores > commit_index_ && log_.term_at(majority_stores) == current_term_) {
+    maybe_commit(context, majority_stores);
+  }
+}
+
+void Raft::maybe_commit(Context& context, uint64_t index) {
+  if (index <= commit_index_) return;
+  SIM_CHECK_LE(index, log_.last_index(), "commitIndex past the end of the log");
+  commit_index_ = index;
+  context.report(sim::Committed{sim::LogPosition{log_.term_at(index), index}});
 }
 
 // ---- Durable state ----

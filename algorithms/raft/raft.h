@@ -86,6 +86,7 @@ class Raft final : public sim::Algorithm {
   sim::NodeId voted_for() const { return voted_for_; }
   sim::NodeId leader() const { return leader_; }
   const RaftLog& log() const { return log_; }
+  uint64_t commit_index() const { return commit_index_; }
 
   // The durable state's layout: a format word, then current_term, voted_for + 1 (0 for none),
   // the number of log entries, and each entry's term.
@@ -114,6 +115,11 @@ class Raft final : public sim::Algorithm {
   void send_append(sim::Context& context, sim::NodeId to);
   // Counts a vote (or pre-vote) from `from` once; true when a majority has granted.
   bool record_vote(sim::NodeId from);
+  // Paper Figure 2 ("Rules for Servers", Leaders): the highest index that a majority stores,
+  // if its entry is of the leader's own term, is committed (5.3, 5.4.2).
+  void maybe_advance_commit(sim::Context& context);
+  // Moves commitIndex up to `index` (never down) and reports the newest committed entry.
+  void maybe_commit(sim::Context& context, uint64_t index);
   void reset_votes();
 
   // Thesis 4.2.3: true if this server heard from a current leader within the minimum election
@@ -159,6 +165,7 @@ class Raft final : public sim::Algorithm {
   RaftLog log_;
 
   // Volatile state.
+  uint64_t commit_index_ = 0;  // paper Figure 2: the highest entry known to be committed
   RaftRole role_ = RaftRole::kFollower;
   sim::NodeId leader_ = sim::kNoNode;
   sim::LocalInstant last_leader_contact_;  // local time of the last accepted AppendEntries
@@ -169,6 +176,10 @@ class Raft final : public sim::Algorithm {
   // Volatile state on leaders (paper Figure 2), by member position.
   std::vector<uint64_t> next_index_;
   std::vector<uint64_t> match_index_;
+  // What each follower said it stores, which the commit rule counts: its match index, except
+  // for a Figure 16 lagging server, which acknowledges entries it drops (lagging_stay_behind).
+  std::vector<uint64_t> stored_index_;
+  std::vector<uint64_t> commit_scratch_;  // by member position, for maybe_advance_commit
   std::vector<uint8_t> recently_active_;  // thesis 6.2: responded since the last quorum check
 
   bool durable_dirty_ = false;

@@ -22,6 +22,7 @@ sim::checks::CheckProfile raft_profile(bool check_quorum, sim::Duration check_bo
   sim::checks::CheckProfile profile;
   profile.progress = sim::checks::ProgressModel::kGroupMajority;
   profile.token = "term (also the fencing token)";
+  profile.reports_support = true;  // votes and pre-votes (Raft::handle_message, RequestVote)
   profile.bound_formula =
       "with check_quorum: bounded, 2 x election_timeout.lo + the network's maximum one-way "
       "delay; without it: until_superseded";

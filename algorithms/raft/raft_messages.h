@@ -29,12 +29,16 @@ struct RequestVoteResponse {
 // AppendEntries RPC (paper 5.3), also the heartbeat (paper 5.2). Raft entries here are no-ops,
 // so the entries after prev_log_index are sent as a run: `entries_count` entries that all have
 // term `entries_term` (a leader's log is a sequence of such runs). A heartbeat has no entries.
+// `leader_commit` is the leader's commitIndex (paper Figure 2). It is 32 bits wide so that the
+// message still fits a Payload: a log here grows by one no-op per election, and a run's event
+// budget ends it long before 2^32 elections (the leader checks).
 struct AppendEntries {
   uint64_t term;
   uint64_t prev_log_index;
   uint64_t prev_log_term;
   uint64_t entries_term;
   uint32_t entries_count;
+  uint32_t leader_commit = 0;
 };
 
 // `index` is the follower's match index on success and the prev_log_index it rejected on

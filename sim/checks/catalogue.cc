@@ -34,6 +34,21 @@ const std::vector<CheckInfo>& check_catalogue() {
       {"writes_only_while_leading", CheckKind::kAlways,
        "every write sent to the resource comes from a process that believes, at that true time, "
        "that it leads its group with that epoch and token"},
+      {"leader_completeness", CheckKind::kAlways,
+       "a leader elected for epoch e holds every entry committed in a lower epoch: the log it "
+       "won with ends at or after the newest such entry (algorithms that report their log)"},
+      {"one_vote_per_epoch", CheckKind::kAlways,
+       "a process gives binding support (a vote, a promise, a DoViewChange, ...) to at most one "
+       "candidate per epoch, across restarts, amnesia ones included"},
+      {"promises_never_go_backwards", CheckKind::kAlways,
+       "a process never promises or accepts a ballot lower than one it promised before, across "
+       "restarts, amnesia ones included"},
+      {"leader_had_a_quorum", CheckKind::kAlways,
+       "a leader of epoch e had binding support for e from a majority of its group's members "
+       "when it was elected (algorithms whose profile reports support)"},
+      {"follows_a_claimed_leader", CheckKind::kAlways,
+       "a member follows a leader in epoch e only after that leader became leader of e (not "
+       "judged for service-based algorithms)"},
       {"recovery", CheckKind::kEventually,
        "while a quorum is available, a leader that a majority (or every up node) follows within "
        "`recovery_within` of the latest fault, lasting until the next fault; with a nemesis, "

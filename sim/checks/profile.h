@@ -55,6 +55,10 @@ struct CheckProfile {
   std::string bound_formula;
   // What the epoch and the fencing token are: "term".
   std::string token;
+  // The algorithm reports the support it gives (sim/algorithm.h, Supported): its votes,
+  // promises, DoViewChanges. Only then can leader_had_a_quorum count a leader's supporters; an
+  // algorithm that says nothing about support is not judged by what it did not say.
+  bool reports_support = false;
 };
 
 }  // namespace electsim::sim::checks

@@ -9,6 +9,7 @@
 #include "sim/checks/group_figures.h"
 #include "sim/checks/leadership_checks.h"
 #include "sim/checks/recovery_check.h"
+#include "sim/checks/support_checks.h"
 #include "sim/checks/topology.h"
 
 namespace electsim::sim::checks {
@@ -56,6 +57,23 @@ void add_fencing_checks(const CheckConfig& config, const std::shared_ptr<const T
   checks.push_back(std::make_unique<WritesOnlyWhileLeading>(topology));
 }
 
+// The checks on support and logs (issues 10 and 14). leader_had_a_quorum judges only algorithms
+// that count a majority of their group and say so by reporting support (profile.reports_support);
+// follows_a_claimed_leader every algorithm but the service-based ones, whose followers read the
+// winner from the service, possibly before the winner has heard its own grant.
+void add_support_checks(const CheckConfig& config, const std::shared_ptr<const Topology>& topology,
+                        std::vector<std::unique_ptr<Check>>& checks) {
+  checks.push_back(std::make_unique<LeaderCompleteness>(topology));
+  checks.push_back(std::make_unique<OneVotePerEpoch>(topology));
+  checks.push_back(std::make_unique<PromisesNeverGoBackwards>(topology));
+  if (config.profile.progress == ProgressModel::kGroupMajority && config.profile.reports_support) {
+    checks.push_back(std::make_unique<LeaderHadAQuorum>(topology));
+  }
+  if (config.profile.progress != ProgressModel::kServiceReachable) {
+    checks.push_back(std::make_unique<FollowsAClaimedLeader>(topology));
+  }
+}
+
 }  // namespace
 
 ExclusivityRule effective_exclusivity(const CheckConfig& config) {
@@ -75,6 +93,7 @@ CheckSuite::CheckSuite(const CheckConfig& config) : impl_(std::make_unique<Impl>
       config.initial_clocks));
   checks.push_back(std::make_unique<EpochsNeverGoBackwards>(topology));
   add_fencing_checks(config, topology, checks);
+  add_support_checks(config, topology, checks);
   if (config.recovery_within) {
     auto recovery = std::make_unique<RecoveryCheck>(topology, config.profile.progress,
                                                     *config.recovery_within,

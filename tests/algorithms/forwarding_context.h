@@ -2,7 +2,9 @@
 // one and change one thing it does (what it reports, what it sends). Override what changes.
 #pragma once
 
+#include <memory>
 #include <span>
+#include <utility>
 
 #include "sim/algorithm.h"
 
@@ -45,6 +47,21 @@ class ForwardingContext : public sim::Context {
 
  protected:
   sim::Context& inner_;
+};
+
+// Makes each process's algorithm with the inner factory and wraps it: `Wrapper` is an Algorithm
+// constructed from the std::unique_ptr<sim::Algorithm> it wraps.
+template <class Wrapper>
+class WrappingFactory final : public sim::AlgorithmFactory {
+ public:
+  explicit WrappingFactory(std::unique_ptr<sim::AlgorithmFactory> inner)
+      : inner_(std::move(inner)) {}
+  std::unique_ptr<sim::Algorithm> create(sim::ProcessId process) const override {
+    return std::make_unique<Wrapper>(inner_->create(process));
+  }
+
+ private:
+  std::unique_ptr<sim::AlgorithmFactory> inner_;
 };
 
 }  // namespace electsim::testing

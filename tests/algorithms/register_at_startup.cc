@@ -13,6 +13,7 @@
 #include "tests/algorithms/zab_variants.h"
 #include "tests/algorithms/vr_starts_view_alone.h"
 #include "tests/algorithms/zk_variants.h"
+#include "tests/algorithms/support_variants.h"
 
 namespace {
 
@@ -30,6 +31,7 @@ const bool kRegistered = [] {
   electsim::testing::register_bully_reuses_counter();
   electsim::testing::register_zk_variants();
   electsim::testing::register_etcd_variants();
+  electsim::testing::register_support_variants();
   return true;
 }();
 
