@@ -298,8 +298,12 @@ TEST(ChecksOnAWorld, LeadersThatKeepChangingWithoutFaultsAreALivelock) {
   EXPECT_EQ(found[0].time, ms(1000));
   EXPECT_THAT(found[0].detail, HasSubstr("elected meanwhile but deposed without a fault"));
   EXPECT_TRUE(results.recovery.empty());
-  // Each handover is clean, so the rotation breaks no safety check.
-  EXPECT_FALSE(results.safety_violated());
+  // Each handover is clean, so the rotation breaks no safety check but one: followers report
+  // Follows at the instant the new leader claims its epoch, some before it.
+  for (const Violation& violation :
+       testing::violations_except(results, "follows_a_claimed_leader")) {
+    EXPECT_NE(violation.kind, CheckKind::kAlways) << violation.check << ": " << violation.detail;
+  }
   EXPECT_TRUE(results.overlaps.empty());
 }
 
@@ -313,7 +317,9 @@ TEST(ChecksOnAWorld, EpochsGoBackwardsAfterAnAmnesiaRestartButNotADurableOne) {
         });
     const auto found = violations_of(results, "epochs_never_go_backwards");
     if (!amnesia) {
-      EXPECT_TRUE(results.violations.empty());
+      // The followers follow n1's next epoch while n1 is down, which follows_a_claimed_leader
+      // reports; nothing else may fire.
+      EXPECT_TRUE(testing::violations_except(results, "follows_a_claimed_leader").empty());
       continue;
     }
     // n1 led epoch 10 before the crash and epoch 1 at 2.15s, after restarting with nothing.

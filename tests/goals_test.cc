@@ -36,7 +36,8 @@ std::vector<GoalCase> goal_cases() {
        [](HandTrace& t) { elect_n1(t); t.at(1000).crash(0).at(1300).leader(1, 2); },
        // Re-elected, but in an epoch that existed before the fault.
        [](HandTrace& t) {
-         t.at(100).follows(1, 2, 3).at(200).leader(0, 1).at(1000).crash(0).at(1300).leader(2, 3);
+         t.at(50).leader(2, 3).at(100).follows(1, 2, 3).at(200).leader(0, 1).at(1000).crash(0)
+             .at(1300).leader(2, 3);
        }},
       {"leader_isolated",
        [](HandTrace& t) { elect_n1(t); t.at(1000).link(0, 1, false).link(0, 2, false); },

@@ -283,7 +283,10 @@ bool MultiPaxos::maybe_follow(Context& context, ProcessId from, Ballot ballot) {
   if (role_ != MultiPaxosRole::kFollower || leader_ != from) {
     become_follower(context, from, StepDownReason::kHigherEpochSeen);
   }
-  context.report(sim::Follows{from, promised_});
+  // With a lease the leader claims its ballot only once a majority took its first Accept
+  // (Paxos Made Live 5.2), so a follower says whom it follows when it learns that a slot of the
+  // ballot was chosen (maybe_learn_chosen), never before the claim (follows_a_claimed_leader).
+  if (options_.lease == sim::Duration::zero()) context.report(sim::Follows{from, promised_});
   reset_failure_detector(context);
   return true;
 }
@@ -296,6 +299,10 @@ void MultiPaxos::maybe_learn_chosen(Context& context, Ballot ballot, uint64_t sl
   if (log_.ballot_at(slot) != ballot) return;
   log_.learn_chosen(slot);
   durable_dirty_ = true;
+  if (options_.lease > sim::Duration::zero() && role_ == MultiPaxosRole::kFollower &&
+      ballot == promised_ && leader_ != sim::kNoNode) {
+    context.report(sim::Follows{leader_, promised_});
+  }
   context.report(sim::Committed{sim::LogPosition{ballot, slot}});
 }
 
