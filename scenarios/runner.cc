@@ -283,7 +283,8 @@ absl::StatusOr<reports::RunResult> run_unguarded(const Scenario& scenario, uint6
   // elect through one: they idle.
   const algorithms::IdleProcessFactory idle;
   const std::unique_ptr<sim::AlgorithmFactory> resource = resource_factory(scenario, *info);
-  const bool through_service = elects_through_service(*factory, scenario.layout);
+  const bool through_service =
+      algorithms::service::elects_through_service(*factory, scenario.layout);
   const std::unique_ptr<sim::AlgorithmFactory> service =
       through_service ? algorithms::service::make_service_factory() : nullptr;
   sim::AlgorithmFactories factories{factory.get(), service ? service.get() : &idle,
