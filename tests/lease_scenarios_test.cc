@@ -85,6 +85,25 @@ TEST(LeaseScenarios, K8sClockDriftOverlapsWhenTheLeadersClockIsSlowEnough) {
   EXPECT_TRUE(fault_fired(mild.run, "partition"));
 }
 
+TEST(LeaseScenarios, K8sConstantClockOffsetsNeverOverlapWithEqualRates) {
+  // Every host's clock starts up to a minute off true time, the rates stay equal: client-go
+  // measures only durations on one clock, so each seed hands over without an overlap.
+  const auto dir = temp_dir("lease_offsets");
+  const auto out = dir / "sweep.json";
+  const CommandResult result = run_electsim(
+      "sweep " + source_path("scenarios/library/lease-k8s-clock-drift.yaml") +
+          " --seeds 1..20 --quiet --set 'faults[0].clock.drift_ppm=0' --set clocks.max_offset=60s"
+          " --json " + out.string(),
+      dir);
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const json sweep = json::parse(read_text(out));
+  ASSERT_EQ(sweep["runs"].size(), 20u);
+  for (const json& run : sweep["runs"]) {
+    EXPECT_EQ(run["overlaps"].size(), 0u) << run["seed"];
+    EXPECT_GE(run["leader_changes"].get<int64_t>(), 2) << run["seed"] << ": no hand-over";
+  }
+}
+
 TEST(LeaseScenarios, K8sPauseOverlapsWhenThePauseOutlastsTheLease) {
   const Outcome long_pause = run_library("lease-k8s-pause", "");
   ASSERT_EQ(long_pause.exit_code, 1) << long_pause.err;
