@@ -1,5 +1,6 @@
 // Issue 11, acceptance 2, for the scenarios of this scope: each library scenario gives its
 // stated outcome through the real binary (the outcomes are written in each file's header).
+#include <fstream>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -121,6 +122,26 @@ TEST(LeaseScenarios, TtlClockJumpOnTheStoreExpiresTheLockEarly) {
   EXPECT_TRUE(fault_fired(outcome.run, "clock"));
   EXPECT_TRUE(has_violation(outcome.run, "exclusive_leadership"));
   EXPECT_GT(longest_overlap_ns(outcome.run), 0);
+}
+
+TEST(LeaseScenarios, ARecipeWithoutAServiceIsRefusedWithWhereAndWhy) {
+  const auto dir = temp_dir("lease_no_service");
+  const auto file = dir / "no-service.yaml";
+  std::ofstream(file) << "version: 1\nname: no-service\ncluster: {nodes: 3}\n"
+                         "algorithm: {name: ttl-lock}\nduration: 10s\n";
+  const CommandResult in_file = run_electsim("run " + file.string(), dir);
+  EXPECT_EQ(in_file.exit_code, 65);
+  EXPECT_NE(in_file.err.find("no-service.yaml:4:19: algorithm.name: algorithm 'ttl-lock' elects "
+                             "through the coordination service"),
+            std::string::npos)
+      << in_file.err;
+  const CommandResult by_flag = run_electsim(
+      "run " + source_path("scenarios/library/raft-leader-crash.yaml") + " --algorithm k8s-lease",
+      dir);
+  EXPECT_EQ(by_flag.exit_code, 64);
+  EXPECT_NE(by_flag.err.find("--algorithm k8s-lease: algorithm 'k8s-lease' elects through"),
+            std::string::npos)
+      << by_flag.err;
 }
 
 }  // namespace
