@@ -24,7 +24,9 @@ using ttl_lock::TtlLockOptions;
 
 std::vector<std::unique_ptr<sim::Algorithm>> k8s_candidates(int count) {
   std::vector<std::unique_ptr<sim::Algorithm>> candidates;
-  for (int i = 0; i < count; ++i) candidates.push_back(std::make_unique<K8sLease>(K8sLeaseOptions{}));
+  for (int i = 0; i < count; ++i) {
+    candidates.push_back(std::make_unique<K8sLease>(K8sLeaseOptions{}));
+  }
   return candidates;
 }
 

@@ -1,5 +1,6 @@
 // Issue 11, acceptance 2, for the scenarios of this scope: each library scenario gives its
 // stated outcome through the real binary (the outcomes are written in each file's header).
+#include <fstream>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -85,6 +86,25 @@ TEST(LeaseScenarios, K8sClockDriftOverlapsWhenTheLeadersClockIsSlowEnough) {
   EXPECT_TRUE(fault_fired(mild.run, "partition"));
 }
 
+TEST(LeaseScenarios, K8sConstantClockOffsetsNeverOverlapWithEqualRates) {
+  // Every host's clock starts up to a minute off true time, the rates stay equal: client-go
+  // measures only durations on one clock, so each seed hands over without an overlap.
+  const auto dir = temp_dir("lease_offsets");
+  const auto out = dir / "sweep.json";
+  const CommandResult result = run_electsim(
+      "sweep " + source_path("scenarios/library/lease-k8s-clock-drift.yaml") +
+          " --seeds 1..20 --quiet --set 'faults[0].clock.drift_ppm=0' --set clocks.max_offset=60s"
+          " --json " + out.string(),
+      dir);
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const json sweep = json::parse(read_text(out));
+  ASSERT_EQ(sweep["runs"].size(), 20u);
+  for (const json& run : sweep["runs"]) {
+    EXPECT_EQ(run["overlaps"].size(), 0u) << run["seed"];
+    EXPECT_GE(run["leader_changes"].get<int64_t>(), 2) << run["seed"] << ": no hand-over";
+  }
+}
+
 TEST(LeaseScenarios, K8sPauseOverlapsWhenThePauseOutlastsTheLease) {
   const Outcome long_pause = run_library("lease-k8s-pause", "");
   ASSERT_EQ(long_pause.exit_code, 1) << long_pause.err;
@@ -102,6 +122,26 @@ TEST(LeaseScenarios, TtlClockJumpOnTheStoreExpiresTheLockEarly) {
   EXPECT_TRUE(fault_fired(outcome.run, "clock"));
   EXPECT_TRUE(has_violation(outcome.run, "exclusive_leadership"));
   EXPECT_GT(longest_overlap_ns(outcome.run), 0);
+}
+
+TEST(LeaseScenarios, ARecipeWithoutAServiceIsRefusedWithWhereAndWhy) {
+  const auto dir = temp_dir("lease_no_service");
+  const auto file = dir / "no-service.yaml";
+  std::ofstream(file) << "version: 1\nname: no-service\ncluster: {nodes: 3}\n"
+                         "algorithm: {name: ttl-lock}\nduration: 10s\n";
+  const CommandResult in_file = run_electsim("run " + file.string(), dir);
+  EXPECT_EQ(in_file.exit_code, 65);
+  EXPECT_NE(in_file.err.find("no-service.yaml:4:19: algorithm.name: algorithm 'ttl-lock' elects "
+                             "through the coordination service"),
+            std::string::npos)
+      << in_file.err;
+  const CommandResult by_flag = run_electsim(
+      "run " + source_path("scenarios/library/raft-leader-crash.yaml") + " --algorithm k8s-lease",
+      dir);
+  EXPECT_EQ(by_flag.exit_code, 64);
+  EXPECT_NE(by_flag.err.find("--algorithm k8s-lease: algorithm 'k8s-lease' elects through"),
+            std::string::npos)
+      << by_flag.err;
 }
 
 }  // namespace

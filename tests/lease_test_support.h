@@ -46,6 +46,7 @@ class BusContext final : public sim::Context {
   void report(const sim::SteppedDown& event) override;
   void report(const sim::LeaderLost& /*event*/) override {}
   void report(const sim::WriteDecided& /*event*/) override {}
+  void report(const sim::Committed& /*event*/) override {}
   void report(const sim::Supported& event) override;
   void report(const sim::Committed& /*event*/) override {}
   sim::Rng& rng() override { return rng_; }

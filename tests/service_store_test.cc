@@ -45,7 +45,8 @@ TEST(ServiceStore, CreateIfAbsentLetsExactlyOneClientWin) {
   ServiceContext context;
   const Reply alice = ask(service, context, kAlice,
                           put_if(kLock, 11, CompareTarget::kCreateRevision, 0));
-  const Reply bob = ask(service, context, kBob, put_if(kLock, 22, CompareTarget::kCreateRevision, 0));
+  const Reply bob =
+      ask(service, context, kBob, put_if(kLock, 22, CompareTarget::kCreateRevision, 0));
   EXPECT_EQ(alice.status, Status::kOk);
   EXPECT_EQ(alice.state.create_revision, 1u);
   EXPECT_EQ(alice.state.version, 1u);

@@ -43,6 +43,7 @@ class ServiceContext final : public sim::Context {
   void report(const sim::SteppedDown& /*event*/) override {}
   void report(const sim::LeaderLost& /*event*/) override {}
   void report(const sim::WriteDecided& /*event*/) override {}
+  void report(const sim::Committed& /*event*/) override {}
   void report(const sim::Supported& event) override { supported.push_back(event); }
   void report(const sim::Committed& /*event*/) override {}
   sim::Rng& rng() override { return rng_; }

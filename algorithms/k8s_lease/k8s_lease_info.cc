@@ -69,7 +69,8 @@ AlgorithmInfo k8s_lease_info() {
        "how long the leader keeps retrying to renew before it stops leading (RenewDeadline)",
        kMinTimerNanos, kNanosPerHour, /*is_timer=*/true},
       {"retry_period", ParamType::kDuration, "2s",
-       "the wait between tries, jittered by up to 1.2x while acquiring (RetryPeriod)",
+       "the wait between tries; while acquiring, each wait is drawn from 1x to 2.2x of it "
+       "(RetryPeriod, JitterFactor 1.2)",
        kMinTimerNanos, kNanosPerHour, /*is_timer=*/true},
       {"release_on_cancel", ParamType::kBool, "false",
        "a leader that stops leading writes the record with an empty holder (ReleaseOnCancel)"},

@@ -106,7 +106,8 @@ Reply CoordinationService::handle_put(sim::Context& context, sim::ProcessId from
   }
   Key key = request.key;
   if ((request.flags & flags::kSequential) != 0) {
-    // ZooKeeper's PrepRequestProcessor names a sequential node after its parent's cversion.
+    // ZooKeeper's PrepRequestProcessor (OpCode.create) names a sequential node after its
+    // parent's cversion, which the create then raises.
     key = make_key(key_group(key), key_tag(key), sequence_counters_[key_prefix(key)]);
   }
   const auto existing = keys_.find(key);
@@ -176,8 +177,8 @@ void CoordinationService::erase(sim::Context& context, Key key) {
   state.mod_revision = revision_;
   detach(key, it->second);
   keys_.erase(it);
-  // A delete raises the parent's cversion too (ZooKeeper's DeleteTxn), so sequence numbers are
-  // never reused even when the newest child goes.
+  // A delete raises the parent's cversion too (ZooKeeper 3.4's PrepRequestProcessor, case
+  // OpCode.delete), so sequence numbers are never reused even when the newest child goes.
   ++sequence_counters_[key_prefix(key)];
   notify(context, EventType::kDelete, state);
 }

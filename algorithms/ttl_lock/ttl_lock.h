@@ -9,8 +9,9 @@
 //   while the two clocks run at the same rate and neither the client nor the store stalls or
 //   jumps: Kleppmann ("How to do distributed locking", 2016) shows a GC pause and a store clock
 //   jump breaking it.
-// - Renew: every renew_every, extend the TTL only if the key still holds our value (the
-//   compare-and-expire script of the same pattern); belief moves to send time + ttl.
+// - Renew: every renew_every, extend the TTL only if the key still holds our value (the SET
+//   page's release script compares the value the same way before it deletes; lock libraries
+//   extend a held lock with such a compare-then-expire script); belief moves to send time + ttl.
 // - Lose: a renewal that finds another value, or our belief deadline passing, ends the
 //   leadership (lease_expired). Resign: delete the key if it still holds our value.
 // - Epoch: the lock key's create_revision (each acquisition creates it anew). Fencing token:

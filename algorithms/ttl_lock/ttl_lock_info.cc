@@ -23,7 +23,10 @@ sim::checks::CheckProfile ttl_lock_profile(bool token_counter) {
 
 absl::Status resolve(Params& params, uint32_t /*nodes*/) {
   const auto ttl = get<sim::Duration>(params, "ttl");
-  if (!params.contains("renew_every")) params.emplace("renew_every", ParamValue{ttl / 3});
+  if (!params.contains("renew_every")) {
+    // A third of the TTL, in whole milliseconds (as a client would configure it).
+    params.emplace("renew_every", ParamValue{sim::Duration::milliseconds(ttl.ns() / 3'000'000)});
+  }
   const auto renew = get<sim::Duration>(params, "renew_every");
   if (renew.ns() < kMinTimerNanos || renew >= ttl) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -54,7 +57,8 @@ AlgorithmInfo ttl_lock_info() {
       {"ttl", ParamType::kDuration, "10s", "the lock's time to live (SET ... PX ttl)",
        kMinTimerNanos, kNanosPerHour, /*is_timer=*/true},
       {"renew_every", ParamType::kDuration, "",
-       "how often the holder extends the TTL if the key is still its own; defaults to ttl / 3",
+       "how often the holder extends the TTL if the key is still its own; defaults to ttl / 3 "
+       "(whole milliseconds)",
        kMinTimerNanos, kNanosPerHour, /*is_timer=*/true},
       {"retry_delay", ParamType::kDurationRange, "100ms..300ms",
        "a candidate that did not get the lock tries again after a delay drawn from this range",
