@@ -48,7 +48,6 @@ class BusContext final : public sim::Context {
   void report(const sim::WriteDecided& /*event*/) override {}
   void report(const sim::Committed& /*event*/) override {}
   void report(const sim::Supported& event) override;
-  void report(const sim::Committed& /*event*/) override {}
   sim::Rng& rng() override { return rng_; }
 
  private:

@@ -45,7 +45,6 @@ class ServiceContext final : public sim::Context {
   void report(const sim::WriteDecided& /*event*/) override {}
   void report(const sim::Committed& /*event*/) override {}
   void report(const sim::Supported& event) override { supported.push_back(event); }
-  void report(const sim::Committed& /*event*/) override {}
   sim::Rng& rng() override { return rng_; }
 
   // The replies sent since the last call (to anyone), and forgets every message sent.
