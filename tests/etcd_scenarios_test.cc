@@ -8,42 +8,17 @@
 
 #include <nlohmann/json.hpp>
 
-#include "tests/cli_test_support.h"
+#include "tests/lease_run_support.h"
 
 namespace electsim::testing {
 namespace {
 
 using Json = nlohmann::json;
 
-struct LeaseRun {
-  int exit_code = -1;
-  Json json;
-  std::set<std::string> checks;  // the checks named in `violations`
-  std::string printed;
-};
-
-LeaseRun run_lease(const std::string& scenario, int seed, const std::string& fencing) {
-  const auto dir = temp_dir("etcd-" + scenario + "-" + fencing + "-" + std::to_string(seed));
-  const auto json_path = dir / "run.json";
-  const CommandResult result = run_electsim(
-      "run " + source_path("scenarios/library/" + scenario + ".yaml") + " --seed " +
-          std::to_string(seed) + " --set resource.fencing=" + fencing + " --json " +
-          json_path.string(),
-      dir);
-  LeaseRun run;
-  run.exit_code = result.exit_code;
-  run.printed = result.out + result.err;
-  run.json = Json::parse(read_text(json_path));
-  for (const Json& violation : run.json["violations"]) {
-    run.checks.insert(violation["check"].get<std::string>());
-  }
-  return run;
-}
-
 TEST(EtcdScenarios, PartitionFencedNeverAcceptsAStaleWrite) {
   // Seeds 1..5: the partition starts at a different moment in each.
   for (int seed = 1; seed <= 5; ++seed) {
-    const LeaseRun run = run_lease("lease-etcd-partition", seed, "on");
+    const LeaseRun run = run_lease("etcd", "lease-etcd-partition", seed, "on");
     EXPECT_EQ(run.exit_code, 0) << "seed " << seed << "\n" << run.printed;
     EXPECT_EQ(run.json["stale_writes_accepted"], 0) << "seed " << seed;
     EXPECT_GE(run.json["leader_changes"].get<int>(), 2) << "a successor led, seed " << seed;
@@ -51,7 +26,7 @@ TEST(EtcdScenarios, PartitionFencedNeverAcceptsAStaleWrite) {
 }
 
 TEST(EtcdScenarios, PartitionUnfencedOverlapsForUpToADeadlineCheckAndWritesStale) {
-  const LeaseRun run = run_lease("lease-etcd-partition", 1, "off");
+  const LeaseRun run = run_lease("etcd", "lease-etcd-partition", 1, "off");
   ASSERT_EQ(run.json["overlaps"].size(), 1u) << run.printed;
   EXPECT_LE(run.json["overlaps"][0]["duration_ns"].get<int64_t>(), 1'000'000'000)
       << "deadlineLoop looks once a second";

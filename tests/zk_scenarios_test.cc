@@ -8,40 +8,15 @@
 
 #include <nlohmann/json.hpp>
 
-#include "tests/cli_test_support.h"
+#include "tests/lease_run_support.h"
 
 namespace electsim::testing {
 namespace {
 
 using Json = nlohmann::json;
 
-struct LeaseRun {
-  int exit_code = -1;
-  Json json;
-  std::set<std::string> checks;  // the checks named in `violations`
-  std::string printed;
-};
-
-LeaseRun run_lease(const std::string& scenario, int seed, const std::string& fencing) {
-  const auto dir = temp_dir("zk-" + scenario + "-" + fencing + "-" + std::to_string(seed));
-  const auto json_path = dir / "run.json";
-  const CommandResult result = run_electsim(
-      "run " + source_path("scenarios/library/" + scenario + ".yaml") + " --seed " +
-          std::to_string(seed) + " --set resource.fencing=" + fencing + " --json " +
-          json_path.string(),
-      dir);
-  LeaseRun run;
-  run.exit_code = result.exit_code;
-  run.printed = result.out + result.err;
-  run.json = Json::parse(read_text(json_path));
-  for (const Json& violation : run.json["violations"]) {
-    run.checks.insert(violation["check"].get<std::string>());
-  }
-  return run;
-}
-
 TEST(ZkScenarios, SessionExpiryFencedReportsThePausedLeadersOverlapAndRefusesItsWrite) {
-  const LeaseRun run = run_lease("lease-zk-session-expiry", 1, "on");
+  const LeaseRun run = run_lease("zk", "lease-zk-session-expiry", 1, "on");
   EXPECT_EQ(run.exit_code, 0) << run.printed;
   // The partition makes no overlap (SUSPENDED comes first); the pause makes exactly one.
   ASSERT_EQ(run.json["overlaps"].size(), 1u) << run.printed;
@@ -54,7 +29,7 @@ TEST(ZkScenarios, SessionExpiryFencedReportsThePausedLeadersOverlapAndRefusesIts
 }
 
 TEST(ZkScenarios, SessionExpiryUnfencedIsASplitBrainWithAStaleWrite) {
-  const LeaseRun run = run_lease("lease-zk-session-expiry", 1, "off");
+  const LeaseRun run = run_lease("zk", "lease-zk-session-expiry", 1, "off");
   EXPECT_EQ(run.exit_code, 1) << run.printed;
   EXPECT_EQ(run.checks.count("exclusive_leadership"), 1u) << run.printed;
   EXPECT_EQ(run.checks.count("no_stale_write_accepted"), 1u) << run.printed;
