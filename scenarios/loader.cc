@@ -189,12 +189,12 @@ std::string param_text(const Reader& reader, const Cursor& value,
   return absl::StrCat("[", absl::StrJoin(items, ", "), "]");
 }
 
-void read_params(const Reader& reader, const Cursor& algorithm, const Cursor* params,
-                 const algorithms::AlgorithmInfo& info, Scenario& scenario) {
+// One algorithm's parameters, parsed and resolved: those at `params` (absent: every default).
+// Errors point at the parameter they name, else at `params`, else at `fallback`.
+algorithms::Params read_params(const Reader& reader, const Cursor& fallback, const Cursor* params,
+                               const algorithms::AlgorithmInfo& info, uint32_t group_size) {
   algorithms::Params given;
   std::vector<std::pair<Cursor, Cursor>> entries;
-  // Node lists in parameters name members of a group (n1..nM), as the algorithm sees them.
-  const auto group_size = static_cast<uint32_t>(scenario.layout.members(0).size());
   if (params != nullptr) {
     reader.expect_map(*params, "a mapping of parameter names to values");
     std::vector<std::string> names;
@@ -215,10 +215,33 @@ void read_params(const Reader& reader, const Cursor& algorithm, const Cursor* pa
   auto resolved = algorithms::resolve_params(info, std::move(given), group_size);
   if (!resolved.ok()) {
     const std::string message(resolved.status().message());
-    reader.fail(param_error_site(entries, message, params != nullptr ? *params : algorithm),
+    reader.fail(param_error_site(entries, message, params != nullptr ? *params : fallback),
                 message);
   }
-  scenario.params = std::move(*resolved);
+  return std::move(*resolved);
+}
+
+// algorithm.params_for: parameters for algorithms other than the file's, by name, which
+// --algorithm NAME puts in place of `params` (loader_overrides.cc). Every block left is checked
+// against its algorithm's parameters here, so a typo fails on every run, not only on the run
+// that selects it.
+void check_params_for(const Reader& reader, const Cursor& algorithm, const Scenario& scenario,
+                      uint32_t group_size) {
+  const auto params_for = reader.find(algorithm, "params_for");
+  if (!params_for) return;
+  reader.expect_map(*params_for, "a mapping of algorithm names to their parameters");
+  reader.expect_unique_keys(*params_for);
+  for (const auto& [key, value] : reader.entries(*params_for)) {
+    const std::string name = key.node.Scalar();
+    if (name == scenario.algorithm) {
+      reader.fail(key, absl::StrCat("algorithm.params_for names '", name,
+                                    "', the scenario's own algorithm: its parameters go in "
+                                    "algorithm.params"));
+    }
+    const algorithms::AlgorithmInfo& info = find_algorithm_or_fail(reader, key, name);
+    if (!value.node.IsDefined() || value.node.IsNull()) continue;  // `zab:` alone: the defaults
+    read_params(reader, value, &value, info, group_size);
+  }
 }
 
 void read_algorithm(const Reader& reader, const Cursor& top, Scenario& scenario) {
@@ -229,8 +252,12 @@ void read_algorithm(const Reader& reader, const Cursor& top, Scenario& scenario)
   const Cursor& name_site = name ? *name : algorithm ? *algorithm : top;
   const algorithms::AlgorithmInfo& info =
       find_algorithm_or_fail(reader, name_site, scenario.algorithm);
+  // Node lists in parameters name members of a group (n1..nM), as the algorithm sees them.
+  const auto group_size = static_cast<uint32_t>(scenario.layout.members(0).size());
   const auto params = algorithm ? reader.find(*algorithm, "params") : std::nullopt;
-  read_params(reader, algorithm ? *algorithm : top, params ? &*params : nullptr, info, scenario);
+  scenario.params = read_params(reader, algorithm ? *algorithm : top,
+                                params ? &*params : nullptr, info, group_size);
+  if (algorithm) check_params_for(reader, *algorithm, scenario, group_size);
   // A lease recipe elects through the coordination service: without one it could never lead.
   if (scenario.layout.of_kind(sim::ProcessKind::kService).empty() &&
       algorithms::service::elects_through_service(

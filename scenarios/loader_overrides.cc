@@ -21,6 +21,7 @@ namespace electsim::scenarios::loader {
 namespace {
 
 constexpr std::string_view kParams = "algorithm.params";
+constexpr std::string_view kParamsFor = "algorithm.params_for";
 // An index longer than this cannot name an item (a file holds at most kMaxYamlValues values), so
 // it is out of range without being parsed: a hostile index can neither overflow nor allocate.
 constexpr size_t kMaxIndexDigits = 9;
@@ -95,6 +96,11 @@ void check_path(const std::vector<PathSegment>& segments, const std::string& fla
     const PathSegment& segment = segments[i];
     if (schema_prefix == kParams) {
       if (i + 1 != segments.size()) fail_flag(flag, "a parameter has no keys under it");
+      return;
+    }
+    if (schema_prefix == kParamsFor) {
+      // An algorithm's name, then optionally one of its parameters: checked once loaded.
+      if (i + 2 < segments.size()) fail_flag(flag, "a parameter has no keys under it");
       return;
     }
     const KeyDoc* parent = schema_prefix.empty() ? nullptr : find_key_doc(schema_prefix);
@@ -237,8 +243,10 @@ void apply_set(YAML::Node& root, const std::string& text, std::vector<Origin>& o
   origins.push_back(Origin{path, absl::StrCat("--set ", path), label});
 }
 
-// --algorithm swaps the algorithm and drops the file's parameters, which were meant for the
-// algorithm the file names; the new one runs with its defaults (DESIGN.md's contract).
+// --algorithm swaps the algorithm. The file's `params` were written for the algorithm the file
+// names, so they go; the new algorithm runs with the file's `params_for` block for it, if the
+// file has one (moved whole, so its errors still point into the file), else with its defaults
+// (DESIGN.md's contract). --set flags apply afterwards, on top of either.
 void apply_algorithm(YAML::Node& root, const std::string& name, std::vector<Origin>& origins) {
   const std::string label = absl::StrCat("--algorithm ", name);
   const YAML::Node& read_only = root;
@@ -246,8 +254,22 @@ void apply_algorithm(YAML::Node& root, const std::string& name, std::vector<Orig
   // A file whose `algorithm` is not a mapping keeps its error, reported at the file.
   if (!existing.IsDefined() || existing.IsNull() || existing.IsMap()) {
     YAML::Node algorithm = child_map(root, "algorithm", label, "algorithm");
+    const YAML::Node& algorithm_read_only = algorithm;
+    const YAML::Node params_for = algorithm_read_only["params_for"];
+    // (IsDefined first: yaml-cpp throws when asked the type of a key that is absent.)
+    const bool has_block =
+        params_for.IsDefined() && params_for.IsMap() && params_for[name].IsDefined();
     algorithm["name"] = name;
     algorithm.remove("params");
+    if (has_block) {
+      // The block becomes `params` (the same node, with its marks), and leaves params_for,
+      // where it would name the scenario's own algorithm.
+      algorithm["params"] = params_for[name];
+      YAML::Node blocks;
+      blocks.reset(algorithm["params_for"]);
+      blocks.remove(name);
+      if (blocks.size() == 0) algorithm.remove("params_for");
+    }
   }
   origins.push_back(Origin{"algorithm.name", "--algorithm", label});
 }

@@ -61,11 +61,20 @@ void add_top_keys(std::vector<KeyDoc>& keys) {
        "client processes (c1..cN), placed round-robin over the member hosts; they never vote"},
       {"algorithm", "mapping", "{name: raft}", "the election algorithm and its parameters"},
       {"algorithm.name", "string", "raft",
-       "a registry name (see `electsim list`); --algorithm replaces it and drops params"},
+       "a registry name (see `electsim list`); --algorithm replaces it, and params with "
+       "params_for's block for the new algorithm (or its defaults)"},
       {"algorithm.params", "mapping", "{}",
        "the algorithm's parameters; each one not given takes its default"},
       {"algorithm.params.<name>", "per parameter", "per parameter",
        "one parameter, typed and checked against the algorithm's parameter list"},
+      {"algorithm.params_for", "mapping", "{}",
+       "parameters for other algorithms, by registry name: --algorithm NAME runs NAME with "
+       "params_for.NAME instead of params"},
+      {"algorithm.params_for.<algorithm>", "mapping", "that algorithm's defaults",
+       "one algorithm's parameters (not the scenario's own: those go in params), checked "
+       "against its parameter list on every load"},
+      {"algorithm.params_for.<algorithm>.<name>", "per parameter", "per parameter",
+       "one parameter of that algorithm"},
       {"network", "mapping", "{}", "every link's behaviour when no fault is in force"},
       {"network.latency", "latency", "1ms",
        "one-way delay: a duration (constant), a range lo..hi (uniform) or a mapping with "
