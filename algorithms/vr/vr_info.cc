@@ -16,6 +16,11 @@ sim::checks::CheckProfile vr_profile() {
   profile.exclusivity = sim::checks::ExclusivityRule::kUntilSuperseded;
   profile.token = "view-number (also the fencing token)";
   profile.bound_formula = "a deposed primary believes until a message of a later view reaches it";
+  // A replica reports Supported{primary, view, kDoViewChange} before its DoViewChange leaves
+  // (vr.cc, send_do_view_change; the new primary's own included), so leader_had_a_quorum can
+  // count the f + 1 a primary started its view with. View 0's primary is the initial
+  // configuration's (section 4), which no view change elected: the check does not judge epoch 0.
+  profile.reports_support = true;
   return profile;
 }
 

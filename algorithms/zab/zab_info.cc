@@ -32,6 +32,10 @@ sim::checks::CheckProfile zab_profile(sim::Duration bound) {
   profile.bound_formula =
       "(init_limit + sync_limit + 1) x tick_time + the network's maximum one-way delay";
   profile.token = "epoch (zxid high bits; also the fencing token)";
+  // Every ACKEPOCH a leader counts towards its quorum was reported as Supported{kEpochAck} when
+  // the follower sent it (zab_follower.cc), and the leader's own when it chose the epoch
+  // (zab_leader.cc, decide_epoch), so leader_had_a_quorum can count a leader's supporters.
+  profile.reports_support = true;
   return profile;
 }
 

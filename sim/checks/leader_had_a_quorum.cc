@@ -55,7 +55,10 @@ void LeaderHadAQuorum::judge_leader(const TraceRecord& record) {
   const LeaderElected elected = record.as<LeaderElected>();
   SIM_CHECK_LT(elected.process, candidates_.size(), "leader outside the layout");
   const GroupId group = topology_->group_of(elected.process);
-  if (group == kNoGroup) return;
+  // Epoch 0 is the one every member starts in: a leader of it was configured, not elected (VR's
+  // initial view, whose primary leads from the start; Liskov & Cowling 2012, section 4). Every
+  // election is of a higher epoch (Raft's first term is 1).
+  if (group == kNoGroup || elected.epoch == 0) return;
   const size_t group_size = topology_->members(group).size();
   const size_t majority = group_size / 2 + 1;
   const Supporters& supporters = candidates_[elected.process];
