@@ -1,136 +1,88 @@
-// VR's broken variant (issue 10, acceptance 4): a new primary that starts its view on its own
-// DoViewChange, without the f+1 of Liskov & Cowling 2012, 4.2 step 3, is caught within 1,000
-// nemesis seeds electing a primary whose log lacks a committed op, while the correct VR passes
-// the same seeds.
-//
-// What catches it is the leader-completeness rule (a leader is elected holding every entry
-// committed before its election), judged here from the algorithms' own Committed and Elected
-// reports by a context that watches them: the World drops those reports until issue 14's
-// `leader_completeness` check records them (scope 4), and this test is the rule that check
-// implements, applied to the same typed reports.
+// VR's broken variants (tests/algorithms/vr_starts_view_alone.h) through the real binary, each
+// caught by the check named on the first nemesis seed, where the correct VR passes:
+// - issue 10, acceptance 4: a new primary that starts its view on its own DoViewChange, without
+//   the f+1 of Liskov & Cowling 2012, 4.2 step 3, starts views with logs that lack a committed op
+//   (leader_completeness; leader_had_a_quorum sees the missing f+1 too, earlier);
+// - issue 14, acceptance 1, VR's support rule: a new primary that counts its own DoViewChange
+//   twice starts views with f DoViewChange messages from distinct replicas (leader_had_a_quorum,
+//   at the moment the view starts).
+#include <set>
+#include <string>
+
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
-#include <algorithm>
-#include <iterator>
-#include <map>
-#include <memory>
-#include <optional>
-#include <utility>
-
-#include "algorithms/registry.h"
-#include "algorithms/vr/vr.h"
-#include "scenarios/scenario.h"
-#include "scenarios/runner.h"
-#include "tests/algorithms/forwarding_context.h"
+#include "tests/algorithms/vr_starts_view_alone.h"
+#include "tests/cli_test_support.h"
 
 namespace electsim::testing {
 namespace {
 
-// Leader completeness for one run of one group (Raft's Leader Completeness, Ongaro & Ousterhout
-// 2014, 5.4: an entry committed in an epoch is in the log of every leader of a higher epoch): the
-// newest position committed so far of each epoch, and the first election of an epoch whose log
-// ends before an entry committed in a lower epoch. (A primary of an older view may complete its
-// view change after a later view committed: that view's entries are not required of it.)
-struct CompletenessWatch {
-  std::map<uint64_t, sim::LogPosition> committed;  // by the entry's epoch
-  bool violated = false;
-  void reset() { *this = CompletenessWatch{}; }
-};
-CompletenessWatch watch;  // runs are sequential in this test
+using ::testing::HasSubstr;
+using Json = nlohmann::json;
 
-class WatchingContext final : public ForwardingContext {
- public:
-  using ForwardingContext::ForwardingContext;
-  using ForwardingContext::report;
-  void report(const sim::Committed& event) override {
-    sim::LogPosition& newest = watch.committed[event.position.epoch];
-    newest = std::max(newest, event.position);
-    inner_.report(event);
-  }
-  void report(const sim::Elected& event) override {
-    const auto below = watch.committed.lower_bound(event.epoch);
-    if (below != watch.committed.begin() && event.log_end &&
-        *event.log_end < std::prev(below)->second) {
-      watch.violated = true;
-    }
-    inner_.report(event);
-  }
-};
-
-class Watched final : public sim::Algorithm {
- public:
-  explicit Watched(std::unique_ptr<sim::Algorithm> inner) : inner_(std::move(inner)) {}
-  sim::FamilyId family() const override { return inner_->family(); }
-  void on_start(sim::Context& context, const sim::DurableState* restored) override {
-    WatchingContext watching(context);
-    inner_->on_start(watching, restored);
-  }
-  void on_message(sim::Context& context, sim::ProcessId from,
-                  const sim::Payload& message) override {
-    WatchingContext watching(context);
-    inner_->on_message(watching, from, message);
-  }
-  void on_timer(sim::Context& context, sim::TimerId timer) override {
-    WatchingContext watching(context);
-    inner_->on_timer(watching, timer);
-  }
-
- private:
-  std::unique_ptr<sim::Algorithm> inner_;
-};
-
-class WatchedFactory final : public sim::AlgorithmFactory {
- public:
-  explicit WatchedFactory(const algorithms::vr::VrOptions& options) : inner_(options) {}
-  std::unique_ptr<sim::Algorithm> create(sim::ProcessId process) const override {
-    return std::make_unique<Watched>(inner_.create(process));
-  }
-
- private:
-  algorithms::vr::VrFactory inner_;
-};
-
-void register_watched(const char* name, bool starts_view_alone) {
-  algorithms::AlgorithmInfo info = algorithms::vr::vr_info();
-  info.name = name;
-  info.make_factory = [starts_view_alone](const algorithms::Params& params, uint32_t nodes) {
-    const auto correct = algorithms::vr::make_factory(params, nodes);
-    algorithms::vr::VrOptions options =
-        static_cast<const algorithms::vr::VrFactory&>(*correct).options();
-    options.starts_view_alone = starts_view_alone;
-    return std::unique_ptr<sim::AlgorithmFactory>(std::make_unique<WatchedFactory>(options));
-  };
-  algorithms::register_algorithm_for_tests(std::move(info));
+// One seed of nemesis.yaml (fencing on) run by `algorithm`; the sweep's JSON.
+Json nemesis_seed_1(const std::string& binary, const std::string& algorithm, int expected_exit) {
+  const auto dir = temp_dir("vr-variant-" + algorithm);
+  const auto json_path = dir / "sweep.json";
+  const CommandResult result = run_binary(
+      binary,
+      "sweep " + source_path("scenarios/library/nemesis.yaml") + " --algorithm " + algorithm +
+          " --seeds 1..1 --quiet --json " + json_path.string(),
+      dir);
+  EXPECT_EQ(result.exit_code, expected_exit) << result.out << result.err;
+  return Json::parse(read_text(json_path));
 }
 
-// The first seed in 1..last whose run elects an incomplete leader, if any.
-std::optional<uint64_t> first_incomplete_leader(const char* algorithm, uint64_t last) {
-  scenarios::LoadOptions options;
-  options.algorithm_override = algorithm;
-  auto scenario = scenarios::load_scenario_file(
-      std::string(ELECTSIM_SOURCE_DIR) + "/scenarios/library/nemesis.yaml", options);
-  EXPECT_TRUE(scenario.ok()) << scenario.status();
-  if (!scenario.ok()) return std::nullopt;
-  scenarios::RunOptions run_options;
-  run_options.keep_timeline = false;
-  for (uint64_t seed = 1; seed <= last; ++seed) {
-    watch.reset();
-    auto result = scenarios::run_scenario(*scenario, seed, run_options);
-    EXPECT_TRUE(result.ok());
-    if (watch.violated) return seed;
-  }
-  return std::nullopt;
+std::set<std::string> checks_of(const Json& run) {
+  std::set<std::string> names;
+  for (const Json& violation : run["violations"]) names.insert(violation["check"]);
+  return names;
 }
 
-TEST(VrBrokenVariant, StartingAViewWithoutFPlusOneDoViewChangeLosesACommittedOp_4_2) {
-  register_watched("vr-watched-starts-view-alone", /*starts_view_alone=*/true);
-  register_watched("vr-watched", /*starts_view_alone=*/false);
-  const std::optional<uint64_t> caught = first_incomplete_leader("vr-watched-starts-view-alone",
-                                                                 1000);
-  ASSERT_TRUE(caught.has_value()) << "no seed in 1..1000 elected an incomplete primary";
-  EXPECT_EQ(*caught, 1u);  // the first nemesis seed already does
-  // The correct view change never does, on the first 100 seeds.
-  EXPECT_EQ(first_incomplete_leader("vr-watched", 100), std::nullopt);
+// The check of the run's earliest violation.
+std::string first_check(const Json& run) {
+  const Json* first = nullptr;
+  for (const Json& violation : run["violations"]) {
+    if (first == nullptr || violation["time_ns"] < (*first)["time_ns"]) first = &violation;
+  }
+  return first == nullptr ? "" : (*first)["check"].get<std::string>();
+}
+
+TEST(VrBrokenVariant, CorrectViewChangePassesTheFirstNemesisSeed) {
+  const Json sweep = nemesis_seed_1(ELECTSIM_BINARY, "vr", 0);
+  EXPECT_EQ(sweep["passed"].get<int>(), 1);
+  EXPECT_GT(sweep["runs"][0]["leader_changes"].get<int>(), 5);  // the faults did change views
+}
+
+TEST(VrBrokenVariant, StartingAViewWithoutFPlusOneDoViewChangeIsCaughtByLeaderCompleteness_4_2) {
+  const Json sweep = nemesis_seed_1(ELECTSIM_TEST_ALGORITHMS_BINARY, kVrStartsViewAloneName, 1);
+  ASSERT_EQ(sweep["failing_seeds"].size(), 1u);
+  EXPECT_EQ(sweep["failing_seeds"][0].get<int>(), 1);
+  const Json& run = sweep["runs"][0];
+  EXPECT_EQ(checks_of(run),
+            (std::set<std::string>{"leader_completeness", "leader_had_a_quorum"}));
+  for (const Json& violation : run["violations"]) {
+    if (violation["check"] != "leader_completeness") continue;
+    EXPECT_THAT(violation["detail"].get<std::string>(), HasSubstr("cannot hold the entry at"));
+    break;
+  }
+}
+
+TEST(VrBrokenVariant, CountingItsOwnDoViewChangeTwiceIsCaughtByLeaderHadAQuorum_4_2_Step3) {
+  const Json sweep =
+      nemesis_seed_1(ELECTSIM_TEST_ALGORITHMS_BINARY, kVrCountsOwnDoViewChangeTwiceName, 1);
+  ASSERT_EQ(sweep["failing_seeds"].size(), 1u);
+  EXPECT_EQ(sweep["failing_seeds"][0].get<int>(), 1);
+  const Json& run = sweep["runs"][0];
+  EXPECT_EQ(first_check(run), "leader_had_a_quorum");
+  for (const Json& violation : run["violations"]) {
+    if (violation["check"] != "leader_had_a_quorum") continue;
+    EXPECT_THAT(violation["detail"].get<std::string>(),
+                HasSubstr("2 of 5 members, short of the majority of 3"));
+    break;
+  }
 }
 
 }  // namespace

@@ -63,6 +63,7 @@ TEST(VrBullyList, ListShowsBothAlgorithmsWithParametersAndProfiles) {
   ASSERT_FALSE(bully.is_null());
   EXPECT_EQ(vr["check_profile"]["progress"], "group_majority");
   EXPECT_EQ(vr["check_profile"]["exclusivity"], "until_superseded");
+  EXPECT_EQ(vr["check_profile"]["reports_support"], true);  // its DoViewChanges
   EXPECT_EQ(bully["check_profile"]["progress"], "none");
   EXPECT_EQ(bully["check_profile"]["exclusivity"], "strict");
   EXPECT_THAT(vr.dump(), HasSubstr("view_change_timeout"));

@@ -227,6 +227,38 @@ TEST(ZabRules, Discovery_RegisterWithLeader_PersistsTheNewEpochAndAcknowledges) 
   EXPECT_EQ(server.context.supported[0].kind, sim::SupportKind::kEpochAck);
 }
 
+// Learner.registerWithLeader: an epoch accepted before is acknowledged with -1 as currentEpoch,
+// which Leader.waitForEpochAck does not count; it is no new support, so nothing is reported
+// (leader_had_a_quorum counts only what a leader counts).
+TEST(ZabRules, Discovery_RegisterWithLeader_AnEpochAcceptedBeforeIsNoNewSupport) {
+  const sim::DurableState restored = {Zab::kDurableFormat, 3, 2, 0};
+  Server server(0, test_options(), &restored);
+  deliver(server.zab, server.context, 4, Notification{0, 1, 2, 4, PeerState::kLeading});
+  deliver(server.zab, server.context, 1, Notification{0, 1, 2, 4, PeerState::kFollowing});
+  deliver(server.zab, server.context, 2, Notification{0, 1, 2, 4, PeerState::kFollowing});
+  ASSERT_EQ(server.zab.role(), ZabRole::kFollowing);
+  server.context.take_sent();
+  deliver(server.zab, server.context, 4, LeaderInfo{3});
+  const auto acks = server.context.sent_of<AckEpoch>();
+  ASSERT_EQ(acks.size(), 1u);
+  EXPECT_EQ(acks[0].second.current_epoch, kEpochAlreadyAccepted);
+  EXPECT_TRUE(server.context.supported.empty());
+}
+
+// Leader.lead(): the prospective leader counts its own acknowledgement of the epoch it chose
+// (getEpochToPropose with its own id), and reports it as its own support.
+TEST(ZabRules, Discovery_GetEpochToPropose_TheLeaderSupportsItsOwnEpoch) {
+  Server server(4);
+  make_prospective_leader(server);
+  deliver(server.zab, server.context, 3, FollowerInfo{0, 0});
+  deliver(server.zab, server.context, 2, FollowerInfo{0, 0});
+  ASSERT_EQ(server.zab.epoch(), 1u);
+  ASSERT_EQ(server.context.supported.size(), 1u);
+  EXPECT_EQ(server.context.supported[0].candidate, 4u);
+  EXPECT_EQ(server.context.supported[0].epoch, 1u);
+  EXPECT_EQ(server.context.supported[0].kind, sim::SupportKind::kEpochAck);
+}
+
 // Learner.registerWithLeader: a leader proposing an epoch below the accepted one is stale; the
 // follower goes back to LOOKING without acknowledging.
 TEST(ZabRules, Discovery_RegisterWithLeader_RefusesAnEpochBelowTheAcceptedOne) {
@@ -275,6 +307,35 @@ TEST(ZabRules, Discovery_WaitForEpochAck_AFollowerAheadOfTheLeaderDoesNotCount) 
   deliver(server.zab, server.context, 1, AckEpoch{1, kEpochAlreadyAccepted, 0});
   EXPECT_TRUE(server.context.elected.empty());
   deliver(server.zab, server.context, 0, AckEpoch{1, 0, 0});
+  EXPECT_EQ(server.context.elected.size(), 1u);
+}
+
+// The test-only broken discovery of "zab-stale-leader-wins" (tests/algorithms/zab_variants.h):
+// a follower ahead of the leader counts, so a leader with an older history is elected.
+TEST(ZabBrokenVariants, CountsFollowersAheadElectsALeaderBehindItsQuorum) {
+  ZabOptions options = test_options();
+  options.counts_followers_ahead = true;
+  Server server(4, options);
+  make_prospective_leader(server);
+  deliver(server.zab, server.context, 3, FollowerInfo{0, 0});
+  deliver(server.zab, server.context, 2, FollowerInfo{0, 0});
+  deliver(server.zab, server.context, 3, AckEpoch{1, 0, make_zxid(0, 4)});
+  deliver(server.zab, server.context, 2, AckEpoch{1, 0, 0});
+  ASSERT_EQ(server.context.elected.size(), 1u);
+  EXPECT_EQ(server.context.elected[0].log_end, (sim::LogPosition{0, 0}));
+}
+
+// The test-only broken quorum of "zab-epoch-quorum-short": f ACKEPOCHs of 2f + 1 (the leader's
+// own and one follower's, of five) elect.
+TEST(ZabBrokenVariants, EpochQuorumShortByOneElectsWithFAcknowledgements) {
+  ZabOptions options = test_options();
+  options.epoch_quorum_short_by_one = true;
+  Server server(4, options);
+  make_prospective_leader(server);
+  deliver(server.zab, server.context, 3, FollowerInfo{0, 0});
+  deliver(server.zab, server.context, 2, FollowerInfo{0, 0});
+  EXPECT_TRUE(server.context.elected.empty());  // its own acknowledgement alone is not enough
+  deliver(server.zab, server.context, 3, AckEpoch{1, 0, 0});
   EXPECT_EQ(server.context.elected.size(), 1u);
 }
 

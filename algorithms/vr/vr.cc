@@ -164,6 +164,7 @@ void Vr::record_do_view_change(Context& context, ProcessId from, const DoViewCha
   if (slot.received) return;
   slot = vote;
   ++do_view_change_count_;
+  if (from == self_ && options_.counts_own_do_view_change_twice) ++do_view_change_count_;
   maybe_start_view(context);
 }
 

@@ -53,6 +53,10 @@ struct VrOptions {
   // Tests only (tests/algorithms/vr_starts_view_alone.cc): a broken view change whose new
   // primary starts the view on its own DoViewChange, without waiting for f+1.
   bool starts_view_alone = false;
+  // Tests only (tests/algorithms/vr_starts_view_alone.cc): a new primary that counts its own
+  // DoViewChange twice (once as "itself", once as a message received), so it starts the view
+  // with f DoViewChange messages from distinct replicas, itself included.
+  bool counts_own_do_view_change_twice = false;
 };
 
 // kTransfer: the replica knows view-number's primary is running the view but does not hold the

@@ -53,6 +53,15 @@ struct ZabOptions {
   // Tests only (tests/algorithms/zab_variants.cc): getEpochToPropose without its "+ 1": the new
   // epoch is max(acceptedEpoch), which the prospective leader may have accepted already.
   bool new_epoch_off_by_one = false;
+  // Tests only (tests/algorithms/zab_variants.cc): waitForEpochAck without its "Follower is ahead
+  // of the leader" refusal, so a leader whose history is older than a follower's counts it (and
+  // neither adopts the newer history, as the Zab paper's Phase 1 does, nor refuses it, as
+  // ZooKeeper does).
+  bool counts_followers_ahead = false;
+  // Tests only (tests/algorithms/zab_variants.cc): the quorum of ACKEPOCHs that elects a leader
+  // is one short (a majority test written as >= n/2 instead of > n/2): f acknowledgements of
+  // 2f + 1, the leader's own among them.
+  bool epoch_quorum_short_by_one = false;
 };
 
 enum class ZabRole : uint8_t { kLooking, kFollowing, kLeading };
@@ -133,6 +142,8 @@ class Zab final : public sim::Algorithm {
   void handle_leader_tick(sim::Context& context);
   void leader_gives_up(sim::Context& context, sim::StepDownReason reason);
   uint32_t count(const std::vector<uint8_t>& flags) const;
+  // How many counted ACKEPOCHs (the leader's own included) elect a leader: a quorum.
+  uint32_t epoch_ack_quorum() const;
 
   // ---- Phases 1-3, the follower's side (zab_follower.cc) ----
   void become_follower(sim::Context& context, sim::ProcessId leader);

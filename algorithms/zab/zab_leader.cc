@@ -75,7 +75,7 @@ void Zab::decide_epoch(Context& context) {
     }
   }
   context.set_timer(kPhaseTimer, ticks(options_.init_limit));  // waitForEpochAck
-  if (count(epoch_acked_) >= quorum_) declare_elected(context);
+  if (count(epoch_acked_) >= epoch_ack_quorum()) declare_elected(context);
 }
 
 void Zab::handle_message(Context& context, ProcessId from, const AckEpoch& message) {
@@ -98,13 +98,18 @@ void Zab::handle_message(Context& context, ProcessId from, const AckEpoch& messa
   const bool ahead = message.current_epoch != current_epoch_
                          ? message.current_epoch > current_epoch_
                          : message.last_zxid > last_zxid();
-  if (ahead) return;
+  if (ahead && !options_.counts_followers_ahead) return;
   epoch_acked_[follower] = kCountedAck;
-  if (count(epoch_acked_) >= quorum_) declare_elected(context);
+  if (count(epoch_acked_) >= epoch_ack_quorum()) declare_elected(context);
 }
 
 uint32_t Zab::count(const std::vector<uint8_t>& flags) const {
   return static_cast<uint32_t>(std::count(flags.begin(), flags.end(), uint8_t{1}));
+}
+
+uint32_t Zab::epoch_ack_quorum() const {
+  // The broken variant never goes below the leader's own acknowledgement.
+  return options_.epoch_quorum_short_by_one ? std::max<uint32_t>(1, quorum_ - 1) : quorum_;
 }
 
 // A quorum acknowledged the new epoch: the leader sets currentEpoch (Leader.lead() after

@@ -8,8 +8,12 @@
 namespace electsim::testing {
 
 inline constexpr char kVrStartsViewAloneName[] = "vr-starts-view-alone";
+// A new primary that counts its own DoViewChange twice (4.2 step 3 counts f + 1 messages "including
+// one from itself", once): it starts the view with f from distinct replicas, which
+// leader_had_a_quorum catches at the moment it starts the view.
+inline constexpr char kVrCountsOwnDoViewChangeTwiceName[] = "vr-counts-own-do-view-change-twice";
 
-// Registers "vr-starts-view-alone" (register_algorithm_for_tests).
+// Registers both (register_algorithm_for_tests).
 void register_vr_starts_view_alone();
 
 }  // namespace electsim::testing

@@ -59,15 +59,17 @@ class NoAcceptedEpochFileFactory final : public sim::AlgorithmFactory {
   std::unique_ptr<sim::AlgorithmFactory> zab_;
 };
 
-void register_vote_ignores_epoch() {
+// Registers Zab under `name` with `broken` applied to its resolved options.
+void register_with_options(const char* name, const char* summary,
+                           void (*broken)(algorithms::zab::ZabOptions&)) {
   algorithms::AlgorithmInfo info = algorithms::zab::zab_info();
-  info.name = kZabVoteIgnoresEpochName;
-  info.summary = "tests only: Zab whose vote order ignores epochs (zxid counter, then id)";
-  info.make_factory = [](const algorithms::Params& params, uint32_t nodes) {
+  info.name = name;
+  info.summary = summary;
+  info.make_factory = [broken](const algorithms::Params& params, uint32_t nodes) {
     const auto correct = algorithms::zab::make_factory(params, nodes);
     algorithms::zab::ZabOptions options =
         static_cast<const algorithms::zab::ZabFactory&>(*correct).options();
-    options.vote_order_ignores_epoch = true;
+    broken(options);
     return std::unique_ptr<sim::AlgorithmFactory>(
         std::make_unique<algorithms::zab::ZabFactory>(options));
   };
@@ -85,27 +87,32 @@ void register_no_accepted_epoch_file() {
   algorithms::register_algorithm_for_tests(std::move(info));
 }
 
-void register_new_epoch_off_by_one() {
-  algorithms::AlgorithmInfo info = algorithms::zab::zab_info();
-  info.name = kZabNewEpochOffByOneName;
-  info.summary = "tests only: Zab whose new epoch is max(acceptedEpoch), without the + 1";
-  info.make_factory = [](const algorithms::Params& params, uint32_t nodes) {
-    const auto correct = algorithms::zab::make_factory(params, nodes);
-    algorithms::zab::ZabOptions options =
-        static_cast<const algorithms::zab::ZabFactory&>(*correct).options();
-    options.new_epoch_off_by_one = true;
-    return std::unique_ptr<sim::AlgorithmFactory>(
-        std::make_unique<algorithms::zab::ZabFactory>(options));
-  };
-  algorithms::register_algorithm_for_tests(std::move(info));
-}
-
 }  // namespace
 
 void register_zab_variants() {
-  register_new_epoch_off_by_one();
-  register_vote_ignores_epoch();
+  register_with_options(kZabNewEpochOffByOneName,
+                        "tests only: Zab whose new epoch is max(acceptedEpoch), without the + 1",
+                        [](algorithms::zab::ZabOptions& options) {
+                          options.new_epoch_off_by_one = true;
+                        });
+  register_with_options(kZabVoteIgnoresEpochName,
+                        "tests only: Zab whose vote order ignores epochs (zxid counter, then id)",
+                        [](algorithms::zab::ZabOptions& options) {
+                          options.vote_order_ignores_epoch = true;
+                        });
   register_no_accepted_epoch_file();
+  register_with_options(kZabStaleLeaderWinsName,
+                        "tests only: Zab whose vote order ignores epochs and whose discovery "
+                        "counts followers ahead of the leader",
+                        [](algorithms::zab::ZabOptions& options) {
+                          options.vote_order_ignores_epoch = true;
+                          options.counts_followers_ahead = true;
+                        });
+  register_with_options(kZabEpochQuorumShortName,
+                        "tests only: Zab whose leader is elected by f ACKEPOCHs of 2f + 1",
+                        [](algorithms::zab::ZabOptions& options) {
+                          options.epoch_quorum_short_by_one = true;
+                        });
 }
 
 }  // namespace electsim::testing

@@ -9,6 +9,13 @@
 // - "zab-new-epoch-off-by-one": Leader.getEpochToPropose without its "+ 1": the new epoch is
 //   max(acceptedEpoch) over the connecting quorum, and the leader counts its own acknowledgement
 //   even of an epoch it had accepted as another leader's follower.
+// - "zab-stale-leader-wins": the vote order of zab-vote-ignores-epoch, and discovery without
+//   Leader.waitForEpochAck's "Follower is ahead of the leader" refusal: the leader neither
+//   adopts a follower's newer history (the Zab paper's Phase 1, DSN 2011, section IV-B) nor
+//   refuses it (ZooKeeper), so a server with a stale log is elected and truncates committed
+//   transactions away (leader_completeness).
+// - "zab-epoch-quorum-short": waitForEpochAck's quorum test written as >= n/2 instead of > n/2,
+//   so f ACKEPOCHs of 2f + 1 (the leader's own among them) elect a leader (leader_had_a_quorum).
 #pragma once
 
 namespace electsim::testing {
@@ -16,6 +23,8 @@ namespace electsim::testing {
 inline constexpr char kZabVoteIgnoresEpochName[] = "zab-vote-ignores-epoch";
 inline constexpr char kZabNoAcceptedEpochFileName[] = "zab-no-accepted-epoch-file";
 inline constexpr char kZabNewEpochOffByOneName[] = "zab-new-epoch-off-by-one";
+inline constexpr char kZabStaleLeaderWinsName[] = "zab-stale-leader-wins";
+inline constexpr char kZabEpochQuorumShortName[] = "zab-epoch-quorum-short";
 
 void register_zab_variants();
 
