@@ -41,7 +41,8 @@ void add_scenario_options(CLI::App& command, ScenarioFlags& flags, std::string& 
                      "in faults[0].at=12s")
       ->type_name("PATH=VALUE");
   command.add_option("--algorithm", algorithm,
-                     "run this algorithm instead, with its default parameters");
+                     "run this algorithm instead, with the scenario's algorithm.params_for "
+                     "block for it, else its default parameters");
   command.add_flag("--print-scenario", flags.print_scenario,
                    "print the scenario as resolved after --set and --algorithm (YAML), and stop");
   command.add_option("--max-events", flags.max_events_text,

@@ -233,14 +233,15 @@ void check_params_for(const Reader& reader, const Cursor& algorithm, const Scena
   reader.expect_unique_keys(*params_for);
   for (const auto& [key, value] : reader.entries(*params_for)) {
     const std::string name = key.node.Scalar();
+    const algorithms::AlgorithmInfo& info = find_algorithm_or_fail(reader, key, name);
+    const bool empty = !value.node.IsDefined() || value.node.IsNull();  // `zab:`: the defaults
+    if (!empty) reader.expect_map(value, "a mapping of parameter names to values");
     if (name == scenario.algorithm) {
       reader.fail(key, absl::StrCat("algorithm.params_for names '", name,
                                     "', the scenario's own algorithm: its parameters go in "
                                     "algorithm.params"));
     }
-    const algorithms::AlgorithmInfo& info = find_algorithm_or_fail(reader, key, name);
-    if (!value.node.IsDefined() || value.node.IsNull()) continue;  // `zab:` alone: the defaults
-    read_params(reader, value, &value, info, group_size);
+    if (!empty) read_params(reader, value, &value, info, group_size);
   }
 }
 

@@ -256,9 +256,11 @@ void apply_algorithm(YAML::Node& root, const std::string& name, std::vector<Orig
     YAML::Node algorithm = child_map(root, "algorithm", label, "algorithm");
     const YAML::Node& algorithm_read_only = algorithm;
     const YAML::Node params_for = algorithm_read_only["params_for"];
-    // (IsDefined first: yaml-cpp throws when asked the type of a key that is absent.)
-    const bool has_block =
-        params_for.IsDefined() && params_for.IsMap() && params_for[name].IsDefined();
+    // (IsDefined first: yaml-cpp throws when asked the type of a key that is absent.) A block
+    // that is no mapping stays where it is, to be reported there (loader.cc).
+    const bool has_block = params_for.IsDefined() && params_for.IsMap() &&
+                           params_for[name].IsDefined() &&
+                           (params_for[name].IsMap() || params_for[name].IsNull());
     algorithm["name"] = name;
     algorithm.remove("params");
     if (has_block) {

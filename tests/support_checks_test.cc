@@ -319,6 +319,16 @@ TEST(LeaderHadAQuorum, ACandidateBackAtALowEpochIsCountedThere) {
   EXPECT_TRUE(violations_of(trace.end(1000), "leader_had_a_quorum").empty());
 }
 
+// Epoch 0 is the one every member starts in: its leader was configured (VR's initial view),
+// not elected, so no support for it is required; epoch 1 still is judged.
+TEST(LeaderHadAQuorum, TheInitialEpochZeroIsNotJudged) {
+  Support trace(five_reporting_support());
+  trace.at(0).leader(0, 0).at(500).leader(1, 1);
+  const auto found = violations_of(trace.end(1000), "leader_had_a_quorum");
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].epoch, 1u);
+}
+
 TEST(LeaderHadAQuorum, AnAlgorithmThatReportsNoSupportIsNotJudged) {
   Support trace(five());
   trace.at(120).leader(0, 2);

@@ -118,9 +118,9 @@ TEST(ZabParamsFor, AnUnknownAlgorithmIsAnErrorAtItsName) {
 }
 
 TEST(ZabParamsFor, AnUnknownParameterIsAnErrorAtItsKeyEvenWhenTheBlockDoesNotRun) {
-  const std::string text = with_zab_block("    zab: {tick: 100ms}");
+  const std::string text = with_zab_block("    zab: {tick_tme: 100ms}");
   const std::string expected =
-      "s.yaml:8:11: unknown key 'tick' in the parameters of zab; did you mean 'tick_time'?";
+      "s.yaml:8:11: unknown key 'tick_tme' in the parameters of zab; did you mean 'tick_time'?";
   EXPECT_EQ(error_of(text), expected);
   EXPECT_EQ(error_of(text, selecting("zab")), expected);
   EXPECT_EQ(error_of(text, selecting("vr")), expected);
@@ -134,7 +134,7 @@ TEST(ZabParamsFor, AMalformedValueIsAnErrorAtTheValue) {
   const std::string inverted =
       with_zab_block("    zab: {finalize_wait: 1s, max_notification_interval: 500ms}");
   EXPECT_THAT(error_of(inverted),
-              StartsWith("s.yaml:8:50: parameter 'max_notification_interval' (500ms) must be "
+              StartsWith("s.yaml:8:57: parameter 'max_notification_interval' (500ms) must be "
                          "at least finalize_wait (1s)"));
 }
 
@@ -151,18 +151,23 @@ TEST(ZabParamsFor, ParamsForMustMapAlgorithmsToMappings) {
   EXPECT_THAT(error_of(list), StartsWith("s.yaml:7:15: algorithm.params_for: expected a mapping "
                                          "of algorithm names to their parameters"));
   const std::string scalar_block = with_zab_block("    zab: fast");
-  EXPECT_THAT(error_of(scalar_block, selecting("zab")),
-              StartsWith("s.yaml:8:10: expected a mapping of parameter names to values"));
+  const std::string expected =
+      "s.yaml:8:10: algorithm.params_for.zab: expected a mapping of parameter names to values, "
+      "got 'fast'";
+  EXPECT_EQ(error_of(scalar_block), expected);
+  EXPECT_EQ(error_of(scalar_block, selecting("zab")), expected);
 }
 
 // Through the binary: exit 65 with the one-line error, and the run's report lists the block's
 // values as the resolved parameters.
 TEST(ZabParamsFor, TheBinaryReportsTheBlocksErrorsAndShowsItsParameters) {
   const auto dir = temp_dir("zab-params-for");
-  std::ofstream(dir / "bad.yaml") << with_zab_block("    zab: {tick: 100ms}");
-  const CommandResult bad = run_electsim("run bad.yaml --algorithm zab", dir);
+  std::ofstream(dir / "bad.yaml") << with_zab_block("    zab: {tick_tme: 100ms}");
+  const CommandResult bad =
+      run_electsim("run " + (dir / "bad.yaml").string() + " --algorithm zab", dir);
   EXPECT_EQ(bad.exit_code, 65) << bad.out << bad.err;
-  EXPECT_THAT(bad.err, HasSubstr("bad.yaml:8:11: unknown key 'tick' in the parameters of zab"));
+  EXPECT_THAT(bad.err,
+              HasSubstr("bad.yaml:8:11: unknown key 'tick_tme' in the parameters of zab"));
 
   const CommandResult good = run_electsim(
       "run " + source_path("scenarios/library/nemesis.yaml") + " --algorithm zab --seed 1 " +
