@@ -124,6 +124,21 @@ TEST(ZabCli, StaleLeaderWinningDiscoveryIsCaughtByLeaderCompleteness) {
   EXPECT_EQ(checks_of_first_failure(result), std::set<std::string>{"leader_completeness"});
 }
 
+// getEpochToPropose without its "+ 1": a prospective leader proposes an epoch it had already
+// acknowledged to another leader and acknowledges it again, to itself: one_vote_per_epoch sees
+// the second ACKEPOCH for one epoch (and the group livelocks: recovery), on the first seed.
+TEST(ZabCli, NewEpochOffByOneIsCaughtByOneVotePerEpoch) {
+  const Json result = sweep_json(
+      ELECTSIM_TEST_ALGORITHMS_BINARY, "zab-new-epoch-off-by-one",
+      "sweep " + source_path("scenarios/library/nemesis.yaml") + " --algorithm " +
+          kZabNewEpochOffByOneName + " --seeds 1..1 --quiet" + kScaled,
+      1);
+  ASSERT_EQ(result["failing_seeds"].size(), 1u);
+  EXPECT_EQ(result["failing_seeds"][0].get<int>(), 1);
+  EXPECT_EQ(checks_of_first_failure(result),
+            (std::set<std::string>{"one_vote_per_epoch", "recovery"}));
+}
+
 // Issue 14, acceptance 1, Zab's support rule: a leader elected by f ACKEPOCHs of 2f + 1 is
 // caught by leader_had_a_quorum at the moment it is elected, on the first nemesis seed.
 TEST(ZabCli, EpochQuorumShortByOneIsCaughtByLeaderHadAQuorum) {
