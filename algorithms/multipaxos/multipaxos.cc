@@ -301,26 +301,29 @@ bool MultiPaxos::maybe_follow(Context& context, ProcessId from, Ballot ballot) {
   if (role_ != MultiPaxosRole::kFollower || leader_ != from) {
     become_follower(context, from, StepDownReason::kHigherEpochSeen);
   }
-  // With a lease the leader claims its ballot only once a majority took its first Accept
-  // (Paxos Made Live 5.2), so a follower says whom it follows when it learns that a slot of the
-  // ballot was chosen (maybe_learn_chosen), never before the claim (follows_a_claimed_leader).
+  // With a lease the follower says whom it follows in maybe_learn_chosen.
   if (options_.lease == sim::Duration::zero()) context.report(sim::Follows{from, promised_});
   reset_failure_detector(context);
   return true;
 }
 
-// The leader of `ballot` says every slot through `slot` is chosen. This acceptor knows the
-// chosen values if it took them from that leader: then its log holds `slot` under `ballot`
-// (the leader's range ran from this acceptor's own chosen prefix to past `slot`).
+// The leader of `ballot` says every slot through `slot` is chosen under its ballot (0: none yet).
+// This acceptor knows the chosen values if it took them from that leader: then its log holds
+// `slot` under `ballot` (the leader's range ran from this acceptor's own chosen prefix to past
+// `slot`).
 void MultiPaxos::maybe_learn_chosen(Context& context, Ballot ballot, uint64_t slot) {
-  if (slot <= log_.chosen_through() || slot > log_.last_slot()) return;
-  if (log_.ballot_at(slot) != ballot) return;
-  log_.learn_chosen(slot);
-  durable_dirty_ = true;
+  if (slot == 0 || slot > log_.last_slot() || log_.ballot_at(slot) != ballot) return;
+  // With a lease the leader claims its ballot only once a majority took its first Accept (Paxos
+  // Made Live 5.2), so a follower says whom it follows once it knows a slot of the ballot chosen,
+  // never before the claim (follows_a_claimed_leader). It says it at every such message, as
+  // Raft does at every AppendEntries: after a restart its saved log already holds the chosen
+  // slot, and it must say again whom it follows (the world keeps only changes).
   if (options_.lease > sim::Duration::zero() && role_ == MultiPaxosRole::kFollower &&
       ballot == promised_ && leader_ != sim::kNoNode) {
     context.report(sim::Follows{leader_, promised_});
   }
+  if (!log_.learn_chosen(slot)) return;
+  durable_dirty_ = true;
   context.report(sim::Committed{sim::LogPosition{ballot, slot}});
 }
 
