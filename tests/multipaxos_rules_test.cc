@@ -253,6 +253,27 @@ TEST(MultiPaxosRules, Simple2_3_ALearnerLearnsOnlyWhatAMajorityAcceptedUnderTheL
   EXPECT_EQ(learner_context.committed[0], (LogPosition{ballot, 7}));
 }
 
+// Paxos Made Simple 2.2, phase 2(b): an acceptor that takes a leader's message for a ballot
+// above its promise will accept no lower ballot from then on, which is a promise: it is
+// reported as one (Supported{leader, ballot, promise}), whether a Heartbeat or an Accept
+// brought the ballot, so promises_never_go_backwards judges it as well.
+TEST(MultiPaxosRules, Simple2_2_TakingAHigherBallotFromTheLeaderIsReportedAsAPromise) {
+  RecordingContext context(1, 3);
+  MultiPaxos acceptor(default_options());
+  acceptor.on_start(context, nullptr);
+  const Ballot ballot = make_ballot(5, 2);
+  deliver(acceptor, context, 2, Heartbeat{ballot, 0, 0});
+  EXPECT_EQ(acceptor.promised(), ballot);
+  EXPECT_TRUE(gave(context, 2, ballot, SupportKind::kPromise));
+  const Ballot higher = make_ballot(6, 0);
+  deliver(acceptor, context, 0, Accept{higher, 1, 1, 0, 0});
+  EXPECT_TRUE(gave(context, 0, higher, SupportKind::kPromise));
+  EXPECT_TRUE(gave(context, 0, higher, SupportKind::kAccept));
+  const size_t reported = context.supported.size();
+  deliver(acceptor, context, 0, Heartbeat{higher, 0, 0});
+  EXPECT_EQ(context.supported.size(), reported) << "the same ballot again is no new promise";
+}
+
 // An acceptor takes a range only where it knows every slot before it chosen; a range after a
 // gap is refused, and the leader resends from the first slot the acceptor does not know chosen
 // (proposing a value already chosen again is safe: Paxos Made Simple 2.2, P2).

@@ -296,7 +296,10 @@ bool MultiPaxos::maybe_follow(Context& context, ProcessId from, Ballot ballot) {
     if (role_ == MultiPaxosRole::kLeader) {
       become_follower(context, sim::kNoNode, StepDownReason::kHigherEpochSeen);
     }
+    // Taking the ballot is a promise not to accept a lower one: reported like a Promise, so
+    // that promises_never_go_backwards sees it too.
     promise(ballot);
+    context.report(sim::Supported{from, ballot, sim::SupportKind::kPromise});
   }
   if (role_ != MultiPaxosRole::kFollower || leader_ != from) {
     become_follower(context, from, StepDownReason::kHigherEpochSeen);
