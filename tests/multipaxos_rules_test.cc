@@ -197,6 +197,83 @@ TEST(MultiPaxosRules, Simple2_3_ALearnerLearnsTheChosenSlotsFromTheLeader) {
   EXPECT_EQ(context.reports.back(), "follows n1 " + std::to_string(ballot));
 }
 
+// Paxos Made Simple 2.3: "To learn that a value has been chosen, a learner must find out that a
+// proposal has been accepted by a majority of acceptors." A new leader that knew slots 1..6
+// chosen under an older ballot resends them to an acceptor that lacks them, which accepts them
+// again under the new ballot; that is one acceptor's acceptance, no majority's, so the leader
+// announces nothing chosen until a majority holds its own proposal, and the learner reports
+// the position its proposal was chosen at. (The old leader announced its whole chosen prefix, and
+// the learner reported slot 6 committed under the new ballot: nemesis seed 425's
+// leader_completeness finding, and with a lease a Follows before the leader's claim.)
+TEST(MultiPaxosRules, Simple2_3_ALearnerLearnsOnlyWhatAMajorityAcceptedUnderTheLeadersBallot) {
+  const Ballot older = make_ballot(2, 1);
+  sim::DurableState saved = {MultiPaxos::kDurableFormat, older, 6, 6};
+  for (int slot = 1; slot <= 6; ++slot) saved.push_back(older);
+  RecordingContext leader_context(0, 3);
+  leader_context.durable = saved;
+  MultiPaxos leader(default_options());
+  leader.on_start(leader_context, &saved);
+  const Ballot ballot = campaign_above(leader, leader_context, make_ballot(3, 2));
+  leader_context.take_sent();
+  deliver(leader, leader_context, 2, Promise{ballot, 6, older, 6});
+  ASSERT_EQ(leader.role(), MultiPaxosRole::kLeader);
+  ASSERT_EQ(leader_context.sent_of<Accept>().size(), 2u);
+  for (const auto& [to, accept] : leader_context.sent_of<Accept>()) {
+    EXPECT_EQ(accept.first_slot, 7u) << "it proposes after its chosen prefix";
+    EXPECT_EQ(accept.chosen_through, 0u) << "nothing is chosen under its ballot yet";
+  }
+
+  // Acceptor n2 has an empty log: it refuses the range after its gap and gets slots 1..7.
+  RecordingContext learner_context(1, 3);
+  MultiPaxos learner(default_options());
+  learner.on_start(learner_context, nullptr);
+  // Delivers what `sender` sent to `receiver` (and drops what it sent to the third server).
+  const auto relay = [](RecordingContext& sender_context, MultiPaxos& receiver,
+                        RecordingContext& receiver_context) {
+    for (const auto& [to, message] : sender_context.take_sent()) {
+      if (to == receiver_context.self()) {
+        deliver(receiver, receiver_context, sender_context.self(), message);
+      }
+    }
+  };
+  relay(leader_context, learner, learner_context);  // Accept 7..7: refused after the gap
+  relay(learner_context, leader, leader_context);   // Accepted{0}: resent from slot 1
+  relay(leader_context, learner, learner_context);  // Accept 1..7: taken
+  EXPECT_EQ(learner.log().last_slot(), 7u);
+  EXPECT_EQ(learner.log().ballot_at(6), ballot) << "accepted again under the new ballot";
+  EXPECT_TRUE(learner_context.committed.empty())
+      << "slot 6 was chosen under ballot " << older << ", not under " << ballot;
+
+  relay(learner_context, leader, leader_context);  // the majority: n1 and n2 hold 1..7
+  ASSERT_EQ(leader_context.committed.size(), 1u);
+  EXPECT_EQ(leader_context.committed[0], (LogPosition{ballot, 7}));
+  leader.on_timer(leader_context, MultiPaxos::kHeartbeatTimer);
+  relay(leader_context, learner, learner_context);
+  ASSERT_EQ(learner_context.committed.size(), 1u);
+  EXPECT_EQ(learner_context.committed[0], (LogPosition{ballot, 7}));
+}
+
+// Paxos Made Simple 2.2, phase 2(b): an acceptor that takes a leader's message for a ballot
+// above its promise will accept no lower ballot from then on, which is a promise: it is
+// reported as one (Supported{leader, ballot, promise}), whether a Heartbeat or an Accept
+// brought the ballot, so promises_never_go_backwards judges it as well.
+TEST(MultiPaxosRules, Simple2_2_TakingAHigherBallotFromTheLeaderIsReportedAsAPromise) {
+  RecordingContext context(1, 3);
+  MultiPaxos acceptor(default_options());
+  acceptor.on_start(context, nullptr);
+  const Ballot ballot = make_ballot(5, 2);
+  deliver(acceptor, context, 2, Heartbeat{ballot, 0, 0});
+  EXPECT_EQ(acceptor.promised(), ballot);
+  EXPECT_TRUE(gave(context, 2, ballot, SupportKind::kPromise));
+  const Ballot higher = make_ballot(6, 0);
+  deliver(acceptor, context, 0, Accept{higher, 1, 1, 0, 0});
+  EXPECT_TRUE(gave(context, 0, higher, SupportKind::kPromise));
+  EXPECT_TRUE(gave(context, 0, higher, SupportKind::kAccept));
+  const size_t reported = context.supported.size();
+  deliver(acceptor, context, 0, Heartbeat{higher, 0, 0});
+  EXPECT_EQ(context.supported.size(), reported) << "the same ballot again is no new promise";
+}
+
 // An acceptor takes a range only where it knows every slot before it chosen; a range after a
 // gap is refused, and the leader resends from the first slot the acceptor does not know chosen
 // (proposing a value already chosen again is safe: Paxos Made Simple 2.2, P2).
@@ -302,6 +379,28 @@ TEST(MultiPaxosRules, Live5_2_TheLeaderLeadsFromAMajoritysAcceptUntilItsLeaseRun
   server.on_timer(context, MultiPaxos::kLeaseTimer);
   EXPECT_EQ(server.role(), MultiPaxosRole::kFollower);
   EXPECT_EQ(context.reports.back(), "stepped_down lease_expired");
+}
+
+// Paxos Made Live 5.2 with issue 14's follows_a_claimed_leader: with a lease a follower says
+// whom it follows once it knows a slot of the leader's ballot chosen. A follower restarted from
+// its saved log already knows the slot chosen; it must still say whom it follows at the
+// leader's next heartbeat (before, it never did, and the recovery check saw no majority
+// following: 33 of nemesis seeds 1..10000 with `lease: 2s`, the first 583).
+TEST(MultiPaxosRules, Live5_2_ARestartedFollowerSaysAgainWhomItFollows) {
+  const Ballot ballot = make_ballot(4, 0);
+  const sim::DurableState saved = {MultiPaxos::kDurableFormat, ballot, 3, 3, ballot, ballot,
+                                   ballot};
+  RecordingContext context(1, 3);
+  context.durable = saved;
+  MultiPaxos follower(lease_options());
+  follower.on_start(context, &saved);
+  ASSERT_EQ(follower.log().chosen_through(), 3u);
+  deliver(follower, context, 0, Heartbeat{ballot, 0, 1});
+  EXPECT_TRUE(context.reports.empty()) << "nothing of the ballot is known chosen yet";
+  deliver(follower, context, 0, Heartbeat{ballot, 3, 2});
+  ASSERT_FALSE(context.reports.empty());
+  EXPECT_EQ(context.reports.back(), "follows n1 " + std::to_string(ballot));
+  EXPECT_TRUE(context.committed.empty()) << "slot 3 was known chosen before the restart";
 }
 
 }  // namespace

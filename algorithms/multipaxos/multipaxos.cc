@@ -229,7 +229,7 @@ void MultiPaxos::handle_message(Context& context, ProcessId /*from*/, const Nack
 
 bool MultiPaxos::record_promise(ProcessId from, uint64_t last_slot, sim::LogPosition newest) {
   const size_t peer = position(from);
-  if (promised_by_[peer] == 0) {
+  if (promised_by_[peer] == 0 || options_.counts_duplicate_promises) {
     promised_by_[peer] = 1;
     ++promises_;
     recovered_last_slot_ = std::max(recovered_last_slot_, last_slot);
@@ -241,8 +241,13 @@ bool MultiPaxos::record_promise(ProcessId from, uint64_t last_slot, sim::LogPosi
 // ---- Phase 2 and heartbeats, acceptor side ----
 
 void MultiPaxos::handle_message(Context& context, ProcessId from, const Accept& message) {
+  if (maybe_accept_below_promise(context, from, message)) return;
   if (!maybe_follow(context, from, message.ballot)) return;
   grant_lease(context, from);
+  take_accept(context, from, message);
+}
+
+void MultiPaxos::take_accept(Context& context, ProcessId from, const Accept& message) {
   const bool taken = log_.accept_range(message.ballot, message.first_slot, message.last_slot);
   if (taken) {
     durable_dirty_ = true;
@@ -254,6 +259,19 @@ void MultiPaxos::handle_message(Context& context, ProcessId from, const Accept& 
   send(context, from,
        Accepted{message.ballot, taken ? message.last_slot : 0, log_.chosen_through(),
                 message.sent_at_ns});
+}
+
+// Tests only: the guard of phase 2(b) taken from the wrong ballot. The acceptor stays where it
+// is (it neither follows nor changes its promise); it only takes the range and answers, so its
+// Accepted counts towards a deposed leader's majority.
+bool MultiPaxos::maybe_accept_below_promise(Context& context, ProcessId from,
+                                            const Accept& message) {
+  if (!options_.accepts_below_promise || message.ballot >= promised_ ||
+      message.ballot < last_accept_ballot_) {
+    return false;
+  }
+  take_accept(context, from, message);
+  return true;
 }
 
 void MultiPaxos::handle_message(Context& context, ProcessId from, const Heartbeat& message) {
@@ -278,31 +296,37 @@ bool MultiPaxos::maybe_follow(Context& context, ProcessId from, Ballot ballot) {
     if (role_ == MultiPaxosRole::kLeader) {
       become_follower(context, sim::kNoNode, StepDownReason::kHigherEpochSeen);
     }
+    // Taking the ballot is a promise not to accept a lower one: reported like a Promise, so
+    // that promises_never_go_backwards sees it too.
     promise(ballot);
+    context.report(sim::Supported{from, ballot, sim::SupportKind::kPromise});
   }
   if (role_ != MultiPaxosRole::kFollower || leader_ != from) {
     become_follower(context, from, StepDownReason::kHigherEpochSeen);
   }
-  // With a lease the leader claims its ballot only once a majority took its first Accept
-  // (Paxos Made Live 5.2), so a follower says whom it follows when it learns that a slot of the
-  // ballot was chosen (maybe_learn_chosen), never before the claim (follows_a_claimed_leader).
+  // With a lease the follower says whom it follows in maybe_learn_chosen.
   if (options_.lease == sim::Duration::zero()) context.report(sim::Follows{from, promised_});
   reset_failure_detector(context);
   return true;
 }
 
-// The leader of `ballot` says every slot through `slot` is chosen. This acceptor knows the
-// chosen values if it took them from that leader: then its log holds `slot` under `ballot`
-// (the leader's range ran from this acceptor's own chosen prefix to past `slot`).
+// The leader of `ballot` says every slot through `slot` is chosen under its ballot (0: none yet).
+// This acceptor knows the chosen values if it took them from that leader: then its log holds
+// `slot` under `ballot` (the leader's range ran from this acceptor's own chosen prefix to past
+// `slot`).
 void MultiPaxos::maybe_learn_chosen(Context& context, Ballot ballot, uint64_t slot) {
-  if (slot <= log_.chosen_through() || slot > log_.last_slot()) return;
-  if (log_.ballot_at(slot) != ballot) return;
-  log_.learn_chosen(slot);
-  durable_dirty_ = true;
+  if (slot == 0 || slot > log_.last_slot() || log_.ballot_at(slot) != ballot) return;
+  // With a lease the leader claims its ballot only once a majority took its first Accept (Paxos
+  // Made Live 5.2), so a follower says whom it follows once it knows a slot of the ballot chosen,
+  // never before the claim (follows_a_claimed_leader). It says it at every such message, as
+  // Raft does at every AppendEntries: after a restart its saved log already holds the chosen
+  // slot, and it must say again whom it follows (the world keeps only changes).
   if (options_.lease > sim::Duration::zero() && role_ == MultiPaxosRole::kFollower &&
       ballot == promised_ && leader_ != sim::kNoNode) {
     context.report(sim::Follows{leader_, promised_});
   }
+  if (!log_.learn_chosen(slot)) return;
+  durable_dirty_ = true;
   context.report(sim::Committed{sim::LogPosition{ballot, slot}});
 }
 
@@ -357,7 +381,7 @@ void MultiPaxos::broadcast_heartbeat(Context& context) {
   const int64_t now = context.local_now().ns();
   for (ProcessId peer : peers_) {
     if (holds_proposal_[position(peer)] != 0) {
-      send(context, peer, Heartbeat{ballot_, log_.chosen_through(), now});
+      send(context, peer, Heartbeat{ballot_, chosen_under_own_ballot(), now});
     } else {
       send_accept(context, peer);  // retransmits until the peer holds the proposal
     }
@@ -366,8 +390,19 @@ void MultiPaxos::broadcast_heartbeat(Context& context) {
 
 void MultiPaxos::send_accept(Context& context, ProcessId to) {
   send(context, to,
-       Accept{ballot_, next_slot_[position(to)], proposal_last_, log_.chosen_through(),
+       Accept{ballot_, next_slot_[position(to)], proposal_last_, chosen_under_own_ballot(),
               context.local_now().ns()});
+}
+
+// Paper 2.3: "To learn that a value has been chosen, a learner must find out that a proposal has
+// been accepted by a majority of acceptors." What the leader announces as chosen is therefore
+// only its own proposal once a majority holds it. The slots it knew chosen before it led were
+// chosen under older ballots: an acceptor that lacked them accepts them again under this ballot
+// (send_accept's range starts at the acceptor's own chosen prefix), and a learner that took
+// them as chosen under this ballot would report a commit that no majority accepted (the
+// leader_completeness finding of nemesis seed 425).
+uint64_t MultiPaxos::chosen_under_own_ballot() const {
+  return log_.chosen_through() >= proposal_last_ ? log_.chosen_through() : 0;
 }
 
 void MultiPaxos::send_nack(Context& context, ProcessId to, Ballot refused) {

@@ -51,6 +51,13 @@ struct MultiPaxosOptions {
   // Tests only (tests/algorithms/multipaxos_promises_lower_ballots.cc): a broken acceptor that
   // promises any ballot other than the one it promised, lower ones included.
   bool promises_lower_ballots = false;
+  // Tests only (tests/algorithms/multipaxos_support_variants.cc): a broken acceptor that checks
+  // an Accept against the ballot it last accepted instead of the one it promised (paper 2.2,
+  // phase 2(b)), and so takes a deposed leader's Accept after promising a higher ballot.
+  bool accepts_below_promise = false;
+  // Tests only (the same file): a broken proposer that counts every Promise it receives, so a
+  // duplicated one counts twice towards its majority.
+  bool counts_duplicate_promises = false;
 };
 
 enum class MultiPaxosRole : uint8_t { kFollower, kCandidate, kLeader };
@@ -97,6 +104,11 @@ class MultiPaxos final : public sim::Algorithm {
   // An acceptor's side of a leader's Accept or Heartbeat: adopts the ballot if it is at least
   // the promised one. False (and a Nack sent) if it is lower.
   bool maybe_follow(sim::Context& context, sim::ProcessId from, Ballot ballot);
+  // Phase 2(b) once the ballot is allowed: takes the range and answers.
+  void take_accept(sim::Context& context, sim::ProcessId from, const Accept& message);
+  // The planted bug of MultiPaxosOptions::accepts_below_promise: true if it took the Accept.
+  bool maybe_accept_below_promise(sim::Context& context, sim::ProcessId from,
+                                  const Accept& message);
   // Learns that the leader of `ballot` has chosen every slot through `slot`.
   void maybe_learn_chosen(sim::Context& context, Ballot ballot, uint64_t slot);
   // A leader's record of an acknowledgement: accepted_through and the lease's echo.
@@ -109,6 +121,8 @@ class MultiPaxos final : public sim::Algorithm {
 
   void broadcast_heartbeat(sim::Context& context);
   void send_accept(sim::Context& context, sim::ProcessId to);
+  // The highest slot chosen under this leader's ballot, 0 before its proposal is chosen.
+  uint64_t chosen_under_own_ballot() const;
   void send_nack(sim::Context& context, sim::ProcessId to, Ballot refused);
   void reset_failure_detector(sim::Context& context);
   bool record_promise(sim::ProcessId from, uint64_t last_slot, sim::LogPosition newest);

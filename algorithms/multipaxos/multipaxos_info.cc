@@ -22,6 +22,11 @@ constexpr int64_t kDriftAllowanceDivisor = 100;
 sim::checks::CheckProfile multipaxos_profile(sim::Duration lease) {
   sim::checks::CheckProfile profile;
   profile.progress = sim::checks::ProgressModel::kGroupMajority;
+  // Promises are the binding support for a ballot (paper 2.2: a proposer needs a majority's
+  // promises), reported as Supported{proposer, ballot, promise} before the Promise is sent
+  // (MultiPaxos::handle_message(Prepare), and become_candidate for its own), and accepts as
+  // Supported{leader, ballot, accept}; so leader_had_a_quorum counts them.
+  profile.reports_support = true;
   profile.token =
       "ballot, encoded round << 16 | (member index + 1) so that ballots compare as (round, "
       "member) (also the fencing token)";

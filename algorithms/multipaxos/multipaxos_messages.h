@@ -38,7 +38,10 @@ struct Promise {
 };
 
 // Phase 2a for the slots first_slot..last_slot, all under `ballot` (a leader proposes its whole
-// log at once, paper section 3). `chosen_through` is the highest slot the leader knows chosen.
+// log at once, paper section 3). `chosen_through` is the highest slot chosen under `ballot`
+// itself, 0 until a majority accepted the proposal (paper 2.3: a learner learns a value chosen
+// only from a proposal a majority accepted; slots chosen under older ballots that the leader
+// resends are accepted again under `ballot`, and that acceptance is no majority's).
 // `sent_at_ns` is the leader's local time at sending, echoed back for its lease.
 struct Accept {
   Ballot ballot;
@@ -66,7 +69,7 @@ struct Nack {
 
 // The leader's periodic message to each acceptor that holds its whole proposal (Paxos Made Live,
 // section 4.1 on the master's heartbeats; paper section 3 elects the distinguished proposer by a
-// timeout). `chosen_through` lets learners learn what was chosen.
+// timeout). `chosen_through` lets learners learn what was chosen, as in Accept.
 struct Heartbeat {
   Ballot ballot;
   uint64_t chosen_through;

@@ -7,6 +7,7 @@
 #include "tests/algorithms/fencing_variants.h"
 #include "tests/algorithms/gate_raft_keeps_timer_on_vote.h"
 #include "tests/algorithms/multipaxos_promises_lower_ballots.h"
+#include "tests/algorithms/multipaxos_support_variants.h"
 #include "tests/algorithms/no_quorum_profile.h"
 #include "tests/algorithms/raft_ignores_quorum_loss.h"
 #include "tests/algorithms/raft_reuses_token.h"
@@ -27,6 +28,7 @@ const bool kRegistered = [] {
   electsim::testing::register_raft_keeps_timer_on_vote();
   electsim::testing::register_zab_variants();
   electsim::testing::register_multipaxos_promises_lower_ballots();
+  electsim::testing::register_multipaxos_support_variants();
   electsim::testing::register_vr_starts_view_alone();
   electsim::testing::register_bully_reuses_counter();
   electsim::testing::register_zk_variants();
