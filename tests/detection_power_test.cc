@@ -1,0 +1,188 @@
+// scripts/detection-power (issue 12, acceptance 8): every planted bug of the test-only library
+// against the nemesis profiles, one Markdown table kept in docs/DETECTION.md between
+// <!-- detection-power --> markers.
+//
+// The fast tests: every bug the page lists is an algorithm that electsim_with_test_algorithms
+// registers; every bug the page says can break a checked property is caught; and the bugs the
+// page shows caught within the first block of seeds (1..20) give exactly the page's row again
+// when the script runs them on 20 seeds (seeds per second aside: it is wall-clock). The slow
+// ctest detection_power (ELECTSIM_DETECTION_POWER=1) regenerates the whole table at the page's
+// own seed count and checks the page equals it, seeds per second aside.
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "tests/cli_test_support.h"
+
+namespace electsim::testing {
+namespace {
+
+std::vector<std::string> cells(const std::string& row) {
+  std::vector<std::string> result;
+  std::istringstream in(row.substr(1));
+  for (std::string cell; std::getline(in, cell, '|');) {
+    const auto first = cell.find_first_not_of(' ');
+    const auto last = cell.find_last_not_of(' ');
+    result.push_back(first == std::string::npos ? "" : cell.substr(first, last - first + 1));
+  }
+  return result;
+}
+
+std::string between_markers(const std::string& page) {
+  const std::string begin = "<!-- detection-power -->\n";
+  const auto from = page.find(begin);
+  const auto to = page.find("<!-- /detection-power -->");
+  if (from == std::string::npos || to == std::string::npos || to < from) return "";
+  return page.substr(from + begin.size(), to - from - begin.size());
+}
+
+// Columns of the bug table (by name, without backquotes); seeds per second dropped.
+constexpr size_t kBugColumns = 9;
+constexpr size_t kFirstSeedColumn = 5;
+std::map<std::string, std::vector<std::string>> bug_rows(const std::string& table) {
+  std::map<std::string, std::vector<std::string>> rows;
+  std::istringstream in(table);
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("| `", 0) != 0) continue;
+    auto row = cells(line);
+    if (row.size() != kBugColumns) continue;  // a control row
+    row.pop_back();
+    std::string name = row[0];
+    std::erase(name, '`');
+    rows[name] = row;
+  }
+  return rows;
+}
+
+// The lines of a table with the seeds-per-second column blanked.
+std::string without_rates(const std::string& table) {
+  return std::regex_replace(table, std::regex(R"(\| (\d+|-) \|\n)"), "| - |\n");
+}
+
+std::string page_table() { return between_markers(read_text(source_path("docs/DETECTION.md"))); }
+
+std::string script(const std::string& flags) {
+  return "scripts/detection-power --binary '" + std::string(ELECTSIM_TEST_ALGORITHMS_BINARY) +
+         "' " + flags;
+}
+
+TEST(DetectionPower, EveryBugOnThePageIsARegisteredTestAlgorithm) {
+  const auto dir = temp_dir("detection-power-list");
+  const auto rows = bug_rows(page_table());
+  ASSERT_GE(rows.size(), 12u) << "docs/DETECTION.md lacks its table";
+  const auto listed = run_binary(ELECTSIM_TEST_ALGORITHMS_BINARY, "list --json", dir);
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  std::vector<std::string> names;
+  for (const auto& algorithm : nlohmann::json::parse(listed.out)["algorithms"]) {
+    names.push_back(algorithm["name"]);
+  }
+  for (const auto& [name, row] : rows) {
+    EXPECT_NE(std::find(names.begin(), names.end(), name), names.end()) << name;
+  }
+}
+
+// Acceptance 8: every planted bug that can break a checked property is caught.
+TEST(DetectionPower, EveryBugThatCanBreakACheckedPropertyIsCaught) {
+  for (const auto& [name, row] : bug_rows(page_table())) {
+    if (row[3].rfind("none checked", 0) == 0) continue;
+    EXPECT_EQ(row[4], "yes") << name << " escaped: " << row[4];
+  }
+}
+
+TEST(DetectionPower, BugsCaughtInTheFirstBlockGiveThePageRowAgain) {
+  std::string quick;
+  for (const auto& [name, row] : bug_rows(page_table())) {
+    if (row[4] == "yes" && std::stoi(row[kFirstSeedColumn]) <= 20) {
+      quick += (quick.empty() ? "" : ",") + name;
+    }
+  }
+  ASSERT_FALSE(quick.empty()) << "no bug is caught within 20 seeds";
+  const auto dir = temp_dir("detection-power-quick");
+  const auto result = run_shell(script("--max-seeds 20 --jobs 2 --only " + quick), dir);
+  ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+  const auto page = bug_rows(page_table());
+  const auto ran = bug_rows(result.out);
+  ASSERT_FALSE(ran.empty()) << result.out;
+  for (const auto& [name, row] : ran) {
+    ASSERT_TRUE(page.contains(name)) << name;
+    EXPECT_EQ(row, page.at(name))
+        << "docs/DETECTION.md is stale: scripts/detection-power --jobs 2 "
+           "--write docs/DETECTION.md";
+  }
+}
+
+// The profile column's `name` and `--set k=v` parts, as electsim run arguments.
+std::string run_arguments(const std::string& profile_cell) {
+  std::string arguments;
+  const std::regex quoted("`([^`]+)`");
+  for (auto it = std::sregex_iterator(profile_cell.begin(), profile_cell.end(), quoted);
+       it != std::sregex_iterator(); ++it) {
+    const std::string part = (*it)[1];
+    arguments += " " + part;
+  }
+  return arguments;
+}
+
+// Every caught row replays: its first failing seed, run on its profile, is a safety violation
+// whose first check is the one the page names. One run per bug, so the whole page is checked
+// fast, wherever in the 2,000 seeds the bug was caught.
+TEST(DetectionPower, EveryCaughtRowsSeedFailsTheCheckThePageNames) {
+  const auto dir = temp_dir("detection-power-replay");
+  int replayed = 0;
+  for (const auto& [name, row] : bug_rows(page_table())) {
+    if (row[4] != "yes") continue;
+    const std::string command = "run" + run_arguments(row[6]) + " --algorithm " + name +
+                                " --seed " + row[kFirstSeedColumn] + " --json -";
+    const auto result = run_binary(ELECTSIM_TEST_ALGORITHMS_BINARY, command, dir);
+    EXPECT_EQ(result.exit_code, 1) << command << "\n" << result.err;
+    const auto run = nlohmann::json::parse(result.out, nullptr, false);
+    ASSERT_FALSE(run.is_discarded()) << command << "\n" << result.out;
+    std::string first_always;
+    for (const auto& violation : run["violations"]) {
+      const std::string check = violation["check"];
+      if (check != "recovery" && check != "stable_leader" && check != "sometimes") {
+        first_always = violation["check"];
+        break;
+      }
+    }
+    std::string expected = row[7];
+    std::erase(expected, '`');
+    EXPECT_EQ(first_always, expected) << command;
+    ++replayed;
+  }
+  EXPECT_GE(replayed, 12);
+}
+
+TEST(DetectionPower, RefusesAnUnknownBugAndABadSeedCount) {
+  const auto dir = temp_dir("detection-power-errors");
+  const auto unknown = run_shell(script("--only no-such-bug"), dir);
+  EXPECT_EQ(unknown.exit_code, 64);
+  EXPECT_NE(unknown.err.find("unknown bug(s): no-such-bug"), std::string::npos) << unknown.err;
+  EXPECT_EQ(run_shell(script("--max-seeds 0"), dir).exit_code, 64);
+}
+
+TEST(DetectionPower, ThePageEqualsTheScriptsOutputAtItsSeedCount) {
+  const char* enabled = std::getenv("ELECTSIM_DETECTION_POWER");
+  if (enabled == nullptr || std::string(enabled) != "1") {
+    GTEST_SKIP() << "runs as the slow ctest detection_power (ELECTSIM_DETECTION_POWER=1)";
+  }
+  const std::string block = page_table();
+  std::smatch seeds;
+  ASSERT_TRUE(std::regex_search(block, seeds, std::regex(R"(Up to (\d+) seeds per bug)")));
+  const auto dir = temp_dir("detection-power-full");
+  const auto result = run_shell(script("--jobs 2 --max-seeds " + seeds[1].str()), dir);
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(without_rates(block), without_rates(result.out))
+      << "docs/DETECTION.md is stale: scripts/detection-power --jobs 2 --write docs/DETECTION.md";
+}
+
+}  // namespace
+}  // namespace electsim::testing
