@@ -63,9 +63,11 @@ void TriggerWatch::on_record(const sim::TraceRecord& record) {
     const size_t index = it->index;
     armed_.erase(it);
     aim(plan_[index], record.node);
-    // After the reporting handler returns: a crash from inside it would pull the process out
-    // from under its own call.
-    world_.at(now, [runner = runner_, index] { runner->fire(index); });
+    // A nanosecond later: after the reporting handler returns (a crash from inside it would
+    // pull the process out from under its own call), and at an instant of its own, so that the
+    // same fault written as a plain one at that instant (shrink) fires at the same point of the
+    // run, whatever else was queued for the report's own instant.
+    world_.at(now + kAfterTheMoment, [runner = runner_, index] { runner->fire(index); });
     return;
   }
 }

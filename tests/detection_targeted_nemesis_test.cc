@@ -1,6 +1,6 @@
 // The targeted nemesis kinds (issue 12, faults/trigger_watch.h): the loader reads them into
 // specs with their trigger; the nemesis draws armed faults; in a run each one that fired did so
-// at the very instant of its moment (a vote given to another process, a leader elected), on the
+// one nanosecond after its moment (a vote given to another process, a leader elected), on the
 // process that reported it; a seed replays to the same fingerprint; and a fault that fired is
 // written by shrink's plan as a plain fault.
 #include <string>
@@ -10,6 +10,7 @@
 
 #include "faults/injector.h"
 #include "faults/plan.h"
+#include "faults/trigger_watch.h"
 #include "scenarios/runner.h"
 #include "scenarios/scenario.h"
 #include "sim/algorithm.h"
@@ -99,10 +100,14 @@ class Moments final : public scenarios::RunWatcher {
   std::vector<std::string> labels_;
 };
 
-bool happened_at(const std::vector<sim::TraceRecord>& moments, sim::Instant time,
-                 sim::NodeId node) {
+// Whether one of `moments` on `node` came one nanosecond before `fired` (TriggerWatch's
+// kAfterTheMoment).
+bool happened_just_before(const std::vector<sim::TraceRecord>& moments, sim::Instant fired,
+                          sim::NodeId node) {
   for (const auto& moment : moments) {
-    if (moment.time == time && moment.node == node) return true;
+    if (moment.time + faults::TriggerWatch::kAfterTheMoment == fired && moment.node == node) {
+      return true;
+    }
   }
   return false;
 }
@@ -125,10 +130,10 @@ TEST(DetectionTargetedNemesis, EachFaultFiresAtItsMomentOnTheProcessThatReported
       if (fault.skipped) continue;
       ASSERT_EQ(fault.nodes.size(), 1u) << fault.effect;
       if (fault.label == "crash after vote") {
-        EXPECT_TRUE(happened_at(moments.votes, fault.start, fault.nodes[0])) << fault.effect;
+        EXPECT_TRUE(happened_just_before(moments.votes, fault.start, fault.nodes[0])) << fault.effect;
         ++after_vote;
       } else {
-        EXPECT_TRUE(happened_at(moments.elections, fault.start, fault.nodes[0])) << fault.effect;
+        EXPECT_TRUE(happened_just_before(moments.elections, fault.start, fault.nodes[0])) << fault.effect;
         ++after_election;
       }
     }

@@ -12,8 +12,9 @@ namespace electsim::testing {
 // one_vote_per_epoch.
 inline constexpr char kRaftForgetsVoteOnRestartName[] = "raft-forgets-vote-on-restart";
 // Persistence: a restart takes currentTerm from its last log entry's term instead of stable
-// storage, so a server goes back to a term it already voted in (and resets its vote when it
-// moves to it again): one_vote_per_epoch, epochs_never_go_backwards.
+// storage (goraft, which etcd 0.4 vendored, derived its log's current term from the last entry
+// in raft/log.go currentTerm()), so a server goes back to a term it already voted in and
+// votes again when it moves to it: one_vote_per_epoch, epochs_never_go_backwards.
 inline constexpr char kRaftTermFromLogName[] = "raft-term-from-log-on-restart";
 // Quorum counting: a candidate wins with n/2 votes (its own included) instead of n/2 + 1:
 // leader_had_a_quorum, one_leader_per_epoch.
@@ -23,11 +24,13 @@ inline constexpr char kRaftQuorumOfHalfName[] = "raft-quorum-of-half";
 // to follower state"), so it keeps leading its old term after its successor is elected.
 inline constexpr char kRaftLeaderIgnoresHigherTermName[] = "raft-leader-ignores-higher-term";
 // Role change: a candidate that adopts a higher term keeps its vote for itself in the new term
-// (etcd-raft's reset() clears Vote when the term changes), so it refuses every vote in that term.
+// (etcd-raft's raft.go reset() clears Vote when the term changes), so it refuses every vote in
+// that term: an election slowed down, no checked property broken.
 inline constexpr char kRaftCandidateKeepsVoteName[] = "raft-candidate-keeps-vote";
 // Role change: a candidate that steps down to follower in its own term (it heard the winner)
-// forgets that it voted for itself, so it votes for a second candidate of that term:
-// one_vote_per_epoch.
+// forgets that it voted for itself, as a reset() that cleared Vote whatever the term would
+// (etcd-raft's raft.go clears it only `if r.Term != term`), so it votes for a second candidate
+// of that term: one_vote_per_epoch.
 inline constexpr char kRaftForgetsVoteOnStepDownName[] = "raft-forgets-vote-on-step-down";
 
 // Registers the six (register_algorithm_for_tests).
