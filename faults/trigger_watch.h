@@ -1,11 +1,12 @@
 // Targeted faults (faults/plan.h, Trigger). Jepsen aims its faults at the nodes that matter
-// (jepsen-io/jepsen, jepsen/src/jepsen/nemesis/combined.clj: a partition or kill may target
+// (jepsen-io/jepsen, jepsen/src/jepsen/nemesis/combined.clj: a partition may target
 // `:primaries`, the nodes the database reports as leaders); electsim also aims them at the
 // moments that matter, which it can see in its own trace: a crash right after a process granted
-// its vote, a partition that cuts a leader off just after it won, a pause of a new leader. A targeted fault is armed at its drawn
-// time; the watch reads the trace's typed reports and, at the first one that matches an armed
-// fault's trigger, fires that fault on the process that reported it, one nanosecond later
-// (kAfterTheMoment: after the report's own handler has finished, never from inside it).
+// its vote, a partition that cuts a leader off just after it won, a pause of a new leader.
+// A targeted fault is armed at its drawn time; the watch reads the trace's typed reports and,
+// at the first one that matches an armed fault's trigger, fires that fault on the process that
+// reported it one nanosecond later (kAfterTheMoment: after the report's own handler has
+// finished, never from inside it).
 //
 // Deterministic: what fires, when and on whom depends only on the plan (drawn from the seed's
 // nemesis stream) and on the run's own trace records, which are themselves deterministic.

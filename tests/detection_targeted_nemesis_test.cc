@@ -129,11 +129,12 @@ TEST(DetectionTargetedNemesis, EachFaultFiresAtItsMomentOnTheProcessThatReported
     for (const auto& fault : result->faults) {
       if (fault.skipped) continue;
       ASSERT_EQ(fault.nodes.size(), 1u) << fault.effect;
+      const sim::NodeId node = fault.nodes[0];
       if (fault.label == "crash after vote") {
-        EXPECT_TRUE(happened_just_before(moments.votes, fault.start, fault.nodes[0])) << fault.effect;
+        EXPECT_TRUE(happened_just_before(moments.votes, fault.start, node)) << fault.effect;
         ++after_vote;
       } else {
-        EXPECT_TRUE(happened_just_before(moments.elections, fault.start, fault.nodes[0])) << fault.effect;
+        EXPECT_TRUE(happened_just_before(moments.elections, fault.start, node)) << fault.effect;
         ++after_election;
       }
     }
