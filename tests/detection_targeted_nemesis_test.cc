@@ -113,7 +113,9 @@ bool happened_just_before(const std::vector<sim::TraceRecord>& moments, sim::Ins
 }
 
 TEST(DetectionTargetedNemesis, EachFaultFiresAtItsMomentOnTheProcessThatReportedIt) {
+  // The plain crashes start the elections whose moments the targeted kinds wait for.
   const auto scenario = load(
+      "    crash: {every: 3s, duration: 500ms..1s}\n"
       "    crash_after_vote: {every: 2s, duration: 20ms..500ms}\n"
       "    isolate_new_leader: {every: 5s, duration: 1s..3s}\n"
       "    pause_new_leader: {every: 5s, duration: 50ms..1s}\n");
@@ -133,28 +135,36 @@ TEST(DetectionTargetedNemesis, EachFaultFiresAtItsMomentOnTheProcessThatReported
       if (fault.label == "crash after vote") {
         EXPECT_TRUE(happened_just_before(moments.votes, fault.start, node)) << fault.effect;
         ++after_vote;
-      } else {
+      } else if (fault.label == "isolate new leader" || fault.label == "pause new leader") {
         EXPECT_TRUE(happened_just_before(moments.elections, fault.start, node)) << fault.effect;
         ++after_election;
       }
     }
   }
   // The faults did fire: the test would pass vacuously otherwise.
-  EXPECT_GE(after_vote, 5);
-  EXPECT_GE(after_election, 5);
+  EXPECT_GE(after_vote, 2);
+  EXPECT_GE(after_election, 2);
 }
 
 TEST(DetectionTargetedNemesis, ASeedReplaysToTheSameFingerprint) {
   const auto scenario = load(
+      "    crash: {every: 3s, duration: 500ms..1s}\n"
       "    crash_after_vote: {every: 2s, duration: 20ms..500ms}\n"
       "    isolate_new_leader: {every: 5s, duration: 1s..3s}\n");
   scenarios::RunOptions options;
   options.keep_timeline = false;
-  const auto first = scenarios::run_scenario(scenario, 3, options);
-  const auto second = scenarios::run_scenario(scenario, 3, options);
-  ASSERT_TRUE(first.ok() && second.ok());
-  EXPECT_EQ(first->fingerprint, second->fingerprint);
-  EXPECT_FALSE(first->faults.empty());
+  int targeted = 0;
+  for (uint64_t seed = 1; seed <= 5; ++seed) {
+    const auto first = scenarios::run_scenario(scenario, seed, options);
+    const auto second = scenarios::run_scenario(scenario, seed, options);
+    ASSERT_TRUE(first.ok() && second.ok());
+    EXPECT_EQ(first->fingerprint, second->fingerprint) << "seed " << seed;
+    for (const auto& fault : first->faults) {
+      targeted += !fault.skipped &&
+                  (fault.label == "crash after vote" || fault.label == "isolate new leader");
+    }
+  }
+  EXPECT_GT(targeted, 0) << "no targeted fault fired: the replays would prove nothing";
 }
 
 }  // namespace
