@@ -5,6 +5,7 @@
 
 #include "faults/describe.h"
 #include "faults/runner.h"
+#include "faults/trigger_watch.h"
 
 namespace electsim::faults {
 
@@ -34,8 +35,27 @@ void Injector::schedule() {
   }
   auto runner = std::make_shared<FaultRunner>(world_, plan_, rng_, fired_, std::move(durations));
   for (size_t index = 0; index < plan_.size(); ++index) {
+    if (plan_[index].trigger != Trigger::kNone) continue;
     world_.at(times[index], [runner, index] { runner->fire(index); });
   }
+  schedule_targeted(runner, times);
 }
+
+void Injector::schedule_targeted(const std::shared_ptr<FaultRunner>& runner,
+                                 const std::vector<sim::Instant>& times) {
+  const bool any = std::any_of(plan_.begin(), plan_.end(), [](const Fault& fault) {
+    return fault.trigger != Trigger::kNone;
+  });
+  if (!any) return;
+  trigger_watch_ = std::make_unique<TriggerWatch>(world_, plan_, runner);
+  world_.trace().add_observer(trigger_watch_.get(), TriggerWatch::kinds());
+  TriggerWatch* watch = trigger_watch_.get();
+  for (size_t index = 0; index < plan_.size(); ++index) {
+    if (plan_[index].trigger == Trigger::kNone) continue;
+    world_.at(times[index], [watch, index] { watch->arm(index); });
+  }
+}
+
+Injector::~Injector() = default;
 
 }  // namespace electsim::faults

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,10 +29,16 @@ struct FiredFault {
   std::vector<sim::NodeId> nodes;  // the nodes it hit
 };
 
+class FaultRunner;
+class TriggerWatch;
+
 class Injector {
  public:
   // `seed` feeds the injector's own stream ("faults"), used for `at` ranges and random targets.
   Injector(sim::World& world, std::vector<Fault> plan, uint64_t seed);
+  ~Injector();
+  Injector(const Injector&) = delete;
+  Injector& operator=(const Injector&) = delete;
   // Schedules every fault with World::at. Call once, before running the world.
   void schedule();
   // Valid after the run; faults that never fired (past the end of the run) are absent.
@@ -39,10 +46,16 @@ class Injector {
   const std::vector<Fault>& plan() const { return plan_; }
 
  private:
+  // Arms each targeted fault at its drawn time (faults/trigger_watch.h).
+  void schedule_targeted(const std::shared_ptr<FaultRunner>& runner,
+                         const std::vector<sim::Instant>& times);
+
   sim::World& world_;
   std::vector<Fault> plan_;
   sim::Rng rng_;
   std::vector<FiredFault> fired_;
+  // Arms the targeted faults (Trigger) and fires them when the trace shows their moment.
+  std::unique_ptr<TriggerWatch> trigger_watch_;
 };
 
 // Draws a random fault plan from the seed (the nemesis). Faults are spread over

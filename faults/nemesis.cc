@@ -157,9 +157,42 @@ LinkDegradation draw_link_fault(const NemesisKindSpec& spec, uint32_t nodes, sim
   return link;
 }
 
+const char* trigger_name(Trigger trigger) {
+  switch (trigger) {
+    case Trigger::kNone: return "";
+    case Trigger::kSupportGiven: return "vote";
+    case Trigger::kLeaderElected: return "election";
+  }
+  return "";
+}
+
+// The name of a targeted kind, as the scenario language spells it: crash_after_vote, ...
+std::string targeted_kind_name(const NemesisKindSpec& spec) {
+  if (spec.kind == FaultKind::kPartition) return "isolate_new_leader";
+  if (spec.kind == FaultKind::kPause) return "pause_new_leader";
+  return absl::StrCat(spec.kind == FaultKind::kAmnesiaCrash ? "amnesia" : "crash", "_after_",
+                      trigger_name(spec.trigger));
+}
+
+// A targeted fault: armed at `at` for the kind's interval, on whoever its trigger names then.
+Fault draw_targeted_fault(const NemesisKindSpec& spec, Duration at, sim::Rng& rng) {
+  Fault fault;
+  fault.kind = spec.kind == FaultKind::kRestart ? FaultKind::kCrash : spec.kind;
+  fault.at = DurationRange{at, at};
+  fault.trigger = spec.trigger;
+  fault.armed_for = spec.mean_interval;
+  const Duration length = draw(spec.duration, rng);
+  fault.duration = DurationRange{length, length};
+  if (fault.kind == FaultKind::kPartition) fault.partition.kind = PartitionShape::Kind::kIsolate;
+  fault.label = targeted_kind_name(spec);
+  std::replace(fault.label.begin(), fault.label.end(), '_', ' ');
+  return fault;
+}
+
 // One fault of `spec`'s kind at `at`, or nullopt if the cluster is too small for it.
 std::optional<Fault> draw_fault(const NemesisKindSpec& spec, uint32_t nodes, Duration at,
                                 sim::Rng& rng) {
+  if (spec.trigger != Trigger::kNone) return draw_targeted_fault(spec, at, rng);
   Fault fault;
   fault.kind = spec.kind;
   fault.at = DurationRange{at, at};
@@ -219,8 +252,9 @@ void draw_kind(const NemesisKindSpec& spec, uint32_t nodes, Duration start_after
     if (at >= window_end) return;
     std::optional<Fault> fault = draw_fault(spec, nodes, at, rng);
     if (!fault) continue;
-    // Everything is over before the quiet period begins.
-    if (fault->duration && at + fault->duration->hi > window_end) continue;
+    // Everything is over before the quiet period begins (a targeted fault may fire as late as
+    // the end of its arming).
+    if (fault->duration && at + fault->armed_for + fault->duration->hi > window_end) continue;
     plan->push_back(std::move(*fault));
   }
 }
@@ -239,7 +273,8 @@ void keep_crashes_within(int limit, std::vector<Fault>* plan) {
   for (Fault& fault : *plan) {
     if (takes_a_node_out(fault.kind)) {
       const Duration start = fault.at.lo;
-      const Duration end = start + fault.duration.value_or(DurationRange{}).hi;
+      const Duration end =
+          start + fault.armed_for + fault.duration.value_or(DurationRange{}).hi;
       // Closed intervals: a restart and a crash at the same instant count as overlapping.
       const auto running = std::count_if(kept_ends.begin(), kept_ends.end(),
                                          [start](Duration kept_end) { return kept_end >= start; });
@@ -252,6 +287,7 @@ void keep_crashes_within(int limit, std::vector<Fault>* plan) {
 }
 
 std::string kind_name(const NemesisKindSpec& spec) {
+  if (spec.trigger != Trigger::kNone) return targeted_kind_name(spec);
   if (spec.kind != FaultKind::kPartition) return fault_kind_name(spec.kind);
   const std::optional<PartitionShape::Kind> shape =
       spec.shape.empty() ? PartitionShape::Kind::kMajorityMinority : parse_shape_name(spec.shape);
@@ -307,7 +343,7 @@ struct HostRetargeter {
     }
     (*this)(fault.link.from);
     (*this)(fault.link.to);
-    fault.label = default_label(fault);
+    if (fault.trigger == Trigger::kNone) fault.label = default_label(fault);
   }
 };
 

@@ -95,6 +95,17 @@ struct LinkDegradation {
   std::optional<Duration> clog;                    // hold messages for this long, then release
 };
 
+// A targeted fault (Jepsen's targeted nemeses: faults aimed at the moments that matter) is armed
+// at its `at` and waits for the next event of its trigger; it then fires at once on the process
+// that reported that event (its targets, or its partition's isolated member, are that process).
+// An armed fault that sees no such event within `armed_for` never fires. The decision depends
+// only on the run's own trace, so a targeted plan is as deterministic as a timed one.
+enum class Trigger : uint8_t {
+  kNone,
+  kSupportGiven,   // a process gave binding support (a vote, a promise, ...) to another one
+  kLeaderElected,  // a process became leader
+};
+
 struct Fault {
   FaultKind kind = FaultKind::kCrash;
   DurationRange at;                 // when, from the start; a range is drawn from the seed
@@ -109,6 +120,9 @@ struct Fault {
   int source_line = 0;
   // Human label, for coverage reports: "crash leader", "partition isolate n3".
   std::string label;
+  // Targeted faults only (see Trigger): its targets are filled in when the trigger fires.
+  Trigger trigger = Trigger::kNone;
+  Duration armed_for;
 };
 
 // Random faults drawn from the seed (swarm testing; Groce et al., ISSTA 2012).
@@ -123,6 +137,9 @@ struct NemesisKindSpec {
   sim::Ratio loss{};
   sim::Ratio duplication{};
   DurationRange extra_latency{};
+  // A targeted kind (crash_after_vote, ...): what its faults wait for; each stays armed for
+  // `mean_interval` at most.
+  Trigger trigger = Trigger::kNone;
 };
 
 // The most faults a nemesis may draw for one run, on average: the loader refuses a spec whose

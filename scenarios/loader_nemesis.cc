@@ -16,6 +16,7 @@ using faults::NemesisKindSpec;
 struct KindName {
   const char* name;
   FaultKind kind;
+  faults::Trigger trigger = faults::Trigger::kNone;  // targeted kinds (faults/trigger_watch.h)
 };
 // In schema order, which is also the order of the specs produced, whatever order the file uses,
 // so that reordering keys in a file does not change what a seed draws.
@@ -24,6 +25,10 @@ constexpr KindName kKinds[] = {
     {"pause", FaultKind::kPause},           {"partition", FaultKind::kPartition},
     {"link", FaultKind::kLinkFault},        {"clock_offset", FaultKind::kClockOffset},
     {"clock_drift", FaultKind::kClockDrift}, {"clock_jump", FaultKind::kClockJump},
+    {"crash_after_vote", FaultKind::kCrash, faults::Trigger::kSupportGiven},
+    {"amnesia_after_vote", FaultKind::kAmnesiaCrash, faults::Trigger::kSupportGiven},
+    {"isolate_new_leader", FaultKind::kPartition, faults::Trigger::kLeaderElected},
+    {"pause_new_leader", FaultKind::kPause, faults::Trigger::kLeaderElected},
 };
 
 const std::vector<std::string>& shape_names() {
@@ -69,6 +74,7 @@ void read_kind(const Reader& reader, const Cursor& kind, const KindName& name,
   reader.expect_schema_keys(kind);
   NemesisKindSpec spec{};
   spec.kind = name.kind;
+  spec.trigger = name.trigger;
   spec.mean_interval = read_duration(reader, reader.require(kind, "every"), Sign::kPositive);
   if (find_key_doc(kind.schema_path + ".duration") != nullptr) {
     spec.duration = read_duration_range(reader, reader.require(kind, "duration"), Sign::kPositive);
@@ -87,7 +93,7 @@ void read_kind(const Reader& reader, const Cursor& kind, const KindName& name,
       break;
     default: break;
   }
-  if (name.kind != FaultKind::kPartition) {
+  if (name.kind != FaultKind::kPartition || name.trigger != faults::Trigger::kNone) {
     specs.push_back(spec);
     return;
   }
@@ -110,7 +116,7 @@ void check_fault_count(const Reader& reader, const Cursor& kinds, sim::Duration 
   if (expected <= static_cast<double>(faults::kMaxNemesisFaults)) return;
   std::string name;
   for (const KindName& kind : kKinds) {
-    if (kind.kind == busiest->kind) name = kind.name;
+    if (kind.kind == busiest->kind && kind.trigger == busiest->trigger) name = kind.name;
   }
   const Cursor site = reader.require(reader.require(kinds, name), "every");
   reader.fail_value(site,

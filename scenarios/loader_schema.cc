@@ -192,6 +192,26 @@ void add_nemesis_kind(std::vector<KeyDoc>& keys, const std::string& kind, const 
   }
 }
 
+// Targeted kinds (faults/trigger_watch.h): each fault is armed at a time drawn like any kind's,
+// waits at most `every` for its moment, and then hits the process the moment names.
+void add_targeted_nemesis_keys(std::vector<KeyDoc>& keys) {
+  add_nemesis_kind(keys, "crash_after_vote",
+                   "targeted: crash a host right after it gives binding support (a vote, a "
+                   "promise) to another process, restart it with its durable state",
+                   true);
+  add_nemesis_kind(keys, "amnesia_after_vote",
+                   "targeted: crash a host right after it gives binding support to another "
+                   "process, restart it with nothing",
+                   true);
+  add_nemesis_kind(keys, "isolate_new_leader",
+                   "targeted: cut a leader off from every other host right after it is elected",
+                   true);
+  add_nemesis_kind(keys, "pause_new_leader",
+                   "targeted: pause a leader's host right after it is elected (across its first "
+                   "lease renewals)",
+                   true);
+}
+
 void add_nemesis_keys(std::vector<KeyDoc>& keys) {
   keys.insert(keys.end(), {
       {"nemesis", "mapping or null", "null",
@@ -234,6 +254,7 @@ void add_nemesis_keys(std::vector<KeyDoc>& keys) {
   add_nemesis_kind(keys, "clock_jump", "jump a random node's clock", false);
   keys.push_back({"nemesis.kinds.clock_jump.jump", "duration range", "required",
                   "the jump, drawn from lo..hi (may be negative)"});
+  add_targeted_nemesis_keys(keys);
 }
 
 void add_check_keys(std::vector<KeyDoc>& keys) {

@@ -1,6 +1,7 @@
 #include "scenarios/shrink.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <iostream>
 #include <optional>
 #include <vector>
@@ -96,6 +97,8 @@ std::vector<Fault> explicit_plan(const Scenario& scenario, uint64_t seed) {
 std::vector<Fault> fired_before(const std::vector<Fault>& plan, sim::Instant violation) {
   std::vector<Fault> fired;
   for (const Fault& fault : plan) {
+    // A targeted fault names nobody until its moment comes: only its record can say whom it hit.
+    if (fault.trigger != faults::Trigger::kNone) continue;
     if (sim::Instant::zero() + fault.at.hi <= violation) fired.push_back(fault);
   }
   return fired;
@@ -123,6 +126,18 @@ Fault as_fired(Fault fault, const reports::FaultRecord& record) {
   if (fault.duration && fault.duration->lo != fault.duration->hi && record.end) {
     const Duration length = *record.end - record.start;
     fault.duration = sim::DurationRange{length, length};
+  }
+  if (fault.trigger != faults::Trigger::kNone) {
+    // A targeted fault fired on the process its moment named: written as a plain fault on it.
+    fault.trigger = faults::Trigger::kNone;
+    fault.armed_for = Duration::zero();
+    if (fault.kind == FaultKind::kPartition) {
+      fault.partition.members = node_targets(record.nodes);
+    } else {
+      fault.targets = node_targets(record.nodes);
+    }
+    fault.label = faults::default_label(fault);
+    return fault;
   }
   using Shape = PartitionShape::Kind;
   const bool process_or_clock =
@@ -155,7 +170,9 @@ std::vector<Fault> fired_as_explicit(const Scenario& scenario, const std::vector
     for (size_t index = 0; index < plan.size(); ++index) {
       const Fault& fault = plan[index];
       const std::string label = fault.label.empty() ? faults::default_label(fault) : fault.label;
-      if (used[index] || label != record.label || start < fault.at.lo || start > fault.at.hi) {
+      // A targeted fault fires when its moment comes, up to armed_for after it was armed.
+      const Duration latest = fault.at.hi + fault.armed_for;
+      if (used[index] || label != record.label || start < fault.at.lo || start > latest) {
         continue;
       }
       used[index] = true;
@@ -189,6 +206,34 @@ std::vector<Fault> remove_faults(const Scenario& base, std::vector<Fault> plan,
     if (removed) continue;
     if (chunks >= plan.size()) break;  // one fault per part, and none could go
     chunks = std::min(plan.size(), chunks * 2);
+  }
+  return plan;
+}
+
+// Every pair of faults removed together, for a plan that ddmin left 1-minimal: in a chaotic run,
+// two faults may each be needed only while the other is there (a crash that matters only because
+// a partition delayed an election, say). Keeps the first pair whose removal still fails, then
+// tries the pairs of what is left. Quadratic, so only for the few faults ddmin leaves.
+constexpr size_t kMaxFaultsForPairs = 16;
+
+std::vector<Fault> remove_pairs(const Scenario& base, std::vector<Fault> plan,
+                                const std::string& check, Tester& tester) {
+  bool removed = true;
+  while (removed && plan.size() >= 2 && plan.size() <= kMaxFaultsForPairs) {
+    removed = false;
+    for (size_t first = 0; first + 1 < plan.size() && !removed; ++first) {
+      for (size_t second = first + 1; second < plan.size() && !removed; ++second) {
+        if (tester.exhausted()) return plan;
+        std::vector<Fault> rest;
+        for (size_t index = 0; index < plan.size(); ++index) {
+          if (index != first && index != second) rest.push_back(plan[index]);
+        }
+        if (tester.fails(with_faults(base, rest), check)) {
+          plan = std::move(rest);
+          removed = true;
+        }
+      }
+    }
   }
   return plan;
 }
@@ -253,10 +298,18 @@ ShrinkResult shrink_scenario(const Scenario& scenario, uint64_t seed, int max_ru
   std::vector<Fault> current = fired_as_explicit(scenario, plan, original.faults, violation->time);
   if (!tester.fails(with_faults(base, current), result.check)) {
     current = fired_before(plan, violation->time);
-    if (!tester.fails(with_faults(base, current), result.check)) current = plan;
+    if (!tester.fails(with_faults(base, current), result.check)) {
+      current = fired_before(plan, sim::Instant::zero() + scenario.duration);
+    }
   }
-  current = remove_faults(base, std::move(current), result.check, tester);
-  current = shorten_faults(base, std::move(current), result.check, tester);
+  // Removing, then removing pairs, then shortening, until a round changes nothing: a shorter
+  // fault changes the run, which may let another fault go.
+  for (size_t before = SIZE_MAX; current.size() < before && !tester.exhausted();) {
+    before = current.size();
+    current = remove_faults(base, std::move(current), result.check, tester);
+    current = remove_pairs(base, std::move(current), result.check, tester);
+    current = shorten_faults(base, std::move(current), result.check, tester);
+  }
   base.faults = current;
   // The violation time of the last failing candidate: that candidate is `base` as it is now,
   // unless the last tries failed; one more run pins it.

@@ -5,8 +5,10 @@
 // The search is delta debugging (Zeller & Hildebrandt, "Simplifying and Isolating
 // Failure-Inducing Input", IEEE TSE 28(2), 2002: ddmin): the faults the run fired before its
 // first violation, then ddmin's removal of halves, quarters, ... down to one fault at a time;
-// then each remaining fault's length halved while the run still fails; then the run cut short
-// after the last fault's end and the violation. Every candidate runs once, with the same seed,
+// then every pair of the remaining faults removed together (ddmin stops at 1-minimal, and in a
+// chaotic run two faults can each matter only while the other is there); then each remaining
+// fault's length halved while the run still fails; those three repeated while a round removes a
+// fault; then the run cut short after the last fault's end and the violation. Every candidate runs once, with the same seed,
 // and the search stops after `max_runs` runs. The latencies, timeouts and clocks are still drawn
 // from the seed, so the minimal file fails with that seed (its `seeds:` is that seed).
 #pragma once

@@ -9,6 +9,7 @@
 #include "tests/algorithms/multipaxos_promises_lower_ballots.h"
 #include "tests/algorithms/multipaxos_support_variants.h"
 #include "tests/algorithms/no_quorum_profile.h"
+#include "tests/algorithms/planted_raft_bugs.h"
 #include "tests/algorithms/raft_ignores_quorum_loss.h"
 #include "tests/algorithms/raft_reuses_token.h"
 #include "tests/algorithms/zab_variants.h"
@@ -34,6 +35,7 @@ const bool kRegistered = [] {
   electsim::testing::register_zk_variants();
   electsim::testing::register_etcd_variants();
   electsim::testing::register_support_variants();
+  electsim::testing::register_planted_raft_bugs();
   return true;
 }();
 
