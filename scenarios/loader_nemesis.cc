@@ -24,6 +24,7 @@ constexpr KindName kKinds[] = {
     {"pause", FaultKind::kPause},           {"partition", FaultKind::kPartition},
     {"link", FaultKind::kLinkFault},        {"clock_offset", FaultKind::kClockOffset},
     {"clock_drift", FaultKind::kClockDrift}, {"clock_jump", FaultKind::kClockJump},
+    {"resign", FaultKind::kResign},
 };
 
 const std::vector<std::string>& shape_names() {

@@ -30,6 +30,17 @@ LeaseRecord LeaseRecord::unpack(uint64_t value) {
   return record;
 }
 
+uint32_t RenewTimeField::of(sim::LocalInstant now) {
+  // Floor division, so that negative local times (a clock offset behind zero) wrap too.
+  const int64_t units = now.ns() / kUnitNanos - (now.ns() % kUnitNanos < 0 ? 1 : 0);
+  return static_cast<uint32_t>(static_cast<uint64_t>(units) & 0xffff);
+}
+
+sim::Duration RenewTimeField::elapsed_since(uint32_t field, sim::LocalInstant now) {
+  const auto difference = static_cast<int16_t>(static_cast<uint16_t>(of(now) - field));
+  return sim::Duration::nanoseconds(int64_t{difference} * kUnitNanos);
+}
+
 // ---- Start and dispatch ----
 
 void K8sLease::on_start(sim::Context& context, const sim::DurableState* /*restored*/) {
@@ -126,6 +137,11 @@ void K8sLease::observe(sim::Context& context, const service::KeyState& state) {
 
 bool K8sLease::held_by_another_and_valid(sim::Context& context) const {
   const bool is_leader = observed_.holder == context.self();
+  if (options_.judge_expiry_from_renew_time) {  // the planted bug (k8s_lease.h)
+    const sim::Duration since_renew =
+        RenewTimeField::elapsed_since(observed_.lease_duration_seconds, context.local_now());
+    return observed_.has_holder() && since_renew < options_.lease_duration && !is_leader;
+  }
   return observed_.has_holder() && observed_time_ + options_.lease_duration > context.local_now() &&
          !is_leader;
 }
@@ -136,6 +152,9 @@ void K8sLease::write_record(sim::Context& context, bool create) {
                          static_cast<uint32_t>(options_.lease_duration.ns() / 1'000'000'000),
                          0};
   if (!create) writing_.transitions = is_leader ? observed_.transitions : observed_.transitions + 1;
+  if (options_.judge_expiry_from_renew_time) {
+    writing_.lease_duration_seconds = RenewTimeField::of(context.local_now());
+  }
   acquiring_ = !leading_;
   service::Request request = service::make_request(Op::kPut, lease_key(context));
   request.value = writing_.pack();
