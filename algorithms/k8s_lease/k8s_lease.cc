@@ -155,7 +155,10 @@ void K8sLease::write_record(sim::Context& context, bool create) {
   if (options_.judge_expiry_from_renew_time) {
     writing_.lease_duration_seconds = RenewTimeField::of(context.local_now());
   }
-  acquiring_ = !leading_;
+  // A write that names us where the record did not is an acquisition, also in a renew round: a
+  // leader that slept through another's whole tenure and finds the lease released (an empty
+  // holder) takes it anew, with LeaderTransitions + 1, as tryAcquireOrRenew does.
+  acquiring_ = !leading_ || !is_leader;
   service::Request request = service::make_request(Op::kPut, lease_key(context));
   request.value = writing_.pack();
   request.compare = create ? service::CompareTarget::kCreateRevision
@@ -193,6 +196,9 @@ void K8sLease::try_ended(sim::Context& context, bool succeeded) {
     return;
   }
   if (succeeded) {
+    // client-go's elector goes on leading without telling anyone; its lease is a new one now,
+    // so it leads under the record's new LeaderTransitions (its epoch and fencing token).
+    if (acquiring_) report_leading(context);
     // The round is over; wait.Until starts the next one a retry period later.
     in_round_ = false;
     context.cancel_timer(timers::kDeadline);
@@ -212,11 +218,15 @@ void K8sLease::become_leader(sim::Context& context) {
   in_round_ = false;
   // It leads at least until its first renew round's deadline: the round starts a retry period
   // from now and gives up a renew deadline later.
+  report_leading(context);
+  context.set_timer(timers::kRetry, options_.retry_period);
+}
+
+void K8sLease::report_leading(sim::Context& context) {
   const sim::LocalInstant believes_until =
       context.local_now() + options_.retry_period + options_.renew_deadline;
   context.report(sim::Elected{observed_.transitions, observed_.transitions, believes_until,
                               std::nullopt});
-  context.set_timer(timers::kRetry, options_.retry_period);
 }
 
 void K8sLease::start_renew_round(sim::Context& context) {

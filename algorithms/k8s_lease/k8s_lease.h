@@ -108,6 +108,8 @@ class K8sLease final : public sim::Algorithm {
   void write_record(sim::Context& context, bool create);
   void try_ended(sim::Context& context, bool succeeded);
   void become_leader(sim::Context& context);
+  // Reports Elected for the record just written (epoch and token: its LeaderTransitions).
+  void report_leading(sim::Context& context);
   void stop_leading(sim::Context& context, sim::StepDownReason reason);
   void schedule_acquire(sim::Context& context);
   void start_renew_round(sim::Context& context);
