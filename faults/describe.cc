@@ -193,6 +193,8 @@ std::string default_label(const Fault& fault) {
       return absl::StrCat("clock drift ", who, " ", signed_ppm(fault.drift_ppm));
     case FaultKind::kClockJump:
       return absl::StrCat("clock jump ", who, " ", signed_duration(fault.clock_amount));
+    case FaultKind::kResign:
+      return absl::StrCat("resign ", who);
   }
   return fault_kind_name(fault.kind);
 }

@@ -235,6 +235,10 @@ std::optional<Fault> draw_fault(const NemesisKindSpec& spec, uint32_t nodes, Dur
       fault.targets = {draw_process_target(rng)};
       fault.drift_ppm = rng.uniform_int(spec.drift_ppm.first, spec.drift_ppm.second);
       break;
+    case FaultKind::kResign:
+      // Only a leader can resign: asking any other node would do nothing.
+      fault.targets = {Target{Target::Kind::kLeader, 0}};
+      break;
   }
   fault.label = default_label(fault);
   return fault;

@@ -24,6 +24,8 @@ const char* fault_kind_name(FaultKind kind) {
       return "clock_drift";
     case FaultKind::kClockJump:
       return "clock_jump";
+    case FaultKind::kResign:
+      return "resign";
   }
   return "unknown";
 }

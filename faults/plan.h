@@ -58,6 +58,8 @@ enum class FaultKind : uint8_t {
   kClockOffset,    // set the offset local - true to `clock_amount` (skew)
   kClockDrift,     // set the drift rate to `drift_ppm` (rate skew)
   kClockJump,      // jump the clock by `clock_amount` (may be negative)
+  // Leadership (issue 11).
+  kResign,         // ask the targets' leaders to give up leadership voluntarily, at once
 };
 const char* fault_kind_name(FaultKind kind);
 

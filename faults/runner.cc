@@ -52,6 +52,9 @@ void FaultRunner::fire(size_t index) {
     case FaultKind::kClockJump:
       acted = fire_clock(index, resolver, fired);
       break;
+    case FaultKind::kResign:
+      acted = fire_resign(index, resolver, fired);
+      break;
   }
   if (!acted) {
     fired.skipped = true;
@@ -73,7 +76,8 @@ void FaultRunner::end(size_t index) {
       end_network(index, /*by_heal=*/false);
       return;
     case FaultKind::kHeal:
-      return;  // a heal ends as it fires
+    case FaultKind::kResign:
+      return;  // a heal and a resignation end as they fire
     case FaultKind::kClockOffset:
     case FaultKind::kClockDrift:
     case FaultKind::kClockJump:

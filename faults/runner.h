@@ -55,6 +55,7 @@ class FaultRunner : public std::enable_shared_from_this<FaultRunner> {
   bool fire_link_fault(size_t index, TargetResolver& resolver, FiredFault& fired);
   void fire_heal(size_t index, FiredFault& fired);
   bool fire_clock(size_t index, TargetResolver& resolver, FiredFault& fired);
+  bool fire_resign(size_t index, TargetResolver& resolver, FiredFault& fired);
 
   // The scheduled end of fault `index`; nothing if it already ended (a heal came first).
   void end(size_t index);

@@ -147,6 +147,38 @@ Json timeline_json(const RunResult& run) {
   return entries;
 }
 
+// `transitions`: each change of a group's leader, who led before (null at startup) and why that
+// leadership ended (null if the previous leader still believed when the run ended).
+Json transitions_json(const RunResult& run) {
+  Json transitions = Json::array();
+  for (const sim::checks::LeaderTransition& t : run.checks.transitions) {
+    Json transition{
+        {"time_ns", t.time.ns()},
+        {"from", t.from == sim::kNoNode ? Json(nullptr) : Json(process_name(run, t.from))},
+        {"to", process_name(run, t.to)},
+        {"epoch", t.epoch},
+        {"reason", t.reason ? Json(std::string(sim::step_down_reason_name(*t.reason)))
+                            : Json(nullptr)},
+        {"previous_ended_ns", t.previous_ended ? Json(t.previous_ended->ns()) : Json(nullptr)}};
+    if (run.checks.groups) transition["group"] = group_name(t.group);
+    transitions.push_back(std::move(transition));
+  }
+  return transitions;
+}
+
+// `transition_reasons`: how many transitions had each reason (only reasons that occurred), and
+// `unresolved` for those whose previous leader never stepped down.
+Json transition_reasons_json(const sim::checks::TransitionReasonCounts& counts) {
+  Json reasons = Json::object();
+  for (size_t i = 0; i < counts.by_reason.size(); ++i) {
+    if (counts.by_reason[i] == 0) continue;
+    reasons[std::string(sim::step_down_reason_name(static_cast<sim::StepDownReason>(i)))] =
+        counts.by_reason[i];
+  }
+  if (counts.unresolved > 0) reasons["unresolved"] = counts.unresolved;
+  return reasons;
+}
+
 Json percentiles_json(const Percentiles& p) {
   return Json{{"p50", p.p50.ns()},
               {"p90", p.p90.ns()},
@@ -190,6 +222,9 @@ Json run_to_json(const RunResult& run) {
   }
   json["violations"] = violations;
   json["leader_changes"] = run.checks.leader_changes;
+  json["transitions"] = transitions_json(run);
+  json["transitions_omitted"] = run.checks.transitions_omitted;
+  json["transition_reasons"] = transition_reasons_json(run.checks.transition_reasons);
   Json recovery = Json::array();
   for (sim::Duration d : run.checks.recovery) recovery.push_back(d.ns());
   json["recovery_ns"] = recovery;

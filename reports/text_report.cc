@@ -79,6 +79,21 @@ std::string violation_marker(const sim::checks::Violation& violation) {
                       violation.check, ": ", violation.detail, "\n");
 }
 
+// " (startup 1, crashed 2, resigned 1)": why the leader changed, by reason, in the order of
+// sim::StepDownReason; empty when nobody led.
+std::string transition_reasons_text(const sim::checks::TransitionReasonCounts& counts) {
+  std::vector<std::string> parts;
+  for (size_t i = 0; i < counts.by_reason.size(); ++i) {
+    if (counts.by_reason[i] == 0) continue;
+    const auto reason = static_cast<sim::StepDownReason>(i);
+    parts.push_back(
+        absl::StrCat(std::string(sim::step_down_reason_name(reason)), " ", counts.by_reason[i]));
+  }
+  if (counts.unresolved > 0) parts.push_back(absl::StrCat("unresolved ", counts.unresolved));
+  if (parts.empty()) return "";
+  return absl::StrCat(" (", absl::StrJoin(parts, ", "), ")");
+}
+
 std::string timeline_heading(const RunResult& run) {
   if (run.timeline_full) return "leadership timeline (full):\n";
   return absl::StrCat("leadership timeline (brief: the first ", run.timeline_limit,
@@ -185,7 +200,8 @@ std::string run_to_text(const RunResult& run, const RunTextOptions& options) {
     }
   }
   absl::StrAppend(&out, "\n", timeline_text(run));
-  absl::StrAppend(&out, "\nleader changes ", run.checks.leader_changes, "\n");
+  absl::StrAppend(&out, "\nleader changes ", run.checks.leader_changes,
+                  transition_reasons_text(run.checks.transition_reasons), "\n");
   std::vector<std::string> recovery;
   for (sim::Duration d : run.checks.recovery) recovery.push_back(human(d));
   const uint64_t unrecovered = run.checks.unrecovered;

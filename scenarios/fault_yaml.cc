@@ -144,6 +144,7 @@ void add_action(YAML::Node& item, const Fault& fault, const sim::Layout& layout)
     case FaultKind::kClockOffset:
     case FaultKind::kClockDrift:
     case FaultKind::kClockJump: item["clock"] = clock_yaml(fault, layout); return;
+    case FaultKind::kResign: item["resign"] = targets_yaml(fault.targets, layout); return;
   }
 }
 

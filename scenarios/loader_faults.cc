@@ -17,7 +17,7 @@ using faults::Targets;
 
 const std::vector<std::string>& actions() {
   static const std::vector<std::string>* const kActions = new std::vector<std::string>{
-      "crash", "restart", "pause", "partition", "link", "heal", "clock"};
+      "crash", "restart", "pause", "partition", "link", "heal", "clock", "resign"};
   return *kActions;
 }
 
@@ -104,6 +104,13 @@ void read_pause(const Reader& reader, const Cursor& item, const Cursor& value,
   fault.duration = read_duration_range(reader, reader.require(item, "duration"), Sign::kPositive);
   fault.label = absl::StrCat("pause ", format_targets(fault.targets, layout), " for ",
                              sim::format_duration_range(*fault.duration));
+}
+
+void read_resign(const Reader& reader, const Cursor& value, const sim::Layout& layout,
+                 Fault& fault) {
+  fault.kind = FaultKind::kResign;
+  fault.targets = read_targets(reader, value, layout);
+  fault.label = absl::StrCat("resign ", format_targets(fault.targets, layout));
 }
 
 void read_heal(const Reader& reader, const Cursor& value, Fault& fault) {
@@ -394,6 +401,7 @@ Fault read_fault(const Reader& reader, const Cursor& item, const FaultContext& c
   if (action == "link") read_link(reader, item, value, context.layout, fault);
   if (action == "heal") read_heal(reader, value, fault);
   if (action == "clock") read_clock(reader, value, context.layout, fault);
+  if (action == "resign") read_resign(reader, value, context.layout, fault);
   return fault;
 }
 

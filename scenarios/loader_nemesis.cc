@@ -29,6 +29,7 @@ constexpr KindName kKinds[] = {
     {"amnesia_after_vote", FaultKind::kAmnesiaCrash, faults::Trigger::kSupportGiven},
     {"isolate_new_leader", FaultKind::kPartition, faults::Trigger::kLeaderElected},
     {"pause_new_leader", FaultKind::kPause, faults::Trigger::kLeaderElected},
+    {"resign", FaultKind::kResign},
 };
 
 const std::vector<std::string>& shape_names() {

@@ -177,6 +177,10 @@ void add_fault_keys(std::vector<KeyDoc>& keys) {
        "set the drift rate in parts per million, within -499999..499999"},
       {"faults[].clock.jump", "duration", "none",
        "jump the clock by this amount (may be negative)"},
+      {"faults[].resign", "targets", "none",
+       "action: ask the targets' leader to resign voluntarily (leader, leader of g3, or named "
+       "nodes that lead); the lease recipes release their lease, algorithms without a "
+       "resignation ignore it"},
   });
 }
 
@@ -255,6 +259,8 @@ void add_nemesis_keys(std::vector<KeyDoc>& keys) {
   keys.push_back({"nemesis.kinds.clock_jump.jump", "duration range", "required",
                   "the jump, drawn from lo..hi (may be negative)"});
   add_targeted_nemesis_keys(keys);
+  add_nemesis_kind(keys, "resign",
+                   "ask the leader to resign (algorithms without a resignation ignore it)", false);
 }
 
 void add_check_keys(std::vector<KeyDoc>& keys) {

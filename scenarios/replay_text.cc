@@ -169,7 +169,7 @@ std::string ReplayNames::timer(sim::ProcessId process, uint32_t timer) const {
 }
 
 std::string ReplayNames::fault_kind(uint64_t code) {
-  if (code > static_cast<uint64_t>(faults::FaultKind::kClockJump)) {
+  if (code > static_cast<uint64_t>(faults::FaultKind::kResign)) {
     return absl::StrCat("kind ", code);
   }
   return faults::fault_kind_name(static_cast<faults::FaultKind>(code));

@@ -220,7 +220,7 @@ sim::TraceNames trace_names(const Scenario& scenario, const sim::Layout& layout,
     }
   }
   for (auto code = static_cast<uint8_t>(faults::FaultKind::kCrash);
-       code <= static_cast<uint8_t>(faults::FaultKind::kClockJump); ++code) {
+       code <= static_cast<uint8_t>(faults::FaultKind::kResign); ++code) {
     names.fault_kinds.emplace_back(faults::fault_kind_name(static_cast<faults::FaultKind>(code)));
   }
   names.fault_labels = fault_labels;

@@ -192,6 +192,12 @@ class Algorithm {
   virtual void on_start(Context& context, const DurableState* restored) = 0;
   virtual void on_message(Context& context, ProcessId from, const Payload& message) = 0;
   virtual void on_timer(Context& context, TimerId timer) = 0;
+  // Asked to give up its leadership voluntarily (the scenario's `resign` fault; only a process
+  // that reports leading is asked). A lease recipe releases what it holds (Curator's
+  // LeaderLatch.close, etcd's Election.Resign, client-go's ReleaseOnCancel, deleting a TTL
+  // lock) and reports SteppedDown{kResigned}. The default ignores the request: an algorithm
+  // without a voluntary resignation (Raft, Zab, Multi-Paxos, VR, Bully) keeps leading.
+  virtual void on_resign_request(Context& /*context*/) {}
 };
 
 // Builds a fresh algorithm instance for a process (at start and at every restart).

@@ -538,6 +538,14 @@ void World::restart(HostId host, bool amnesia) {
   }
 }
 
+bool World::request_resignation(ProcessId process) {
+  ProcessRuntime& runtime = processes_[process];
+  if (status(process) != NodeStatus::kUp || runtime.algorithm == nullptr) return false;
+  if (runtime.leadership.role != Role::kLeader) return false;
+  runtime.algorithm->on_resign_request(*runtime.context);
+  return runtime.leadership.role != Role::kLeader;
+}
+
 void World::pause(HostId host) {
   HostRuntime& runtime = hosts_[host];
   if (runtime.status != NodeStatus::kUp) return;

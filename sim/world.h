@@ -133,6 +133,10 @@ class World {
   void restart(HostId host, bool amnesia);
   void pause(HostId host);
   void resume(HostId host);
+  // Asks a process that leads to resign (Algorithm::on_resign_request), at once; true if it
+  // no longer leads afterwards. A process on a host that is not up hears nothing (a paused host
+  // runs no code) and one that does not lead is not asked: both return false.
+  bool request_resignation(ProcessId process);
   NodeStatus host_status(HostId host) const { return hosts_[host].status; }
   // How many times the host has crashed. A fault that restarts the host later checks it, so
   // that it never revives a host that a later crash stopped (that crash owns the restart).

@@ -315,7 +315,9 @@ TEST(Catalogue, FaultCodesMirrorFaultKinds) {
   EXPECT_TRUE(same(faults::FaultKind::kClockOffset, FaultCode::kClockOffset));
   EXPECT_TRUE(same(faults::FaultKind::kClockDrift, FaultCode::kClockDrift));
   EXPECT_TRUE(same(faults::FaultKind::kClockJump, FaultCode::kClockJump));
+  EXPECT_TRUE(same(faults::FaultKind::kResign, FaultCode::kResign));
   EXPECT_EQ(fault_code_name(static_cast<uint64_t>(FaultCode::kPartition)), "partition");
+  EXPECT_EQ(fault_code_name(static_cast<uint64_t>(FaultCode::kResign)), "resign");
   EXPECT_EQ(fault_code_name(42), "fault kind 42");
 }
 

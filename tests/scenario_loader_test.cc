@@ -473,7 +473,7 @@ TEST(ScenarioErrors, PartitionNamesANodeTwice) {
 TEST(ScenarioErrors, UnknownFaultAction) {
   EXPECT_EQ(error_of(std::string(kHead) + "faults:\n  - {at: 1s, explode: leader}\n"),
             "s.yaml:5:14: unknown fault action 'explode'; expected one of crash, restart, pause, "
-            "partition, link, heal, clock");
+            "partition, link, heal, clock, resign");
   EXPECT_THAT(error_of(std::string(kHead) + "faults:\n  - {at: 1s, crsh: leader}\n"),
               HasSubstr("did you mean 'crash'?"));
   EXPECT_THAT(error_of(std::string(kHead) + "faults:\n  - {at: 1s}\n"),

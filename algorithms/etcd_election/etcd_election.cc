@@ -191,12 +191,14 @@ void EtcdElection::confirm_own_key(sim::Context& context) {
 }
 
 void EtcdElection::watch_key(sim::Context& context, service::ServiceCall& call,
-                             uint32_t& watch_id, Key& watched, Key key) {
-  Request request = service::make_request(Op::kWatch, key);
+                             uint32_t& watch_id, Key& watched, uint64_t& watched_revision,
+                             const service::KeyState& state) {
+  Request request = service::make_request(Op::kWatch, state.key);
   request.flags = flags::kOnce;
   if (call.start(context, request, options_.request_timeout)) {
     watch_id = call.request_id();
-    watched = key;
+    watched = state.key;
+    watched_revision = state.create_revision;
   }
 }
 
@@ -261,12 +263,14 @@ void EtcdElection::handle_campaign_reply(sim::Context& context, const Reply& rep
       if (reply.status == Status::kNotFound) {
         confirm_own_key(context);
       } else {
-        watch_key(context, campaign_call_, wait_watch_id_, waited_key_, reply.state.key);
+        watch_key(context, campaign_call_, wait_watch_id_, waited_key_, waited_revision_,
+                  reply.state);
       }
       break;
     case Op::kWatch:
-      // The key went away between the Get and the Watch: look again (waitDeletes loops).
-      if (reply.state.create_revision == 0) wait_deletes(context);
+      // The key went away between the Get and the Watch: look again (waitDeletes loops). A
+      // clientv3 watch starts at the revision of the Get and so would still see that delete.
+      if (watched_key_gone(reply, waited_revision_)) wait_deletes(context);
       break;
     case Op::kGet:
       if (reply.state.key == key_ && wait_watch_id_ == 0) {
@@ -279,8 +283,8 @@ void EtcdElection::handle_campaign_reply(sim::Context& context, const Reply& rep
         break;
       }
       // verify_watches: the key waited on is gone and its delete event was lost on the way.
-      if (reply.status == Status::kNotFound && wait_watch_id_ != 0 &&
-          reply.state.key == waited_key_) {
+      if (wait_watch_id_ != 0 && reply.state.key == waited_key_ &&
+          watched_key_gone(reply, waited_revision_)) {
         wait_watch_id_ = 0;
         wait_deletes(context);
       }
@@ -305,13 +309,13 @@ void EtcdElection::observe(sim::Context& context) {
 void EtcdElection::handle_observe_reply(sim::Context& context, const Reply& reply) {
   if (role_ == CampaignRole::kLeader) return;
   if (reply.op == Op::kWatch) {
-    if (reply.state.create_revision == 0) observe(context);  // gone already
+    if (watched_key_gone(reply, observed_revision_)) observe(context);  // gone already
     return;
   }
   if (reply.op == Op::kGet) {
     // verify_watches: the observed leader key is gone and its delete event was lost.
-    if (reply.status == Status::kNotFound && observe_watch_id_ != 0 &&
-        reply.state.key == observed_key_) {
+    if (observe_watch_id_ != 0 && reply.state.key == observed_key_ &&
+        watched_key_gone(reply, observed_revision_)) {
       observe_watch_id_ = 0;
       observe(context);
     }
@@ -320,7 +324,12 @@ void EtcdElection::handle_observe_reply(sim::Context& context, const Reply& repl
   if (reply.status != Status::kOk) return;  // no leader yet: our own campaign is on its way
   const auto owner = static_cast<sim::ProcessId>(reply.state.value);
   if (owner != self_) become_follower(context, owner, reply.state.create_revision);
-  watch_key(context, observe_call_, observe_watch_id_, observed_key_, reply.state.key);
+  watch_key(context, observe_call_, observe_watch_id_, observed_key_, observed_revision_,
+            reply.state);
+}
+
+bool EtcdElection::watched_key_gone(const Reply& reply, uint64_t watched_revision) {
+  return reply.status == Status::kNotFound || reply.state.create_revision != watched_revision;
 }
 
 void EtcdElection::handle_watch_event(sim::Context& context, const WatchEvent& event) {
@@ -329,14 +338,16 @@ void EtcdElection::handle_watch_event(sim::Context& context, const WatchEvent& e
     if (event.type == service::EventType::kDelete) {
       wait_deletes(context);  // waitDelete returned: waitDeletes looks again
     } else {
-      watch_key(context, campaign_call_, wait_watch_id_, waited_key_, event.state.key);
+      watch_key(context, campaign_call_, wait_watch_id_, waited_key_, waited_revision_,
+                event.state);
     }
   } else if (event.watch_id != 0 && event.watch_id == observe_watch_id_) {
     observe_watch_id_ = 0;
     if (event.type == service::EventType::kDelete) {
       observe(context);
     } else {
-      watch_key(context, observe_call_, observe_watch_id_, observed_key_, event.state.key);
+      watch_key(context, observe_call_, observe_watch_id_, observed_key_, observed_revision_,
+                event.state);
     }
   }
 }

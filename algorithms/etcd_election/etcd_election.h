@@ -70,6 +70,7 @@ class EtcdElection final : public sim::Algorithm {
   // The scenario's `resign: leader`: Election.Resign deletes the leader key, guarded by its
   // create revision; the application then campaigns again (a new key, last in line).
   void resign(sim::Context& context);
+  void on_resign_request(sim::Context& context) override { resign(context); }
 
   CampaignRole role() const { return role_; }
   uint64_t leader_rev() const { return leader_rev_; }
@@ -87,7 +88,12 @@ class EtcdElection final : public sim::Algorithm {
   void wait_deletes(sim::Context& context);
   void confirm_own_key(sim::Context& context);
   void watch_key(sim::Context& context, service::ServiceCall& call, uint32_t& watch_id,
-                 service::Key& watched, service::Key key);
+                 service::Key& watched, uint64_t& watched_revision,
+                 const service::KeyState& state);
+  // Whether a read of a watched key shows the incarnation we watch gone: deleted, or deleted and
+  // created again (a key is named after its session's lease, so a resigned candidate that
+  // campaigns again puts the same key at a new create revision).
+  static bool watched_key_gone(const service::Reply& reply, uint64_t watched_revision);
   void proclaim(sim::Context& context);
   void verify_watches(sim::Context& context);
   void handle_campaign_reply(sim::Context& context, const service::Reply& reply);
@@ -117,11 +123,13 @@ class EtcdElection final : public sim::Algorithm {
   uint64_t leader_rev_ = 0;
   uint32_t wait_watch_id_ = 0;
   service::Key waited_key_ = 0;
+  uint64_t waited_revision_ = 0;  // the waited key's create revision when we began to watch it
   service::ServiceCall campaign_call_{0, kCampaignRequestTimer};
 
   // Observe: the first-created key and its watch.
   uint32_t observe_watch_id_ = 0;
   service::Key observed_key_ = 0;
+  uint64_t observed_revision_ = 0;
   service::ServiceCall observe_call_{2, kObserveRequestTimer};
 
   CampaignRole role_ = CampaignRole::kCandidate;

@@ -30,6 +30,17 @@ LeaseRecord LeaseRecord::unpack(uint64_t value) {
   return record;
 }
 
+uint32_t RenewTimeField::of(sim::LocalInstant now) {
+  // Floor division, so that negative local times (a clock offset behind zero) wrap too.
+  const int64_t units = now.ns() / kUnitNanos - (now.ns() % kUnitNanos < 0 ? 1 : 0);
+  return static_cast<uint32_t>(static_cast<uint64_t>(units) & 0xffff);
+}
+
+sim::Duration RenewTimeField::elapsed_since(uint32_t field, sim::LocalInstant now) {
+  const auto difference = static_cast<int16_t>(static_cast<uint16_t>(of(now) - field));
+  return sim::Duration::nanoseconds(int64_t{difference} * kUnitNanos);
+}
+
 // ---- Start and dispatch ----
 
 void K8sLease::on_start(sim::Context& context, const sim::DurableState* /*restored*/) {
@@ -126,6 +137,11 @@ void K8sLease::observe(sim::Context& context, const service::KeyState& state) {
 
 bool K8sLease::held_by_another_and_valid(sim::Context& context) const {
   const bool is_leader = observed_.holder == context.self();
+  if (options_.judge_expiry_from_renew_time) {  // the planted bug (k8s_lease.h)
+    const sim::Duration since_renew =
+        RenewTimeField::elapsed_since(observed_.lease_duration_seconds, context.local_now());
+    return observed_.has_holder() && since_renew < options_.lease_duration && !is_leader;
+  }
   return observed_.has_holder() && observed_time_ + options_.lease_duration > context.local_now() &&
          !is_leader;
 }
@@ -136,7 +152,13 @@ void K8sLease::write_record(sim::Context& context, bool create) {
                          static_cast<uint32_t>(options_.lease_duration.ns() / 1'000'000'000),
                          0};
   if (!create) writing_.transitions = is_leader ? observed_.transitions : observed_.transitions + 1;
-  acquiring_ = !leading_;
+  if (options_.judge_expiry_from_renew_time) {
+    writing_.lease_duration_seconds = RenewTimeField::of(context.local_now());
+  }
+  // A write that names us where the record did not is an acquisition, also in a renew round: a
+  // leader that slept through another's whole tenure and finds the lease released (an empty
+  // holder) takes it anew, with LeaderTransitions + 1, as tryAcquireOrRenew does.
+  acquiring_ = !leading_ || !is_leader;
   service::Request request = service::make_request(Op::kPut, lease_key(context));
   request.value = writing_.pack();
   request.compare = create ? service::CompareTarget::kCreateRevision
@@ -174,6 +196,9 @@ void K8sLease::try_ended(sim::Context& context, bool succeeded) {
     return;
   }
   if (succeeded) {
+    // client-go's elector goes on leading without telling anyone; its lease is a new one now,
+    // so it leads under the record's new LeaderTransitions (its epoch and fencing token).
+    if (acquiring_) report_leading(context);
     // The round is over; wait.Until starts the next one a retry period later.
     in_round_ = false;
     context.cancel_timer(timers::kDeadline);
@@ -193,11 +218,15 @@ void K8sLease::become_leader(sim::Context& context) {
   in_round_ = false;
   // It leads at least until its first renew round's deadline: the round starts a retry period
   // from now and gives up a renew deadline later.
+  report_leading(context);
+  context.set_timer(timers::kRetry, options_.retry_period);
+}
+
+void K8sLease::report_leading(sim::Context& context) {
   const sim::LocalInstant believes_until =
       context.local_now() + options_.retry_period + options_.renew_deadline;
   context.report(sim::Elected{observed_.transitions, observed_.transitions, believes_until,
                               std::nullopt});
-  context.set_timer(timers::kRetry, options_.retry_period);
 }
 
 void K8sLease::start_renew_round(sim::Context& context) {

@@ -47,6 +47,12 @@ struct K8sLeaseOptions {
   sim::Duration renew_deadline = sim::Duration::seconds(10);
   sim::Duration retry_period = sim::Duration::seconds(2);
   bool release_on_cancel = false;
+  // Tests only (tests/algorithms/k8s_variants.cc): the planted bug of issue 11, acceptance 6.
+  // Each write stores the writer's renewTime (its own clock), and a candidate judges the lease
+  // expired once renewTime + LeaseDuration has passed on *its* clock, instead of timing
+  // LeaseDuration from observedTime. Unsafe under clock offsets: a challenger whose clock runs
+  // ahead of the holder's sees a live lease as expired.
+  bool judge_expiry_from_renew_time = false;
 };
 
 // client-go's JitterFactor (a constant in leaderelection.go, not a setting).
@@ -54,7 +60,9 @@ inline constexpr double kJitterFactor = 1.2;
 
 // The Lease record as the key's value: holder (process id + 1; 0 is the empty holder) in the
 // top 16 bits, leaseDurationSeconds in the next 16, leaseTransitions in the low 32 (where the
-// service reads a granting write's epoch, service::flags::kEpochInValue).
+// service reads a granting write's epoch, service::flags::kEpochInValue). The test-only
+// judge_expiry_from_renew_time variant stores renewTime in the leaseDurationSeconds bits instead
+// (RenewTimeField), as it has no other room in one word.
 struct LeaseRecord {
   sim::ProcessId holder = sim::kNoNode;  // kNoNode: no holder
   uint32_t lease_duration_seconds = 0;
@@ -63,6 +71,15 @@ struct LeaseRecord {
   uint64_t pack() const;
   static LeaseRecord unpack(uint64_t value);
   bool has_holder() const { return holder != sim::kNoNode; }
+};
+
+// renewTime as the test-only variant stores it: the writer's local clock in 100 ms units,
+// modulo 2^16 (about 109 minutes, far more than any lease and clock offset here).
+struct RenewTimeField {
+  static constexpr int64_t kUnitNanos = 100'000'000;
+  static uint32_t of(sim::LocalInstant now);
+  // How long ago `field` was, on a clock that reads `now`: negative if it lies ahead.
+  static sim::Duration elapsed_since(uint32_t field, sim::LocalInstant now);
 };
 
 class K8sLease final : public sim::Algorithm {
@@ -76,6 +93,7 @@ class K8sLease final : public sim::Algorithm {
   void on_timer(sim::Context& context, sim::TimerId timer) override;
   // The scenario's `resign: leader` (ReleaseOnCancel): stop leading and write an empty holder.
   void resign(sim::Context& context);
+  void on_resign_request(sim::Context& context) override { resign(context); }
 
   bool leading() const { return leading_; }
 
@@ -90,6 +108,8 @@ class K8sLease final : public sim::Algorithm {
   void write_record(sim::Context& context, bool create);
   void try_ended(sim::Context& context, bool succeeded);
   void become_leader(sim::Context& context);
+  // Reports Elected for the record just written (epoch and token: its LeaderTransitions).
+  void report_leading(sim::Context& context);
   void stop_leading(sim::Context& context, sim::StepDownReason reason);
   void schedule_acquire(sim::Context& context);
   void start_renew_round(sim::Context& context);
@@ -124,5 +144,7 @@ class K8sLeaseFactory final : public sim::AlgorithmFactory {
 };
 
 AlgorithmInfo k8s_lease_info();
+// The options resolved parameters describe.
+K8sLeaseOptions options_from(const Params& params);
 
 }  // namespace electsim::algorithms::k8s_lease

@@ -43,7 +43,9 @@ absl::Status resolve(Params& params, uint32_t /*nodes*/) {
   return absl::OkStatus();
 }
 
-K8sLeaseOptions options_of(const Params& params) {
+}  // namespace
+
+K8sLeaseOptions options_from(const Params& params) {
   K8sLeaseOptions options;
   options.lease_duration = get<sim::Duration>(params, "lease_duration");
   options.renew_deadline = get<sim::Duration>(params, "renew_deadline");
@@ -51,8 +53,6 @@ K8sLeaseOptions options_of(const Params& params) {
   options.release_on_cancel = get<bool>(params, "release_on_cancel");
   return options;
 }
-
-}  // namespace
 
 AlgorithmInfo k8s_lease_info() {
   AlgorithmInfo info;
@@ -79,7 +79,7 @@ AlgorithmInfo k8s_lease_info() {
   info.make_factory = [](const Params& params, uint32_t /*nodes*/) {
     sim::register_family(&service::service_family());
     return std::unique_ptr<sim::AlgorithmFactory>(
-        std::make_unique<K8sLeaseFactory>(options_of(params)));
+        std::make_unique<K8sLeaseFactory>(options_from(params)));
   };
   info.profile = k8s_profile();
   return info;

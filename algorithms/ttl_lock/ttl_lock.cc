@@ -138,6 +138,12 @@ void TtlLock::handle_renew(sim::Context& context, const Reply& reply) {
     return;
   }
   believes_until_ = sent_at_ + options_.ttl;
+  // A reply that comes after the TTL it renews ran out on our clock (the host was paused while
+  // it waited, or the clock stepped forward) renews nothing we may still believe in.
+  if (believes_until_ <= context.local_now()) {
+    stop_leading(context, sim::StepDownReason::kLeaseExpired);
+    return;
+  }
   context.set_timer(timers::kDeadline, believes_until_ - context.local_now());
 }
 

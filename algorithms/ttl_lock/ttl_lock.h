@@ -49,6 +49,7 @@ class TtlLock final : public sim::Algorithm {
   void on_timer(sim::Context& context, sim::TimerId timer) override;
   // The scenario's `resign: leader`: release the lock (delete it if still ours).
   void resign(sim::Context& context);
+  void on_resign_request(sim::Context& context) override { resign(context); }
 
   bool leading() const { return leading_; }
 

@@ -98,6 +98,7 @@ class ZkRecipe final : public sim::Algorithm {
   // The scenario's `resign: leader`: LeaderLatch.close() deletes the leader's znode and gives up
   // leadership; the application then joins again with a new latch (a new znode, last in line).
   void resign(sim::Context& context);
+  void on_resign_request(sim::Context& context) override { resign(context); }
 
   // Read-only views for tests.
   ConnectionState connection() const { return connection_; }

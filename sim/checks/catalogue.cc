@@ -90,7 +90,7 @@ std::string fault_code_name(uint64_t code) {
   static constexpr const char* kNames[] = {"crash",     "amnesia_crash", "restart",
                                            "pause",     "partition",     "link_fault",
                                            "heal",      "clock_offset",  "clock_drift",
-                                           "clock_jump"};
+                                           "clock_jump", "resign"};
   if (code < std::size(kNames)) return kNames[code];
   return absl::StrCat("fault kind ", code);
 }

@@ -62,11 +62,13 @@ std::string describe_fault_event(const TraceRecord& record,
                                  const std::vector<std::string>& fault_labels) {
   const std::string at = absl::StrCat(" at ", format_instant_readable(record.time));
   const std::string node = node_name(record.node);
-  const bool is_heal = record.b == static_cast<uint64_t>(FaultCode::kHeal);
+  // A heal and a resignation act at one instant: they neither start nor end.
+  const bool instant = record.b == static_cast<uint64_t>(FaultCode::kHeal) ||
+                       record.b == static_cast<uint64_t>(FaultCode::kResign);
   switch (record.kind) {
     case RecordKind::kFaultStart:
     case RecordKind::kFaultEnd:
-      if (is_heal) return absl::StrCat(fault_name(record, fault_labels), at);
+      if (instant) return absl::StrCat(fault_name(record, fault_labels), at);
       return absl::StrCat(fault_name(record, fault_labels),
                           record.kind == RecordKind::kFaultStart ? " starting" : " ending", at);
     case RecordKind::kCrash:

@@ -6,6 +6,7 @@
 // They keep what they need (current leaders, open windows), never the whole history.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -55,6 +56,7 @@ enum class FaultCode : uint64_t {
   kClockOffset = 7,
   kClockDrift = 8,
   kClockJump = 9,
+  kResign = 10,
 };
 // "crash", "partition", ...; "fault kind <code>" for a code outside the list.
 std::string fault_code_name(uint64_t code);
@@ -198,6 +200,32 @@ struct GroupTokens {
   uint64_t omitted = 0;          // earlier leaderships not listed
 };
 
+// How many leadership transitions a run lists (CheckResults::transitions); beyond that they are
+// only counted, by reason.
+inline constexpr size_t kMaxReportedTransitions = 1000;
+
+// A change of a group's leader (issue 11): `to` became leader of `epoch` at `time`, and `from`
+// (kNoNode for the group's first leader) led before it. The reason is why `from`'s leadership
+// ended: what it reported when it stepped down (crashed when its host crashed), or kStartup for
+// the first leader. A leader elected while the previous one still believed (an overlap) gets
+// its reason when that one steps down; nullopt if it never did before the run ended.
+struct LeaderTransition {
+  Instant time;  // true time the new leader was elected
+  GroupId group = kNoGroup;
+  NodeId from = kNoNode;
+  NodeId to = kNoNode;
+  uint64_t epoch = 0;
+  std::optional<StepDownReason> reason;
+  std::optional<Instant> previous_ended;  // when `from` stepped down; nullopt at startup
+};
+
+// How many transitions had each reason, by StepDownReason, and how many never got one.
+struct TransitionReasonCounts {
+  static constexpr size_t kReasons = static_cast<size_t>(StepDownReason::kElectionStarted) + 1;
+  std::array<uint64_t, kReasons> by_reason{};
+  uint64_t unresolved = 0;
+};
+
 // The rule the checks apply: the profile's, tightened by checks.exclusive (and by
 // overlaps_are_violations).
 ExclusivityRule effective_exclusivity(const CheckConfig& config);
@@ -211,6 +239,11 @@ struct CheckResults {
   // the recovery bound (a livelock cut off by the end). Never counted in `recovery`.
   uint64_t unrecovered = 0;
   uint64_t leader_changes = 0;         // became_leader records
+  // Each change of a group's leader and why (the first kMaxReportedTransitions, in time order),
+  // how many more there were, and the count per reason of all of them.
+  std::vector<LeaderTransition> transitions;
+  uint64_t transitions_omitted = 0;
+  TransitionReasonCounts transition_reasons;
   std::vector<std::string> goals_reached;
   std::vector<std::string> goals_missed;
   // Lists are bounded so memory stays flat in long runs: each check keeps its first 100

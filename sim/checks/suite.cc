@@ -11,6 +11,7 @@
 #include "sim/checks/recovery_check.h"
 #include "sim/checks/support_checks.h"
 #include "sim/checks/topology.h"
+#include "sim/checks/transitions.h"
 
 namespace electsim::sim::checks {
 
@@ -92,6 +93,7 @@ CheckSuite::CheckSuite(const CheckConfig& config) : impl_(std::make_unique<Impl>
       config.profile.exclusivity_bound + config.max_one_way_delay, config.profile.bound_formula,
       config.initial_clocks));
   checks.push_back(std::make_unique<EpochsNeverGoBackwards>(topology));
+  checks.push_back(std::make_unique<LeaderTransitions>(topology));
   add_fencing_checks(config, topology, checks);
   add_support_checks(config, topology, checks);
   if (config.recovery_within) {

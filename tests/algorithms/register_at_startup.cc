@@ -6,6 +6,7 @@
 #include "tests/algorithms/etcd_variants.h"
 #include "tests/algorithms/fencing_variants.h"
 #include "tests/algorithms/gate_raft_keeps_timer_on_vote.h"
+#include "tests/algorithms/k8s_variants.h"
 #include "tests/algorithms/multipaxos_promises_lower_ballots.h"
 #include "tests/algorithms/multipaxos_support_variants.h"
 #include "tests/algorithms/no_quorum_profile.h"
@@ -34,6 +35,7 @@ const bool kRegistered = [] {
   electsim::testing::register_bully_reuses_counter();
   electsim::testing::register_zk_variants();
   electsim::testing::register_etcd_variants();
+  electsim::testing::register_k8s_variants();
   electsim::testing::register_support_variants();
   electsim::testing::register_planted_raft_bugs();
   return true;
