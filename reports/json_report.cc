@@ -265,6 +265,7 @@ Json run_to_json(const RunResult& run) {
   json["goals_missed"] = run.checks.goals_missed;
   json["messages"] = run.messages_delivered;
   json["messages_sent"] = run.messages_sent;
+  if (run.election_messages_sent) json["election_messages"] = *run.election_messages_sent;
   json["messages_dropped"] = run.messages_dropped;
   json["events"] = run.events;
   json["sim_time_ns"] = run.sim_time.ns();

@@ -49,8 +49,9 @@ std::vector<SeedFigures> seed_figures(const std::vector<GateRun>& runs, size_t i
         seed.denominator = static_cast<double>(run.faults);
         break;
       default:
-        seed.numerator = static_cast<double>(run.messages);
-        seed.denominator = static_cast<double>(run.elections);
+        // A seed whose file predates the count is left out (a zero denominator is no value).
+        seed.numerator = static_cast<double>(run.election_messages.value_or(0));
+        seed.denominator = run.election_messages ? static_cast<double>(run.elections) : 0.0;
         break;
     }
     sample.push_back(std::move(seed));
@@ -104,7 +105,7 @@ GateRun gate_run_of(const RunResult& run) {
   gate.elections = run.checks.leader_changes;
   gate.faults = static_cast<uint64_t>(std::count_if(
       run.faults.begin(), run.faults.end(), [](const FaultRecord& f) { return !f.skipped; }));
-  gate.messages = run.messages_delivered;
+  gate.election_messages = run.election_messages_sent;
   gate.groups = run.checks.groups ? std::max<uint32_t>(run.checks.groups->groups, 1) : 1;
   return gate;
 }

@@ -5,12 +5,14 @@
 //   (the run JSON's `recovery_ns`), over the seeds compared;
 // - elections per fault: elections after each group's first (`leader_changes` less the number
 //   of groups) over the faults that fired (`faults_fired` entries not `skipped`), as totals;
-// - messages per election: messages delivered (`messages`) over every election
-//   (`leader_changes`), as totals.
+// - messages per election: messages sent of the types that elect (`election_messages`: vote
+//   requests, prepares, notifications and their replies, as each algorithm's FamilyInfo marks
+//   them; not heartbeats) over every election (`leader_changes`), as totals.
 // Runs that were not judged (internal_error, budget_exceeded) take no part.
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,7 +29,9 @@ struct GateRun {
   std::vector<int64_t> recovery_ns;
   uint64_t elections = 0;  // leader_changes
   uint64_t faults = 0;     // faults fired, not skipped
-  uint64_t messages = 0;   // delivered
+  // Messages sent of the electing types (`election_messages`); empty in a sweep file written
+  // before electsim counted them, and then the figure is not judged for that seed.
+  std::optional<uint64_t> election_messages;
   uint32_t groups = 1;
 };
 GateRun gate_run_of(const RunResult& run);

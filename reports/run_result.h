@@ -87,6 +87,9 @@ struct RunResult {
   bool timeline_full = false;         // `run --timeline full`
   BuildInfo build;
   uint64_t messages_sent = 0;
+  // Messages sent of the types that elect (sim::WorldStats::election_messages_sent); empty when
+  // read from a sweep file written before electsim counted them.
+  std::optional<uint64_t> election_messages_sent = 0;
   uint64_t messages_delivered = 0;
   uint64_t messages_dropped = 0;
   uint64_t events = 0;

@@ -363,6 +363,8 @@ absl::StatusOr<reports::RunResult> run_unguarded(const Scenario& scenario, uint6
   result.timeline_limit = timeline.limit();
   result.timeline_full = options.full_timeline;
   result.messages_sent = world.stats().messages_sent;
+  result.election_messages_sent = world.stats().election_messages_sent;
+  if (!world.counts_election_messages()) result.election_messages_sent.reset();
   result.messages_delivered = world.stats().messages_delivered;
   result.messages_dropped = world.stats().messages_dropped;
   result.events = world.stats().events;

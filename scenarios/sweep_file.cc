@@ -55,6 +55,10 @@ reports::RunResult summary_fields(const Json& json) {
   run.checks.unrecovered = json.at("unrecovered").get<uint64_t>();
   run.checks.leader_changes = json.at("leader_changes").get<uint64_t>();
   run.messages_delivered = json.at("messages").get<uint64_t>();
+  run.election_messages_sent.reset();
+  if (const auto election = json.find("election_messages"); election != json.end()) {
+    run.election_messages_sent = election->get<uint64_t>();
+  }
   run.events = json.at("events").get<uint64_t>();
   run.reproduce = json.at("replay").get<std::string>();
   // Which faults fired, and how many groups (the regression gate's elections per fault).

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <span>
 #include <string>
 #include <string_view>
@@ -42,7 +43,19 @@ struct FamilyInfo {
   std::string_view name;                     // "raft"
   std::span<const std::string_view> messages;  // by index: "request_vote", ...
   std::span<const std::string_view> timers;    // by TimerId: "election", "heartbeat", ...
+  // Which message types (bit i = message index i; indices 64 and up never count) serve electing
+  // a leader rather than keeping one: Raft's RequestVote and its reply, not AppendEntries. The
+  // world counts the messages sent of these types (WorldStats::election_messages_sent) so that
+  // "messages per election" measures what an election costs, not the heartbeats between them.
+  uint64_t election_messages = 0;
 };
+
+// The mask of FamilyInfo::election_messages for the given message indices.
+constexpr uint64_t message_mask(std::initializer_list<uint16_t> indices) {
+  uint64_t mask = 0;
+  for (uint16_t index : indices) mask |= index < 64 ? uint64_t{1} << index : 0;
+  return mask;
+}
 
 // Registers a family (idempotent for the same pointer; a different family under a taken id is
 // a bug and fails a SIM_CHECK). The info must outlive every lookup (a static).

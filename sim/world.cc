@@ -97,6 +97,11 @@ World::World(uint64_t seed, const Layout& layout, const Link& default_link,
     runtime.rng = Rng::stream(seed, stream_id("node") + process);
     runtime.context = std::make_unique<ProcessContext>(*this, process);
   }
+  for (FamilyId family = 0; family < election_messages_.size(); ++family) {
+    if (const FamilyInfo* info = find_family(family)) {
+      election_messages_[family] = info->election_messages;
+    }
+  }
 }
 
 World::World(uint64_t seed, uint32_t nodes, const Link& every_link,
@@ -104,6 +109,12 @@ World::World(uint64_t seed, uint32_t nodes, const Link& every_link,
     : World(seed, Layout::single_group(nodes), every_link, AlgorithmFactories{&factory}) {}
 
 World::~World() = default;
+
+bool World::counts_election_messages() const {
+  return std::any_of(processes_.begin(), processes_.end(), [&](const ProcessRuntime& runtime) {
+    return runtime.family < election_messages_.size() && election_messages_[runtime.family] != 0;
+  });
+}
 
 void World::start() {
   for (ProcessId process = 0; process < size(); ++process) {
@@ -234,6 +245,10 @@ uint32_t World::allocate_new_slot() {
 void World::send(ProcessId from, ProcessId to, const Payload& payload, MessageTypeId type) {
   SIM_CHECK(to < size() && to != from, "send to an unknown process or to itself");
   ++stats_.messages_sent;
+  if (const FamilyId family = family_of(type); family < election_messages_.size()) {
+    stats_.election_messages_sent += (election_messages_[family] >> (index_of(type) & 63)) & 1 &
+                                     static_cast<uint64_t>(index_of(type) < 64);
+  }
   const uint64_t id = next_message_id_++;
   record(RecordKind::kSend, from, to, type, id);
   // Writes to the fenced resource are recorded as such, and draw from their own stream so that

@@ -44,6 +44,9 @@ struct Leadership {
 struct WorldStats {
   uint64_t events = 0;
   uint64_t messages_sent = 0;
+  // Of those, messages of the types their family marks as electing (FamilyInfo::
+  // election_messages): vote requests, prepares, notifications and their replies.
+  uint64_t election_messages_sent = 0;
   uint64_t messages_delivered = 0;
   uint64_t messages_dropped = 0;
   uint64_t messages_duplicated = 0;
@@ -105,6 +108,10 @@ class World {
   Trace& trace() { return trace_; }
   const Network& network() const { return network_; }
   const WorldStats& stats() const { return stats_; }
+  // Whether a process runs a family that marks its electing messages, so that
+  // stats().election_messages_sent measures something: the coordination service's family cannot
+  // tell a campaign from a keep-alive by its type and marks none.
+  bool counts_election_messages() const;
 
   // Runs `action` at true time `when` (>= now), ordered with every other event. For faults and
   // the runner, not the hot path: it may allocate.
@@ -318,6 +325,10 @@ class World {
   ProcessId resource_ = kNoNode;
   Trace trace_;
   WorldStats stats_;
+  // FamilyInfo::election_messages of families 0..15, read once when the world is made (the
+  // registry is for names; a lookup per message would cost a map search). Higher family ids
+  // (tests' own) count no election messages.
+  std::array<uint64_t, 16> election_messages_ = {};
   std::vector<HostRuntime> hosts_;
   std::vector<ProcessRuntime> processes_;
   std::vector<std::unique_ptr<std::array<InFlight, 1u << kSlabChunkBits>>> slab_;

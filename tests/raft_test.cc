@@ -347,8 +347,10 @@ class Cluster {
     SIM_CHECK(info != nullptr, "raft is registered");
     Params given;
     for (const auto& [name, text] : overrides) {
+      // clang 14 cannot capture a structured binding (C++20 allows it; clang 16 implements it).
+      const std::string& wanted = name;
       const auto spec = std::find_if(info->params.begin(), info->params.end(),
-                                     [&](const ParamSpec& s) { return s.name == name; });
+                                     [&](const ParamSpec& s) { return s.name == wanted; });
       SIM_CHECK(spec != info->params.end(), "unknown Raft parameter in a test");
       auto value = parse_param(*spec, text, kNodes);
       SIM_CHECK(value.ok(), "bad Raft parameter in a test");

@@ -494,7 +494,9 @@ static_assert(std::size(kMessageNames) == std::variant_size_v<RaftMessage>);
 // By timer id: Raft::kElectionTimer, kHeartbeatTimer, kCheckQuorumTimer, kPersistTimer.
 constexpr std::string_view kTimerNames[] = {"election", "heartbeat", "check_quorum", "persist"};
 static_assert(Raft::kPersistTimer + 1 == std::size(kTimerNames));
-constexpr sim::FamilyInfo kFamily{sim::families::kRaft, "raft", kMessageNames, kTimerNames};
+// Electing: votes and pre-votes with their replies; AppendEntries keeps a leader.
+constexpr sim::FamilyInfo kFamily{sim::families::kRaft, "raft", kMessageNames, kTimerNames,
+                                  sim::message_mask({0, 1, 4, 5})};
 }  // namespace
 
 const sim::FamilyInfo& raft_family() { return kFamily; }

@@ -517,7 +517,10 @@ static_assert(std::size(kMessageNames) == std::variant_size_v<VrMessage>);
 // By timer id: Vr::kViewChangeTimer, kHeartbeatTimer.
 constexpr std::string_view kTimerNames[] = {"view_change", "heartbeat"};
 static_assert(Vr::kHeartbeatTimer + 1 == std::size(kTimerNames));
-constexpr sim::FamilyInfo kFamily{sim::families::kVr, "vr", kMessageNames, kTimerNames};
+// Electing: the view change (StartViewChange, DoViewChange, StartView); Prepare, PrepareOk and
+// Commit are normal operation and heartbeats, GetState and NewState state transfer.
+constexpr sim::FamilyInfo kFamily{sim::families::kVr, "vr", kMessageNames, kTimerNames,
+                                  sim::message_mask({3, 4, 5})};
 }  // namespace
 
 const sim::FamilyInfo& vr_family() { return kFamily; }

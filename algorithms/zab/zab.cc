@@ -142,7 +142,11 @@ static_assert(std::size(kMessageNames) == std::variant_size_v<ZabMessage>);
 constexpr std::string_view kTimerNames[] = {"notification", "finalize",  "leader_tick",
                                             "phase",        "leader_read", "retransmit"};
 static_assert(Zab::kRetransmitTimer + 1 == std::size(kTimerNames));
-constexpr sim::FamilyInfo kFamily{sim::families::kZab, "zab", kMessageNames, kTimerNames};
+// Electing: Fast Leader Election's notifications, then discovery and synchronization up to
+// NEWLEADER (FOLLOWERINFO, LEADERINFO, ACKEPOCH, TRUNC); proposals, ACKs, COMMITs and PINGs
+// keep a leader.
+constexpr sim::FamilyInfo kFamily{sim::families::kZab, "zab", kMessageNames, kTimerNames,
+                                  sim::message_mask({0, 1, 2, 3, 4, 6})};
 }  // namespace
 
 const sim::FamilyInfo& zab_family() { return kFamily; }
