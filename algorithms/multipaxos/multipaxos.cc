@@ -501,8 +501,10 @@ static_assert(std::size(kMessageNames) == std::variant_size_v<MultiPaxosMessage>
 // By timer id: kFailureDetectorTimer, kHeartbeatTimer, kLeaseTimer.
 constexpr std::string_view kTimerNames[] = {"failure_detector", "heartbeat", "lease"};
 static_assert(MultiPaxos::kLeaseTimer + 1 == std::size(kTimerNames));
+// Electing: phase 1 (Prepare, Promise) and the Nack that ends a ballot; Accept, Accepted and the
+// heartbeats are phase 2 and keeping a leader.
 constexpr sim::FamilyInfo kFamily{sim::families::kMultiPaxos, "multipaxos", kMessageNames,
-                                  kTimerNames};
+                                  kTimerNames, sim::message_mask({0, 1, 4})};
 }  // namespace
 
 const sim::FamilyInfo& multipaxos_family() { return kFamily; }
