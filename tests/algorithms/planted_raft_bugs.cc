@@ -10,6 +10,7 @@
 #include "algorithms/raft/raft_factory.h"
 #include "algorithms/registry.h"
 #include "tests/algorithms/forwarding_context.h"
+#include "tests/algorithms/wrapped_raft.h"
 
 namespace electsim::testing {
 namespace {
@@ -211,36 +212,23 @@ class ForgetsVoteOnStepDown final : public PlantedRaft {
   uint64_t forgot_term_ = 0;
 };
 
-template <class Wrapper>
-void register_planted(const char* name, const char* summary) {
-  algorithms::AlgorithmInfo info = algorithms::raft::raft_info();
-  info.name = name;
-  info.summary = summary;
-  auto make_raft = info.make_factory;
-  info.make_factory = [make_raft](const algorithms::Params& params, uint32_t nodes) {
-    return std::unique_ptr<sim::AlgorithmFactory>(
-        std::make_unique<WrappingFactory<Wrapper>>(make_raft(params, nodes)));
-  };
-  algorithms::register_algorithm_for_tests(std::move(info));
-}
-
 }  // namespace
 
 void register_planted_raft_bugs() {
-  register_planted<ForgetsVoteOnRestart>(
+  register_wrapped_raft<ForgetsVoteOnRestart>(
       kRaftForgetsVoteOnRestartName, "tests only: Raft whose restart forgets votedFor (Figure 2)");
-  register_planted<TermFromLogOnRestart>(
+  register_wrapped_raft<TermFromLogOnRestart>(
       kRaftTermFromLogName,
       "tests only: Raft whose restart takes currentTerm from its last entry (Figure 2)");
-  register_planted<QuorumOfHalf>(kRaftQuorumOfHalfName,
+  register_wrapped_raft<QuorumOfHalf>(kRaftQuorumOfHalfName,
                                  "tests only: Raft whose candidates win with n/2 votes (5.2)");
-  register_planted<LeaderIgnoresHigherTerm>(
+  register_wrapped_raft<LeaderIgnoresHigherTerm>(
       kRaftLeaderIgnoresHigherTermName,
       "tests only: Raft whose leader ignores higher terms instead of stepping down (5.1)");
-  register_planted<CandidateKeepsVote>(
+  register_wrapped_raft<CandidateKeepsVote>(
       kRaftCandidateKeepsVoteName,
       "tests only: Raft whose candidate keeps its own vote in a higher term (5.2)");
-  register_planted<ForgetsVoteOnStepDown>(
+  register_wrapped_raft<ForgetsVoteOnStepDown>(
       kRaftForgetsVoteOnStepDownName,
       "tests only: Raft whose candidate forgets its vote when it steps down in its term (5.2)");
 }

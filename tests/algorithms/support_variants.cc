@@ -9,6 +9,7 @@
 #include "algorithms/raft/raft_factory.h"
 #include "algorithms/registry.h"
 #include "tests/algorithms/forwarding_context.h"
+#include "tests/algorithms/wrapped_raft.h"
 
 namespace electsim::testing {
 namespace {
@@ -135,19 +136,6 @@ class FollowsAStaleLeader final : public WrappedRaft {
     deliver(context, from, message);
   }
 };
-
-template <class Wrapper>
-void register_wrapped_raft(const char* name, const char* summary) {
-  algorithms::AlgorithmInfo info = algorithms::raft::raft_info();
-  info.name = name;
-  info.summary = summary;
-  auto make_raft = info.make_factory;
-  info.make_factory = [make_raft](const algorithms::Params& params, uint32_t nodes) {
-    return std::unique_ptr<sim::AlgorithmFactory>(
-        std::make_unique<WrappingFactory<Wrapper>>(make_raft(params, nodes)));
-  };
-  algorithms::register_algorithm_for_tests(std::move(info));
-}
 
 }  // namespace
 
