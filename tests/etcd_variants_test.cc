@@ -9,7 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "tests/cli_test_support.h"
+#include "tests/sweep_text_support.h"
 
 namespace electsim::testing {
 namespace {
@@ -28,17 +28,7 @@ std::string crash_scenario(const std::string& algorithm) {
 }
 
 Json sweep(const std::string& algorithm, int* exit_code) {
-  const auto dir = temp_dir("etcd-variants-" + algorithm);
-  const auto scenario = dir / "crash.yaml";
-  std::ofstream(scenario) << crash_scenario(algorithm);
-  const auto json_path = dir / "sweep.json";
-  const CommandResult result =
-      run_binary(ELECTSIM_TEST_ALGORITHMS_BINARY,
-                 "sweep " + scenario.string() + " --seeds 1..20 --quiet --json " +
-                     json_path.string(),
-                 dir);
-  *exit_code = result.exit_code;
-  return Json::parse(read_text(json_path));
+  return sweep_scenario_text("etcd-variants-" + algorithm, crash_scenario(algorithm), exit_code);
 }
 
 TEST(EtcdVariants, WaitDeletes_RealCampaignPassesEverySeed) {
