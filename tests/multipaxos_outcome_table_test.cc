@@ -20,28 +20,14 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/cli_test_support.h"
+#include "tests/markdown_page_support.h"
 
 namespace electsim::testing {
 namespace {
 
-std::vector<std::string> cells(const std::string& row) {
-  std::vector<std::string> result;
-  std::istringstream in(row.substr(1));
-  for (std::string cell; std::getline(in, cell, '|');) {
-    const auto first = cell.find_first_not_of(' ');
-    const auto last = cell.find_last_not_of(' ');
-    result.push_back(first == std::string::npos ? "" : cell.substr(first, last - first + 1));
-  }
-  return result;
-}
-
-// The generated block: what lies between the markers of docs/FAULTS.md, or the script's output.
+// The generated block of the page, or of the script's output.
 std::string between_markers(const std::string& page) {
-  const std::string begin = "<!-- outcome-table -->\n";
-  const auto from = page.find(begin);
-  const auto to = page.find("<!-- /outcome-table -->");
-  if (from == std::string::npos || to == std::string::npos || to < from) return "";
-  return page.substr(from + begin.size(), to - from - begin.size());
+  return testing::between_markers(page, "outcome-table");
 }
 
 // Rows of the table by algorithm name (without backquotes), header excluded.

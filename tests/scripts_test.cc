@@ -14,6 +14,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/cli_test_support.h"
+#include "tests/markdown_page_support.h"
 
 namespace electsim::testing {
 namespace {
@@ -27,17 +28,6 @@ std::vector<std::string> table_rows(const std::string& text) {
     if (line.rfind("| ", 0) == 0 && line.find("---") == std::string::npos) rows.push_back(line);
   }
   return rows;
-}
-
-std::vector<std::string> cells(const std::string& row) {
-  std::vector<std::string> result;
-  std::istringstream in(row.substr(1));
-  for (std::string cell; std::getline(in, cell, '|');) {
-    const auto first = cell.find_first_not_of(' ');
-    const auto last = cell.find_last_not_of(' ');
-    result.push_back(first == std::string::npos ? "" : cell.substr(first, last - first + 1));
-  }
-  return result;
 }
 
 // The table of a reduced Figure 16: a header and ten lines, each with a count of 20 seeds
