@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "algorithms/etcd_election/etcd_election.h"
+#include "tests/cli_test_support.h"
 #include "tests/zk_test_support.h"
 
 namespace electsim::testing {
@@ -90,6 +91,32 @@ TEST(EtcdElection, Session_ANewSessionCampaignsBehindTheLeaderAfterTheHeal) {
   ASSERT_FALSE(follows.empty());
   EXPECT_GE(time_ns(follows.back()), 30 * kSecond);
   EXPECT_EQ(follows.back()["leader"], leaders[1]["process"]);
+}
+
+// election.go observe: a candidate that is not the leader reads the first-created key and
+// watches it, and reads again when it is deleted. In seed 125 of lease-etcd-partition, the
+// candidate that stays behind got its keep-alive response 0.3 ms before the old leader's delete
+// event, so its check of the watched key (verify_watches) was still in flight when the event
+// came. It used to skip the new read then, and followed the old leader for the rest of the run
+// (a recovery violation, 4 seeds of 1000); now the event's read replaces the check.
+TEST(EtcdElection, Observe_ADeleteEventDuringTheWatchCheckStillLeadsToTheNextLeader) {
+  const TracedRun run = run_inline(
+      read_text(source_path("scenarios/library/lease-etcd-partition.yaml")), 125);
+  ASSERT_FALSE(of_kind(run.records, "fault_start").empty());
+  const auto leaders = of_kind(run.records, "became_leader");
+  ASSERT_EQ(leaders.size(), 2u);
+  const Json& successor = leaders[1];
+  for (const Json& follow : of_kind(run.records, "follows")) {
+    if (follow["process"] == leaders[0]["process"] || follow["process"] == successor["process"] ||
+        time_ns(follow) < time_ns(successor)) {
+      continue;
+    }
+    EXPECT_EQ(follow["leader"], successor["process"]);
+    EXPECT_LE(time_ns(follow), time_ns(successor) + kSecond);
+    EXPECT_EQ(run.result.verdict, reports::Verdict::kPass);
+    return;
+  }
+  ADD_FAILURE() << "the third candidate never followed " << successor["process"];
 }
 
 }  // namespace

@@ -300,7 +300,12 @@ void EtcdElection::handle_campaign_reply(sim::Context& context, const Reply& rep
 
 void EtcdElection::observe(sim::Context& context) {
   // election.go observe: Get(prefix, WithFirstCreate), then watch that key.
-  if (observe_call_.in_flight() || role_ == CampaignRole::kLeader) return;
+  if (role_ == CampaignRole::kLeader) return;
+  // A read of the first key already on its way answers this call too. Any other call in flight
+  // (verify_watches' check of the observed key, a watch being set up) is about the key that just
+  // went away: start() abandons it. Skipping the read then would leave the candidate following
+  // the old leader for good, since that call's reply no longer finds a watch to repair.
+  if (observe_call_.in_flight() && observe_call_.op() == Op::kFirst) return;
   Request request = service::make_request(Op::kFirst, election_key(0));
   request.flags = flags::kByCreateRevision;
   observe_call_.start(context, request, options_.request_timeout);
