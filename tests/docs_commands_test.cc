@@ -18,8 +18,13 @@
 // from the repository).
 // Leading environment assignments (`NAME=value electsim ...`) are kept in front of the command.
 //
-// Long commands: the fast test caps every `--seeds A..B` at 100 seeds (A..A+99) and
-// `scripts/fig16` at FIG16_SEEDS=3, and checks only the exit code of a command it capped (the
+// A `--write FILE` (scripts/experiments) goes to a copy of FILE in that folder, so the
+// repository's page is never rewritten.
+//
+// Long commands: the fast test caps every `--seeds A..B` at 100 seeds (A..A+99),
+// `scripts/fig16` at FIG16_SEEDS=3 and `scripts/experiments` at `--quick --only lease-envelope`
+// (tests/experiments_script_test.cc runs its other sections), and checks only the exit code of
+// a command it capped (the
 // output a doc shows belongs to the full range). DocsCommandsFull, which ctest runs as the
 // `slow` test docs_commands_full (ELECTSIM_DOCS_FULL=1), runs every command at its full size and
 // checks its output too.
@@ -228,13 +233,24 @@ Prepared prepare(const DocCommand& command, const std::filesystem::path& dir, bo
     environment += "FIG16_SEEDS=" + std::to_string(kFig16Seeds) + " ";
     prepared.capped = true;
   }
+  if (argv[program] == "scripts/experiments" && !full) {
+    argv.insert(argv.begin() + static_cast<std::ptrdiff_t>(program) + 1,
+                {"--quick", "--only", "lease-envelope"});
+    prepared.capped = true;
+  }
   // `electsim merge FILES...` reads what earlier commands of the doc wrote into the folder.
   const bool merge = argv.size() > program + 1 && argv[program + 1] == "merge";
   for (size_t i = program + 2; merge && i < argv.size() && argv[i].front() != '-'; ++i) {
     if (argv[i].front() != '/') argv[i] = (dir / argv[i]).string();
   }
   for (size_t i = program + 1; i + 1 < argv.size(); ++i) {
-    if (is_output_flag(argv[i]) && argv[i + 1].front() != '/') {
+    if (argv[i] == "--write" && argv[i + 1].front() != '/') {
+      const auto copy = dir / argv[i + 1];
+      std::filesystem::create_directories(copy.parent_path());
+      std::filesystem::copy_file(std::filesystem::path(ELECTSIM_SOURCE_DIR) / argv[i + 1], copy,
+                                 std::filesystem::copy_options::overwrite_existing);
+      argv[i + 1] = copy.string();
+    } else if (is_output_flag(argv[i]) && argv[i + 1].front() != '/') {
       prepared.outputs.push_back(dir / argv[i + 1]);
       argv[i + 1] = (dir / argv[i + 1]).string();
     } else if (argv[i] == "--seeds" && !full) {
