@@ -66,6 +66,15 @@ std::string footer(const HtmlPage& page) {
 
 std::string html_escape(std::string_view text) { return escape_xml(text); }
 
+std::string html_inline_svg(std::string_view svg) {
+  constexpr std::string_view kNamespace = " xmlns=\"http://www.w3.org/2000/svg\"";
+  std::string html(svg);
+  if (const size_t at = html.find(kNamespace); at != std::string::npos && at < html.find('>')) {
+    html.erase(at, kNamespace.size());
+  }
+  return html;
+}
+
 std::string html_anchor(std::string_view text) {
   std::string anchor;
   for (const char c : text) {

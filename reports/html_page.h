@@ -51,6 +51,11 @@ std::string html_code(std::string_view text);
 // <p> with escaped text.
 std::string html_paragraph(std::string_view text);
 
+// An SVG document (reports/svg.h) made ready to sit inline in the page: the HTML parser gives
+// <svg> its namespace by itself, so the xmlns attribute (the only URL in a picture) is dropped,
+// and the page holds no URL at all.
+std::string html_inline_svg(std::string_view svg);
+
 // "a-z0-9-" only, from `text` (lower-cased, every other run of characters a single "-"), so
 // that any heading gives a valid, readable anchor; "section" when nothing is left.
 std::string html_anchor(std::string_view text);

@@ -61,8 +61,11 @@ std::vector<double> Axis::tick_values(int target) const {
     if (step >= rough) break;
   }
   // Bounded: at most (range / step) + 1 ticks, which is about `target`.
-  for (double value = std::ceil(low_ / step) * step; value <= high_ + step * 1e-9; value += step) {
-    ticks.push_back(std::abs(value) < step * 1e-9 ? 0 : value);
+  // Each tick is a multiple of the step, computed afresh rather than summed, so no rounding
+  // error builds up along the axis.
+  const double first = std::ceil(low_ / step - 1e-9);
+  for (double k = first; k * step <= high_ + step * 1e-9; ++k) {
+    ticks.push_back(k == 0 ? 0 : k * step);
   }
   return ticks;
 }

@@ -75,7 +75,7 @@ std::string timeline_html(const reports::RunResult& result, const RunPageRecorde
   return absl::StrCat(
       "<p>One lane per process; leaderships are coloured by epoch. Hover over a fault band or a "
       "violation mark for its description.</p>\n",
-      run_timeline_svg(result, recorder));
+      reports::html_inline_svg(run_timeline_svg(result, recorder)));
 }
 
 std::string violation_table(const Scenario& scenario, const reports::RunResult& result) {
