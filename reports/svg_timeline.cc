@@ -293,7 +293,7 @@ void draw_legend(SvgWriter& svg, const Geometry& g) {
     svg.element("rect", {{"x", x}, {"y", g.legend_top}, {"width", 14}, {"height", 10},
                          {"fill", key.colour}, {"fill-opacity", key.opacity}});
     svg.text("text", {{"x", x + 18}, {"y", g.legend_top + 9}}, key.label);
-    x += 24 + kCharacterWidth * static_cast<double>(key.label.size());
+    x += 32 + kCharacterWidth * static_cast<double>(key.label.size());
   }
   svg.close();
 }

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "reports/recovery_distribution.h"
 #include "reports/svg_timeline.h"
 #include "scenarios/replay_text.h"
 
@@ -25,13 +26,26 @@ std::string nodes_text(const Scenario& scenario, const std::vector<sim::NodeId>&
   return absl::StrJoin(names, ", ");
 }
 
+// Every recovery time when there are few; their percentiles when there are many (a run of many
+// groups has thousands of windows).
 std::string recovery_text(const sim::checks::CheckResults& checks) {
+  constexpr size_t kListed = 12;
   if (checks.recovery.empty() && checks.unrecovered == 0) return "no disruption window measured";
-  std::vector<std::string> times;
-  for (const sim::Duration time : checks.recovery) {
-    times.push_back(sim::format_duration_readable(time));
+  std::string text;
+  if (checks.recovery.size() <= kListed) {
+    std::vector<std::string> times;
+    for (const sim::Duration time : checks.recovery) {
+      times.push_back(sim::format_duration_readable(time));
+    }
+    text = times.empty() ? "none recovered" : absl::StrJoin(times, ", ");
+  } else {
+    const reports::Percentiles figures = reports::percentiles(checks.recovery);
+    text = absl::StrCat(checks.recovery.size(), " windows: p50 ",
+                        sim::format_duration_readable(figures.p50), ", p90 ",
+                        sim::format_duration_readable(figures.p90), ", p99 ",
+                        sim::format_duration_readable(figures.p99), ", max ",
+                        sim::format_duration_readable(figures.max));
   }
-  std::string text = times.empty() ? "none recovered" : absl::StrJoin(times, ", ");
   if (checks.unrecovered > 0) absl::StrAppend(&text, "; ", checks.unrecovered, " never recovered");
   return text;
 }
