@@ -121,10 +121,16 @@ void SvgWriter::append_attribute(std::string_view name, std::string_view value) 
   out_ += "\"";
 }
 
+void SvgWriter::append_attributes(SvgAttributes attributes) {
+  for (const SvgAttribute& attribute : attributes) {
+    append_attribute(attribute.name, attribute.value);
+  }
+}
+
 void SvgWriter::start_tag(std::string_view name, SvgAttributes attributes) {
   out_ += "<";
   out_ += name;
-  for (const SvgAttribute& attribute : attributes) append_attribute(attribute.name, attribute.value);
+  append_attributes(attributes);
 }
 
 void SvgWriter::open(std::string_view name, SvgAttributes attributes) {
@@ -156,7 +162,7 @@ void SvgWriter::text(std::string_view name, SvgAttributes attributes, std::strin
 void SvgWriter::path(std::string_view d, SvgAttributes attributes) {
   out_ += "<path";
   append_attribute("d", d);
-  for (const SvgAttribute& attribute : attributes) append_attribute(attribute.name, attribute.value);
+  append_attributes(attributes);
   out_ += "/>\n";
 }
 

@@ -72,6 +72,7 @@ class SvgWriter {
 
  private:
   void append_attribute(std::string_view name, std::string_view value);
+  void append_attributes(SvgAttributes attributes);
   void start_tag(std::string_view name, SvgAttributes attributes);
 
   std::string out_;

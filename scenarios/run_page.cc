@@ -53,8 +53,11 @@ std::string recovery_text(const sim::checks::CheckResults& checks) {
 std::string overlaps_text(const sim::checks::CheckResults& checks) {
   sim::Duration total = sim::Duration::zero();
   for (const sim::checks::Overlap& overlap : checks.overlaps) total = total + overlap.duration;
+  const std::string over = checks.overlaps_dropped == 0
+                               ? " in all)"
+                               : absl::StrCat(" over the first ", checks.overlaps.size(), ")");
   return absl::StrCat(checks.overlaps.size() + checks.overlaps_dropped, " (",
-                      sim::format_duration_readable(total), " in all)");
+                      sim::format_duration_readable(total), over);
 }
 
 // The verdict in words and colour, the reproduce command, and the run's figures.

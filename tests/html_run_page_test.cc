@@ -70,6 +70,21 @@ TEST(HtmlRunPage, PassingRunAndPageOnStandardOutput) {
   EXPECT_THAT(run.err, HasSubstr("verdict     pass"));
 }
 
+// No wall clock, no hash order, no pointer order: the same run gives the same page, byte for
+// byte.
+TEST(HtmlRunPage, TheSameRunGivesTheSamePage) {
+  const auto dir = temp_dir("html-run-page-twice");
+  const std::string scenario = source_path("scenarios/library/fencing-paused-leader.yaml");
+  for (const char* name : {"first.html", "second.html"}) {
+    const auto run = run_electsim("run " + scenario + " --seed 3 --html " + (dir / name).string(),
+                                  dir);
+    ASSERT_EQ(run.exit_code, 0) << run.err;
+  }
+  const std::string first = read_text(dir / "first.html");
+  EXPECT_GT(first.size(), 10'000u);
+  EXPECT_EQ(first, read_text(dir / "second.html"));
+}
+
 TEST(HtmlRunPage, AnUnwritablePageIsRefusedBeforeTheRunAndNothingIsReplaced) {
   const auto dir = temp_dir("html-run-page-refused");
   const auto missing = run_electsim(
