@@ -25,7 +25,7 @@ constexpr double kLeaderlessBand = kLeaderlessHeight + 44;
 constexpr double kLegendBand = 28;
 constexpr double kNoteRow = 15;
 // An estimate of a label's width (11px sans-serif), to keep fault labels from overlapping.
-constexpr double kCharacterWidth = 6.2;
+constexpr double kCharacterWidth = 6.6;
 // The narrowest interval drawn, so that a short leadership still shows.
 constexpr double kMinimumWidth = 0.75;
 
@@ -38,6 +38,7 @@ struct Geometry {
   double legend_top = 0;
   double notes_top = 0;
   double height = 0;
+  std::vector<int> fault_label_rows;  // by fault: the row of its label, -1 for none
 
   double x(sim::Instant at) const { return time.pixel(static_cast<double>(at.ns()) / 1e9); }
   double lane_y(uint32_t lane) const { return lanes_top + kLanePitch * lane; }
@@ -64,12 +65,38 @@ std::vector<std::string> notes(const TimelineData& data) {
   return lines;
 }
 
+// Fault labels go in up to kFaultLabelRows rows above the lanes, each in the first row where
+// it does not overlap the previous label; a label with no room is left to the band's tooltip.
+std::vector<int> fault_label_rows(const TimelineData& data, const Geometry& g) {
+  std::vector<double> row_end(kFaultLabelRows, -1);
+  std::vector<int> rows;
+  for (const FaultBand& fault : data.faults) {
+    const double x = g.x(fault.start);
+    const double width = kCharacterWidth * static_cast<double>(fault.label.size() + 4);
+    int chosen = -1;
+    for (size_t row = 0; row < kFaultLabelRows; ++row) {
+      if (row_end[row] < x) {
+        chosen = static_cast<int>(row);
+        row_end[row] = x + width;
+        break;
+      }
+    }
+    rows.push_back(chosen);
+  }
+  return rows;
+}
+
 Geometry geometry(const TimelineData& data, size_t note_lines) {
   Geometry g;
   const double end_seconds = std::max(1e-9, static_cast<double>(data.end.ns()) / 1e9);
   g.time = Axis::linear(0, end_seconds, kLeft, kWidth - kRight);
-  const double fault_rows = data.faults.empty() ? 0 : static_cast<double>(kFaultLabelRows);
-  g.lanes_top = kTitleBand + kFaultRow * fault_rows + 6;
+  g.fault_label_rows = fault_label_rows(data, g);
+  // As many label rows as the labels use (the first label always has the first row).
+  const int rows_used =
+      data.faults.empty()
+          ? 0
+          : 1 + *std::max_element(g.fault_label_rows.begin(), g.fault_label_rows.end());
+  g.lanes_top = kTitleBand + kFaultRow * rows_used + 6;
   g.lanes_bottom = g.lanes_top + kLanePitch * static_cast<double>(data.lanes.size());
   double next = g.lanes_bottom + kAxisBand;
   if (!data.leaderless_max.empty()) {
@@ -95,29 +122,8 @@ void draw_lanes(SvgWriter& svg, const TimelineData& data, const Geometry& g) {
   svg.close();
 }
 
-// Fault labels go in up to kFaultLabelRows rows above the lanes, each in the first row where
-// it does not overlap the previous label; a label with no room is left to the band's tooltip.
-std::vector<int> fault_label_rows(const TimelineData& data, const Geometry& g) {
-  std::vector<double> row_end(kFaultLabelRows, -1);
-  std::vector<int> rows;
-  for (const FaultBand& fault : data.faults) {
-    const double x = g.x(fault.start);
-    const double width = kCharacterWidth * static_cast<double>(fault.label.size() + 4);
-    int chosen = -1;
-    for (size_t row = 0; row < kFaultLabelRows; ++row) {
-      if (row_end[row] < x) {
-        chosen = static_cast<int>(row);
-        row_end[row] = x + width;
-        break;
-      }
-    }
-    rows.push_back(chosen);
-  }
-  return rows;
-}
-
 void draw_fault_bands(SvgWriter& svg, const TimelineData& data, const Geometry& g) {
-  const std::vector<int> rows = fault_label_rows(data, g);
+  const std::vector<int>& rows = g.fault_label_rows;
   svg.open("g", {{"data-faults", data.faults.size()}});
   for (size_t i = 0; i < data.faults.size(); ++i) {
     const FaultBand& fault = data.faults[i];
@@ -126,10 +132,14 @@ void draw_fault_bands(SvgWriter& svg, const TimelineData& data, const Geometry& 
     const std::string name = absl::StrCat("#", fault.index, " ", fault.label);
     svg.open("g", {{"data-fault", fault.index}});
     svg.text("title", {}, fault.end ? name : name + " (until the end of the run)");
-    svg.element("rect", {{"x", start}, {"y", g.lanes_top - 2},
+    // A fault that healed shades the lanes while it was in force. One that never ends (a crash
+    // without restart, a clock change kept) gets only a strip above the lanes to the end of the
+    // run, so that several of them do not bury the lanes under their shading.
+    const bool healed = fault.end.has_value();
+    svg.element("rect", {{"x", start}, {"y", healed ? g.lanes_top - 2 : g.lanes_top - 5},
                          {"width", std::max(kMinimumWidth, end - start)},
-                         {"height", g.lanes_bottom - g.lanes_top + 2}, {"fill", kFaultColour},
-                         {"fill-opacity", 0.22}});
+                         {"height", healed ? g.lanes_bottom - g.lanes_top + 2 : 3},
+                         {"fill", kFaultColour}, {"fill-opacity", healed ? 0.18 : 0.6}});
     svg.element("line", {{"x1", start}, {"y1", kTitleBand}, {"x2", start}, {"y2", g.lanes_bottom},
                          {"stroke", kFaultColour}, {"stroke-width", 1.5}});
     if (rows[i] >= 0) {
