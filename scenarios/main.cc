@@ -81,6 +81,7 @@ std::string wrote_line(const scenarios::Outputs& outputs, const sim::JsonlSink* 
   describe("--json", "json");
   describe("--junit", "junit");
   describe("--html", "html");
+  describe("--svg", "svg");
   return line.empty() ? line : absl::StrCat("wrote       ", line, "\n");
 }
 
@@ -122,7 +123,8 @@ int command_run(const RunCommand& command, const std::string& program) {
   auto outputs = open_outputs({{"--trace", command.trace_path},
                                {"--json", flags.json_path},
                                {"--junit", flags.junit_path},
-                               {"--html", command.html_path}},
+                               {"--html", command.html_path},
+                               {"--svg", command.svg_path}},
                               *scenario, exit_code);
   if (!outputs) return exit_code;
   const auto started = std::chrono::steady_clock::now();  // wall time, for JUnit only
@@ -135,7 +137,9 @@ int command_run(const RunCommand& command, const std::string& program) {
   options.full_timeline = command.timeline_full;
   // The page's recorder watches the run only when a page was asked for.
   std::optional<scenarios::RunPageRecorder> page_recorder;
-  if (command.html_path) options.watcher = &page_recorder.emplace(*scenario);
+  if (command.html_path || command.svg_path) {
+    options.watcher = &page_recorder.emplace(*scenario);
+  }
   auto result = scenarios::run_scenario(*scenario, chosen_seed, options);
   if (trace_sink && trace_sink->failed()) {
     const absl::Status status =
@@ -163,6 +167,9 @@ int command_run(const RunCommand& command, const std::string& program) {
   }
   if (scenarios::OutputFile* html = outputs->find("--html")) {
     html->write(scenarios::run_page_html(*scenario, *result, *page_recorder));
+  }
+  if (scenarios::OutputFile* svg = outputs->find("--svg")) {
+    svg->write(scenarios::run_timeline_svg(*result, *page_recorder));
   }
   if (scenarios::OutputFile* junit = outputs->find("--junit")) {
     const std::chrono::duration<double> wall = std::chrono::steady_clock::now() - started;

@@ -70,6 +70,21 @@ TEST(HtmlRunPage, PassingRunAndPageOnStandardOutput) {
   EXPECT_THAT(run.err, HasSubstr("verdict     pass"));
 }
 
+TEST(HtmlRunPage, SvgWritesTheTimelinePictureAlone) {
+  const auto dir = temp_dir("html-run-svg");
+  const auto picture = dir / "paused.svg";
+  const std::string scenario = source_path("scenarios/library/fencing-paused-leader.yaml");
+  const auto run = run_electsim("run " + scenario + " --svg " + picture.string(), dir);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_THAT(run.out, HasSubstr("wrote       svg " + picture.string()));
+  const std::string svg = read_text(picture);
+  EXPECT_THAT(svg, ::testing::StartsWith("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox="));
+  const testing::XmlDocument xml = testing::parse_xml(svg);
+  ASSERT_TRUE(xml.well_formed) << xml.error;
+  EXPECT_EQ(xml.with("data-lane").size(), 6u);  // five members and the resource
+  EXPECT_EQ(xml.with("data-state", "paused").size(), 1u);
+}
+
 // No wall clock, no hash order, no pointer order: the same run gives the same page, byte for
 // byte.
 TEST(HtmlRunPage, TheSameRunGivesTheSamePage) {

@@ -117,6 +117,19 @@ TEST(SvgTimeline, PausedLeaderAndRefusedWritesAreDrawn) {
   EXPECT_EQ(run.svg.with("data-fault").size(), fired_faults(run.result));
 }
 
+// The recorder only watches: the run it watched is the run without it, record for record.
+TEST(SvgTimeline, RecordingThePictureChangesNothingInTheRun) {
+  auto scenario = scenarios::load_scenario_file(
+      source_path("scenarios/library/nemesis.yaml"), {});
+  ASSERT_TRUE(scenario.ok()) << scenario.status();
+  const RecordedRun watched = record_run(*scenario, 3);
+  const auto plain = scenarios::run_scenario(*scenario, 3, {});
+  ASSERT_TRUE(plain.ok()) << plain.status();
+  EXPECT_EQ(watched.result.fingerprint, plain->fingerprint);
+  EXPECT_EQ(watched.result.events, plain->events);
+  EXPECT_GE(watched.svg.with("data-fault").size(), 10u);
+}
+
 // 100 groups of 3 on 9 hosts; h1 crashes at 2s and comes back at 3s.
 constexpr char kManyGroups[] = R"(version: 1
 name: many-groups
