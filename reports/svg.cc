@@ -68,7 +68,7 @@ std::string escape_xml(std::string_view text) {
     uint32_t code_point = 0;
     const size_t length = decode_utf8(text, at, code_point);
     if (length == 0) {
-      out += kReplacement;  // one replacement per bad byte, as WHATWG's decoder does at most
+      out += kReplacement;  // one replacement per byte that starts no valid sequence
       ++at;
       continue;
     }

@@ -24,7 +24,9 @@ const char* lane_state_name(LaneState state) {
   return "unknown";
 }
 
-TimelineRecorder::TimelineRecorder(const sim::Layout& layout, sim::Duration duration) {
+TimelineRecorder::TimelineRecorder(const sim::Layout& layout, sim::Duration duration,
+                                   TimelineCaps caps)
+    : caps_(caps) {
   data_.processes = layout.processes();
   data_.groups = layout.groups();
   group_of_.assign(layout.processes(), sim::kNoGroup);
@@ -116,7 +118,7 @@ void TimelineRecorder::close(OpenInterval& interval, sim::Instant at, uint32_t l
                              LaneState state) {
   if (!interval.open) return;
   interval.open = false;
-  if (data_.intervals.size() >= kMaxIntervals) {
+  if (data_.intervals.size() >= caps_.intervals) {
     ++data_.intervals_omitted;
     return;
   }
@@ -214,7 +216,7 @@ void TimelineRecorder::on_fault_record(const sim::TraceRecord& record) {
     if (band != kNoBand) data_.faults[band].end = record.time;
     return;
   }
-  if (data_.faults.size() >= kMaxFaults) {
+  if (data_.faults.size() >= caps_.faults) {
     ++data_.faults_omitted;
     return;
   }
@@ -231,7 +233,7 @@ void TimelineRecorder::on_write(const sim::TraceRecord& record) {
   const auto lane = lane_of(write.writer);
   if (!lane) return;
   size_t& kept = write.accepted ? accepted_writes_kept_ : refused_writes_kept_;
-  if (kept >= kMaxWritesOfEachOutcome) {
+  if (kept >= caps_.writes_of_each_outcome) {
     ++(write.accepted ? data_.accepted_writes_omitted : data_.refused_writes_omitted);
     return;
   }
@@ -240,7 +242,7 @@ void TimelineRecorder::on_write(const sim::TraceRecord& record) {
 }
 
 void TimelineRecorder::on_violation(const sim::checks::Violation& violation) {
-  if (data_.violations.size() >= kMaxViolations) {
+  if (data_.violations.size() >= caps_.violations) {
     ++data_.violations_omitted;
     return;
   }

@@ -85,18 +85,27 @@ struct TimelineData {
   sim::Instant end;  // when the run ended
 };
 
+// The caps on what a picture keeps (the defaults are TimelineRecorder's constants; tests lower
+// them to reach them cheaply).
+struct TimelineCaps {
+  size_t intervals = 20'000;
+  size_t writes_of_each_outcome = 2'000;
+  size_t faults = 200;
+  size_t violations = 100;
+};
+
 class TimelineRecorder final : public sim::TraceObserver, public sim::checks::ViolationObserver {
  public:
   static constexpr size_t kMaxLanes = 40;
   static constexpr size_t kMaxLaneGroups = 8;
-  static constexpr size_t kMaxIntervals = 20'000;
-  static constexpr size_t kMaxWritesOfEachOutcome = 2'000;
-  static constexpr size_t kMaxFaults = 200;
-  static constexpr size_t kMaxViolations = 100;
+  static constexpr size_t kMaxIntervals = TimelineCaps{}.intervals;
+  static constexpr size_t kMaxWritesOfEachOutcome = TimelineCaps{}.writes_of_each_outcome;
+  static constexpr size_t kMaxFaults = TimelineCaps{}.faults;
+  static constexpr size_t kMaxViolations = TimelineCaps{}.violations;
   static constexpr size_t kLeaderlessBuckets = 500;
 
   // `duration`: how long the run is planned to last (the leaderless curve's time slices).
-  TimelineRecorder(const sim::Layout& layout, sim::Duration duration);
+  TimelineRecorder(const sim::Layout& layout, sim::Duration duration, TimelineCaps caps = {});
 
   // The labels of the run's faults by plan index (for the bands); unlabelled faults are named
   // by their kind.
@@ -131,6 +140,7 @@ class TimelineRecorder final : public sim::TraceObserver, public sim::checks::Vi
   void close(OpenInterval& interval, sim::Instant at, uint32_t lane, LaneState state);
   std::optional<uint32_t> lane_of(sim::ProcessId process) const;
 
+  TimelineCaps caps_;
   TimelineData data_;
   std::vector<LaneProgress> progress_;  // by lane
   std::vector<uint32_t> lane_by_process_;  // kNoLane for a process without a lane

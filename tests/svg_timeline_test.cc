@@ -167,13 +167,15 @@ TEST(SvgTimeline, ManyGroupsGetBoundedLanesAndTheLeaderlessCurve) {
   EXPECT_EQ(data.leaderless_max[slice_of(4900)], 0u);
 }
 
-// Fed by hand: far more leaderships and writes than the caps, as a long run would make.
+// Fed by hand: more leaderships and writes than the caps, as a long run would make (with caps
+// lowered from TimelineCaps' defaults, so that the test reaches them quickly).
 TEST(SvgTimeline, CapsKeepALongRunsPictureBoundedAndSaySo) {
   const sim::Layout layout = sim::Layout::single_group(3);
-  TimelineRecorder recorder(layout, sim::Duration::seconds(100));
+  const reports::TimelineCaps caps{.intervals = 300, .writes_of_each_outcome = 100};
+  TimelineRecorder recorder(layout, sim::Duration::seconds(100), caps);
   sim::Trace trace;
   trace.add_observer(&recorder, TimelineRecorder::kinds());
-  const size_t leaderships = TimelineRecorder::kMaxIntervals + 500;
+  const size_t leaderships = caps.intervals + 500;
   for (size_t i = 0; i < leaderships; ++i) {
     const auto at = sim::Instant::from_ns(static_cast<int64_t>(i) * 1'000'000);
     trace.record(at, sim::LeaderElected{.process = 0, .group = 0, .epoch = i + 1,
@@ -187,14 +189,20 @@ TEST(SvgTimeline, CapsKeepALongRunsPictureBoundedAndSaySo) {
   }
   trace.end(sim::Instant::from_ns(static_cast<int64_t>(leaderships) * 1'000'000));
   const reports::TimelineData& data = recorder.data();
-  EXPECT_EQ(data.intervals.size(), TimelineRecorder::kMaxIntervals);
+  EXPECT_EQ(data.intervals.size(), caps.intervals);
   EXPECT_EQ(data.intervals_omitted, 500u);
-  EXPECT_EQ(data.writes.size(), TimelineRecorder::kMaxWritesOfEachOutcome);
-  EXPECT_EQ(data.accepted_writes_omitted, leaderships - TimelineRecorder::kMaxWritesOfEachOutcome);
+  EXPECT_EQ(data.writes.size(), caps.writes_of_each_outcome);
+  EXPECT_EQ(data.accepted_writes_omitted, leaderships - caps.writes_of_each_outcome);
   const XmlDocument xml = parse_xml(reports::leadership_timeline_svg(data, "capped"));
   ASSERT_TRUE(xml.well_formed) << xml.error;
   EXPECT_TRUE(xml.has_text("500 intervals not drawn (over the cap)."));
   EXPECT_EQ(xml.with("data-note", "omitted").size(), 2u);
+  // The default caps are those docs/REPORTS.md states.
+  EXPECT_EQ(TimelineRecorder::kMaxIntervals, 20'000u);
+  EXPECT_EQ(TimelineRecorder::kMaxWritesOfEachOutcome, 2'000u);
+  EXPECT_EQ(TimelineRecorder::kMaxFaults, 200u);
+  EXPECT_EQ(TimelineRecorder::kMaxViolations, 100u);
+  EXPECT_EQ(TimelineRecorder::kMaxLanes, 40u);
 }
 
 }  // namespace
