@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "absl/strings/str_cat.h"
 #include "sim/check.h"
 #include "sim/trace_records.h"
 
@@ -117,6 +116,7 @@ void TimelineRecorder::open(OpenInterval& interval, sim::Instant at, uint64_t ep
 void TimelineRecorder::close(OpenInterval& interval, sim::Instant at, uint32_t lane,
                              LaneState state) {
   if (!interval.open) return;
+  SIM_CHECK(at >= interval.start, "a timeline interval ends before it starts");
   interval.open = false;
   if (data_.intervals.size() >= caps_.intervals) {
     ++data_.intervals_omitted;
@@ -169,6 +169,7 @@ void TimelineRecorder::count_leaders(const sim::TraceRecord& record) {
 void TimelineRecorder::set_leaderless(sim::Instant at, uint32_t value) {
   const auto slice = std::min<size_t>(
       static_cast<size_t>(at.ns() / data_.leaderless_slice.ns()), kLeaderlessBuckets - 1);
+  SIM_CHECK(slice >= last_slice_, "the leaderless curve went back in time");
   for (size_t between = last_slice_ + 1; between <= slice; ++between) {
     data_.leaderless_max[between] = std::max(data_.leaderless_max[between], leaderless_);
   }
