@@ -300,6 +300,12 @@ struct RunParser {
                     "report for people goes to standard error)");
     app->add_option("--timeline", timeline,
                     "brief (the first entries and those around each violation) or full");
+    app->add_option("--html", command.html_path,
+                    "write the run's page to FILE: one self-contained HTML file with the "
+                    "verdict, the leadership timeline, the events around each violation and "
+                    "its reproduce command ('-': standard output)");
+    app->add_option("--svg", command.svg_path,
+                    "write the run's leadership timeline picture alone to FILE, as SVG");
   }
   Command finish() {
     if (timeline != "brief" && timeline != "full") {

@@ -41,6 +41,8 @@ struct RunCommand {
   std::optional<uint64_t> seed;
   std::optional<std::string> trace_path;
   bool timeline_full = false;  // --timeline full: every leadership entry, not the brief one
+  std::optional<std::string> html_path;  // --html FILE: the run's page (scenarios/run_page.h)
+  std::optional<std::string> svg_path;   // --svg FILE: the page's timeline picture alone
 };
 
 struct SweepCommand {

@@ -29,6 +29,7 @@
 #include "scenarios/interrupt.h"
 #include "scenarios/outputs.h"
 #include "scenarios/replay_command.h"
+#include "scenarios/run_page.h"
 #include "scenarios/runner.h"
 #include "scenarios/scenario.h"
 #include "scenarios/scenario_text.h"
@@ -80,6 +81,8 @@ std::string wrote_line(const scenarios::Outputs& outputs, const sim::JsonlSink* 
   describe("--trace", "trace");
   describe("--json", "json");
   describe("--junit", "junit");
+  describe("--html", "html");
+  describe("--svg", "svg");
   return line.empty() ? line : absl::StrCat("wrote       ", line, "\n");
 }
 
@@ -120,7 +123,9 @@ int command_run(const RunCommand& command, const std::string& program) {
   const auto& flags = command.output;
   auto outputs = open_outputs({{"--trace", command.trace_path},
                                {"--json", flags.json_path},
-                               {"--junit", flags.junit_path}},
+                               {"--junit", flags.junit_path},
+                               {"--html", command.html_path},
+                               {"--svg", command.svg_path}},
                               *scenario, exit_code);
   if (!outputs) return exit_code;
   const auto started = std::chrono::steady_clock::now();  // wall time, for JUnit only
@@ -131,6 +136,11 @@ int command_run(const RunCommand& command, const std::string& program) {
     options.trace_sink = &trace_sink.emplace(trace->stream());
   }
   options.full_timeline = command.timeline_full;
+  // The page's recorder watches the run only when a page was asked for.
+  std::optional<scenarios::RunPageRecorder> page_recorder;
+  if (command.html_path || command.svg_path) {
+    options.watcher = &page_recorder.emplace(*scenario);
+  }
   auto result = scenarios::run_scenario(*scenario, chosen_seed, options);
   if (trace_sink && trace_sink->failed()) {
     const absl::Status status =
@@ -155,6 +165,12 @@ int command_run(const RunCommand& command, const std::string& program) {
   }
   if (scenarios::OutputFile* json = outputs->find("--json")) {
     json->write(reports::json_text(reports::run_to_json(*result), 2) + "\n");
+  }
+  if (scenarios::OutputFile* html = outputs->find("--html")) {
+    html->write(scenarios::run_page_html(*scenario, *result, *page_recorder));
+  }
+  if (scenarios::OutputFile* svg = outputs->find("--svg")) {
+    svg->write(scenarios::run_timeline_svg(*result, *page_recorder));
   }
   if (scenarios::OutputFile* junit = outputs->find("--junit")) {
     const std::chrono::duration<double> wall = std::chrono::steady_clock::now() - started;
