@@ -155,6 +155,11 @@ Json median_json(const std::optional<double>& median) {
   return static_cast<int64_t>(std::llround(*median));
 }
 
+Json faster_json(const CompareReport& report, const PairComparison& pair) {
+  const std::optional<size_t> faster = faster_variant(pair);
+  return faster ? Json(report.rows[*faster].label) : Json(nullptr);
+}
+
 Json pairs_json(const CompareReport& report) {
   Json pairs = Json::array();
   for (const PairComparison& pair : report.pairs) {
@@ -167,8 +172,7 @@ Json pairs_json(const CompareReport& report) {
                      {"p_value", pair.test.p_two_sided},
                      {"p_holm", pair.p_holm},
                      {"significant", pair.significant},
-                     {"faster", faster_variant(pair) ? Json(report.rows[*faster_variant(pair)].label)
-                                                     : Json(nullptr)}});
+                     {"faster", faster_json(report, pair)}});
   }
   return Json{{"figure", "mean recovery per seed; a seed with an unrecovered window ranks slowest"},
               {"test", "wilcoxon_signed_rank"},
@@ -315,6 +319,15 @@ CompareReport make_compare_report(const std::vector<CompareVariant>& variants) {
   return report;
 }
 
+std::string compare_subject(const CompareReport& report) {
+  std::string out = report.scenario;
+  if (report.scenario_path != report.scenario) {
+    absl::StrAppend(&out, " (", report.scenario_path, ")");
+  }
+  absl::StrAppend(&out, ", seeds ", report.seed_first, "..", report.seed_last);
+  return out;
+}
+
 std::string compare_verdict_line(const CompareReport& report) {
   uint64_t runs = 0, safety = 0, liveness = 0, other = 0;
   for (const VariantSummary& row : report.rows) {
@@ -336,9 +349,7 @@ std::string compare_verdict_line(const CompareReport& report) {
 }
 
 std::string compare_to_text(const CompareReport& report) {
-  std::string out = absl::StrCat(report.version, "\n", "compare ", report.scenario, " (",
-                                 report.scenario_path, "), seeds ", report.seed_first, "..",
-                                 report.seed_last);
+  std::string out = absl::StrCat(report.version, "\ncompare ", compare_subject(report));
   if (!report.overrides.empty()) absl::StrAppend(&out, " ", absl::StrJoin(report.overrides, " "));
   absl::StrAppend(&out, ": every ", report.varied ? "value" : "algorithm",
                   " runs the same seeds, and a seed gives each the same fault schedule\n\n");
@@ -373,7 +384,8 @@ std::string compare_to_csv(const CompareReport& report) {
               count_text(row.recovery.unrecovered)};
     const bool any = row.recovery.count > 0;
     for (const auto& [value, interval] :
-         {std::pair{row.recovery.p50, row.p50_interval}, std::pair{row.recovery.p90, row.p90_interval},
+         {std::pair{row.recovery.p50, row.p50_interval},
+          std::pair{row.recovery.p90, row.p90_interval},
           std::pair{row.recovery.p99, row.p99_interval}}) {
       cells.push_back(any ? absl::StrCat(value.ns()) : "");
       cells.push_back(interval_end(interval, true));

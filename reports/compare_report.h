@@ -64,6 +64,9 @@ std::string failures_cell(uint64_t count, const std::optional<uint64_t>& first_s
 // "+561.7ms", "unrecovered" (+infinity), "-" (no seeds).
 std::string difference_cell(const std::optional<double>& median_ns);
 
+// "leader-crash-all, seeds 1..1000", with the path in brackets when it is not the name.
+std::string compare_subject(const CompareReport& report);
+
 // The tables for people: recovery, leadership, the pairwise tests, the failures listed, and
 // the verdict line.
 std::string compare_to_text(const CompareReport& report);

@@ -74,7 +74,9 @@ void add_leadership_figures(const CompareSeed& seed, VariantSummary& summary,
   add_reasons(summary.reasons, seed.reasons);
   summary.overlaps += seed.overlaps;
   summary.overlap_length += seed.overlap_length;
-  if (seed.stale_writes) summary.stale_writes = summary.stale_writes.value_or(0) + *seed.stale_writes;
+  if (seed.stale_writes) {
+    summary.stale_writes = summary.stale_writes.value_or(0) + *seed.stale_writes;
+  }
   if (seed.election_messages) {
     counted_messages += *seed.election_messages;
     counted_elections += seed.leader_changes;

@@ -257,7 +257,8 @@ absl::StatusOr<std::pair<std::string, std::vector<std::string>>> parse_vary(
     if (value.empty()) return absl::InvalidArgumentError("a value between commas is empty");
   }
   if (values.size() < 2) {
-    return absl::InvalidArgumentError("expected at least two values to compare, separated by commas");
+    return absl::InvalidArgumentError(
+        "expected at least two values to compare, separated by commas");
   }
   if (const auto repeated = first_repeated(values)) {
     return absl::InvalidArgumentError(absl::StrCat("lists ", *repeated, " twice"));

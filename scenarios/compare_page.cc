@@ -22,8 +22,7 @@ std::string table_html(const reports::CompareTable& table) {
 
 reports::HtmlSection summary_section(const reports::CompareReport& report) {
   std::string body = html_paragraph(absl::StrCat(
-      report.scenario, " (", report.scenario_path, "), seeds ", report.seed_first, "..",
-      report.seed_last, ": every ", report.varied ? "value" : "algorithm",
+      reports::compare_subject(report), ": every ", report.varied ? "value" : "algorithm",
       " ran the same seeds, and a seed gave each the same fault schedule. ",
       reports::compare_verdict_line(report)));
   absl::StrAppend(&body, table_html(reports::recovery_table(report)),
@@ -81,7 +80,9 @@ reports::HtmlSection parameters_section(const reports::CompareReport& report) {
   std::string body;
   for (size_t i = 0; i < report.rows.size(); ++i) {
     std::vector<std::vector<std::string>> rows;
-    for (const reports::RunParam& param : report.params[i]) rows.push_back({param.name, param.text});
+    for (const reports::RunParam& param : report.params[i]) {
+      rows.push_back({param.name, param.text});
+    }
     absl::StrAppend(&body, html_paragraph(absl::StrCat(report.rows[i].label, " (",
                                                        report.rows[i].algorithm, ")")),
                     html_table({"parameter", "value"}, rows));
