@@ -517,6 +517,8 @@ struct CompareParser {
         "compare", "run several algorithms (or parameter values) on the same seeds, so on the "
                    "same fault schedules, and compare their recovery, leadership and failures");
     add_scenario_options(*app, command.scenario, unused_algorithm);
+    // Kept so that a user who types it hears to use --algorithms, but not shown in --help.
+    app->get_option("--algorithm")->group("");
     app->add_option("--algorithms", algorithms_text,
                     "the algorithms to compare, a,b,c, or all (every built-in algorithm the "
                     "scenario can run); default with --vary: the scenario's own");
