@@ -23,7 +23,7 @@ namespace {
 const std::vector<std::string>& subcommand_names() {
   static const std::vector<std::string>* const kNames =
       new std::vector<std::string>{"run", "sweep", "check", "list", "merge", "shrink",
-                                   "replay"};
+                                   "replay", "compare"};
   return *kNames;
 }
 
@@ -194,6 +194,76 @@ absl::StatusOr<double> parse_tolerance(std::string_view text) {
     return absl::InvalidArgumentError("expected a percentage from 0% to 1000%, such as 10%");
   }
   return value / 100;
+}
+
+namespace {
+
+// Splits at commas outside brackets, so that a node list "[n1,n2]" stays one value.
+std::vector<std::string> split_top_level(std::string_view text) {
+  std::vector<std::string> parts(1);
+  int depth = 0;
+  for (const char c : text) {
+    if (c == '[') ++depth;
+    if (c == ']' && depth > 0) --depth;
+    if (c == ',' && depth == 0) {
+      parts.emplace_back();
+    } else {
+      parts.back() += c;
+    }
+  }
+  return parts;
+}
+
+// The first value listed twice, if any.
+std::optional<std::string> first_repeated(const std::vector<std::string>& values) {
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (std::find(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(i), values[i]) !=
+        values.begin() + static_cast<std::ptrdiff_t>(i)) {
+      return values[i];
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<std::string>> parse_algorithm_list(std::string_view text) {
+  std::vector<std::string> names = split_top_level(text);
+  for (const std::string& name : names) {
+    if (name.empty()) {
+      return absl::InvalidArgumentError(
+          "expected algorithm names separated by commas, such as raft,zab, or all");
+    }
+  }
+  if (const auto repeated = first_repeated(names)) {
+    return absl::InvalidArgumentError(absl::StrCat("names ", *repeated, " twice"));
+  }
+  if (names.size() > 1 && std::find(names.begin(), names.end(), "all") != names.end()) {
+    return absl::InvalidArgumentError("all stands alone: every algorithm the scenario can run");
+  }
+  return names;
+}
+
+absl::StatusOr<std::pair<std::string, std::vector<std::string>>> parse_vary(
+    std::string_view text) {
+  const size_t equals = text.find('=');
+  if (equals == std::string_view::npos || equals == 0) {
+    return absl::InvalidArgumentError(
+        "expected PARAM=V1,V2,..., such as election_timeout=12ms..24ms,150ms..300ms");
+  }
+  std::string parameter(text.substr(0, equals));
+  std::vector<std::string> values = split_top_level(text.substr(equals + 1));
+  for (const std::string& value : values) {
+    if (value.empty()) return absl::InvalidArgumentError("a value between commas is empty");
+  }
+  if (values.size() < 2) {
+    return absl::InvalidArgumentError(
+        "expected at least two values to compare, separated by commas");
+  }
+  if (const auto repeated = first_repeated(values)) {
+    return absl::InvalidArgumentError(absl::StrCat("lists ", *repeated, " twice"));
+  }
+  return std::pair{std::move(parameter), std::move(values)};
 }
 
 std::string invoked_program_name(std::string_view argv0) {
@@ -434,6 +504,85 @@ struct ReplayParser {
   }
 };
 
+struct CompareParser {
+  CompareCommand command;
+  std::string algorithms_text;
+  std::string vary_text;
+  std::string seeds_text;
+  std::string unused_algorithm;
+  CLI::App* app = nullptr;
+
+  void add_to(CLI::App& parent) {
+    app = parent.add_subcommand(
+        "compare", "run several algorithms (or parameter values) on the same seeds, so on the "
+                   "same fault schedules, and compare their recovery, leadership and failures");
+    add_scenario_options(*app, command.scenario, unused_algorithm);
+    // Kept so that a user who types it hears to use --algorithms, but not shown in --help.
+    app->get_option("--algorithm")->group("");
+    app->add_option("--algorithms", algorithms_text,
+                    "the algorithms to compare, a,b,c, or all (every built-in algorithm the "
+                    "scenario can run); default with --vary: the scenario's own");
+    app->add_option("--vary", vary_text,
+                    "compare values of one algorithm parameter instead: PARAM=V1,V2,..., each "
+                    "checked as --set algorithm.params.PARAM=V would be");
+    app->add_option("--seeds", seeds_text, "seed range A..B (default: the scenario's seeds)");
+    command.jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    app->add_option("--jobs", command.jobs, "worker threads (default: all cores)")
+        ->check(CLI::Range(1, 1024));
+    app->add_option("--json", command.output.json_path,
+                    "write the comparison as JSON to FILE ('-': standard output, and the table "
+                    "goes to standard error)");
+    app->add_option("--csv", command.csv_path,
+                    "write the summary table as CSV to FILE, one row per algorithm or value");
+    app->add_option("--html", command.html_path,
+                    "write a self-contained HTML report to FILE");
+    app->add_flag("--quiet", command.output.quiet, "print only the verdict line, and no progress");
+  }
+  std::optional<FinishedCommand> finish_variants() {
+    const bool algorithms_given = app->count("--algorithms") > 0;
+    const bool vary_given = app->count("--vary") > 0;
+    if (!algorithms_given && !vary_given) {
+      return usage_error("compare: expected --algorithms a,b,c (or all), or --vary PARAM=V1,V2");
+    }
+    if (algorithms_given) {
+      if (auto bad = check_utf8("--algorithms", algorithms_text)) return bad;
+      auto names = parse_algorithm_list(algorithms_text);
+      if (!names.ok()) return seed_error("--algorithms", algorithms_text, names.status());
+      command.all_algorithms = *names == std::vector<std::string>{"all"};
+      if (!command.all_algorithms) command.algorithms = *names;
+    }
+    if (vary_given) {
+      if (auto bad = check_utf8("--vary", vary_text)) return bad;
+      auto vary = parse_vary(vary_text);
+      if (!vary.ok()) return seed_error("--vary", vary_text, vary.status());
+      if (command.all_algorithms || command.algorithms.size() > 1) {
+        return usage_error("--vary: compares values of one algorithm's parameter; give at most "
+                           "one --algorithms name");
+      }
+      command.vary_parameter = vary->first;
+      command.vary_values = vary->second;
+    } else if (!command.all_algorithms && command.algorithms.size() < 2) {
+      return usage_error(absl::StrCat("--algorithms '", algorithms_text,
+                                      "': expected at least two algorithms to compare, or all"));
+    }
+    return std::nullopt;
+  }
+  Command finish() {
+    if (app->count("--algorithm") > 0) {
+      return usage_error("--algorithm: compare takes --algorithms a,b,c (the algorithms to "
+                         "compare)");
+    }
+    if (auto bad = finish_variants()) return *bad;
+    if (app->count("--seeds") > 0) {
+      auto seeds = parse_seed_range(seeds_text);
+      if (!seeds.ok()) return seed_error("--seeds", seeds_text, seeds.status());
+      command.seeds = *seeds;
+    }
+    if (auto bad = finish_scenario_flags(command.scenario, unused_algorithm, false)) return *bad;
+    return command;
+  }
+};
+
 struct ListParser {
   ListCommand command;
   CLI::App* app = nullptr;
@@ -460,6 +609,7 @@ Command parse_command_line(const std::vector<std::string>& args) {
   MergeParser merge;
   ShrinkParser shrink;
   ReplayParser replay;
+  CompareParser compare;
   run.add_to(app);
   sweep.add_to(app);
   check.add_to(app);
@@ -467,6 +617,7 @@ Command parse_command_line(const std::vector<std::string>& args) {
   merge.add_to(app);
   shrink.add_to(app);
   replay.add_to(app);
+  compare.add_to(app);
 
   std::vector<const char*> argv;
   for (const std::string& arg : args) argv.push_back(arg.c_str());
@@ -482,8 +633,9 @@ Command parse_command_line(const std::vector<std::string>& args) {
   if (merge.app->parsed()) return merge.finish();
   if (shrink.app->parsed()) return shrink.finish();
   if (replay.app->parsed()) return replay.finish();
-  return usage_error(
-      "expected a command: run, sweep, replay, check, list, merge or shrink (see electsim --help)");
+  if (compare.app->parsed()) return compare.finish();
+  return usage_error("expected a command: run, sweep, replay, compare, check, list, merge or "
+                     "shrink (see electsim --help)");
 }
 
 }  // namespace electsim::scenarios

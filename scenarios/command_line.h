@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -74,6 +75,21 @@ struct ShrinkCommand {
   bool quiet = false;
 };
 
+// electsim compare SCENARIO --algorithms a,b,c [--vary PARAM=V1,V2,...] [--seeds A..B]
+// [--jobs N] [--json FILE] [--csv FILE] [--html FILE] [--quiet] (scenarios/compare_command.h).
+struct CompareCommand {
+  ScenarioFlags scenario;  // its `algorithm` is unused: --algorithms names them
+  OutputFlags output;      // --json and --quiet (no --junit)
+  std::vector<std::string> algorithms;  // as listed; empty: the scenario's own (with --vary)
+  bool all_algorithms = false;          // --algorithms all
+  std::optional<std::string> vary_parameter;  // --vary PARAM=...
+  std::vector<std::string> vary_values;        // ... V1,V2,... as typed
+  std::optional<SeedRange> seeds;
+  int jobs = 1;
+  std::optional<std::string> csv_path;
+  std::optional<std::string> html_path;
+};
+
 struct CheckCommand {
   ScenarioFlags scenario;
 };
@@ -98,7 +114,7 @@ struct FinishedCommand {
 };
 
 using Command = std::variant<RunCommand, SweepCommand, CheckCommand, ListCommand, MergeCommand,
-                             ShrinkCommand, ReplayCommand, FinishedCommand>;
+                             ShrinkCommand, ReplayCommand, CompareCommand, FinishedCommand>;
 
 // `args` is argv as given, program name first.
 Command parse_command_line(const std::vector<std::string>& args);
@@ -107,6 +123,12 @@ Command parse_command_line(const std::vector<std::string>& args);
 absl::StatusOr<uint64_t> parse_seed(std::string_view text);
 // "A..B" with A <= B, or a single seed "A".
 absl::StatusOr<SeedRange> parse_seed_range(std::string_view text);
+// --algorithms: "a,b,c" (each name once) or "all".
+absl::StatusOr<std::vector<std::string>> parse_algorithm_list(std::string_view text);
+// --vary: "PARAM=V1,V2,..." into the parameter and its values (at least two, each once); commas
+// inside brackets belong to a value (a node list such as [n1,n2]).
+absl::StatusOr<std::pair<std::string, std::vector<std::string>>> parse_vary(std::string_view text);
+
 // "K/N" with 1 <= K <= N, both decimal (`--shard`, and a shard's JSON).
 absl::StatusOr<Shard> parse_shard(std::string_view text);
 // "10%" or "2.5%", 0% to 1000%, as a fraction (0.1, 0.025); `--tolerance`.

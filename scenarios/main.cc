@@ -24,6 +24,7 @@
 #include "scenarios/cli_list.h"
 #include "scenarios/command_line.h"
 #include "scenarios/command_support.h"
+#include "scenarios/compare_command.h"
 #include "scenarios/exit_codes.h"
 #include "scenarios/interrupt.h"
 #include "scenarios/outputs.h"
@@ -228,6 +229,9 @@ int main_with_exceptions(int argc, char** argv) {
   }
   if (const auto* replay = std::get_if<scenarios::ReplayCommand>(&command)) {
     return scenarios::command_replay(*replay, program);
+  }
+  if (const auto* compare = std::get_if<scenarios::CompareCommand>(&command)) {
+    return scenarios::command_compare(*compare, program);
   }
   return command_finished(std::get<FinishedCommand>(command));
 }

@@ -51,6 +51,7 @@ inline const scenarios::ScenarioFlags* scenario_flags(const scenarios::Command& 
   if (const auto* check = std::get_if<CheckCommand>(&command)) return &check->scenario;
   if (const auto* replay = std::get_if<ReplayCommand>(&command)) return &replay->scenario;
   if (const auto* shrink = std::get_if<ShrinkCommand>(&command)) return &shrink->scenario;
+  if (const auto* compare = std::get_if<CompareCommand>(&command)) return &compare->scenario;
   return nullptr;
 }
 
