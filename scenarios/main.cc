@@ -17,6 +17,8 @@
 #include <vector>
 
 #include "reports/json_report.h"
+#include "reports/prometheus.h"
+#include "reports/transition_log.h"
 #include "reports/sweep_text.h"
 #include "reports/text_report.h"
 #include "absl/strings/str_cat.h"
@@ -79,6 +81,8 @@ std::string wrote_line(const scenarios::Outputs& outputs, const sim::JsonlSink* 
   describe("--trace", "trace");
   describe("--json", "json");
   describe("--junit", "junit");
+  describe("--metrics", "metrics");
+  describe("--transitions", "transitions");
   return line.empty() ? line : absl::StrCat("wrote       ", line, "\n");
 }
 
@@ -109,6 +113,18 @@ void print_run_report(std::ostream& out, const scenarios::OutputFlags& flags,
   out << reports::run_to_text(result, text_options);
 }
 
+// --metrics and --transitions of a run.
+void write_leadership_outputs(const scenarios::Outputs& outputs, const reports::RunResult& run) {
+  if (scenarios::OutputFile* metrics = outputs.find("--metrics")) {
+    reports::PrometheusWriter writer(reports::MetricsScope::kOneRun);
+    writer.add_run(run);
+    metrics->write(writer.text());
+  }
+  if (scenarios::OutputFile* transitions = outputs.find("--transitions")) {
+    transitions->write(reports::transition_log(run));
+  }
+}
+
 int command_run(const RunCommand& command, const std::string& program) {
   // Installed before any temporary file exists: from then on an interrupt removes them.
   scenarios::install_interrupt_handlers(scenarios::InterruptMode::kImmediate);
@@ -119,7 +135,9 @@ int command_run(const RunCommand& command, const std::string& program) {
   const auto& flags = command.output;
   auto outputs = open_outputs({{"--trace", command.trace_path},
                                {"--json", flags.json_path},
-                               {"--junit", flags.junit_path}},
+                               {"--junit", flags.junit_path},
+                               {"--metrics", flags.metrics_path},
+                               {"--transitions", command.transitions_path}},
                               *scenario, exit_code);
   if (!outputs) return exit_code;
   const auto started = std::chrono::steady_clock::now();  // wall time, for JUnit only
@@ -155,6 +173,7 @@ int command_run(const RunCommand& command, const std::string& program) {
   if (scenarios::OutputFile* json = outputs->find("--json")) {
     json->write(reports::json_text(reports::run_to_json(*result), 2) + "\n");
   }
+  write_leadership_outputs(*outputs, *result);
   if (scenarios::OutputFile* junit = outputs->find("--junit")) {
     const std::chrono::duration<double> wall = std::chrono::steady_clock::now() - started;
     const absl::Status status = scenarios::write_run_junit(*junit, *scenario, *result,
