@@ -98,8 +98,8 @@ Labels with(Labels labels, std::string name, std::string value) {
 
 }  // namespace
 
-void PrometheusWriter::add_run(const RunResult& run) {
-  Totals& totals = totals_[Key{run.scenario, run.algorithm}];
+void PrometheusWriter::add_run(const RunResult& run, std::string_view variant) {
+  Totals& totals = totals_[Key{run.scenario, run.algorithm, std::string(variant)}];
   ++totals.runs;
   ++totals.runs_by_verdict[static_cast<size_t>(run.verdict)];
   const sim::checks::TransitionReasonCounts& counts = run.checks.transition_reasons;
@@ -147,7 +147,10 @@ void PrometheusWriter::add_run(const RunResult& run) {
 template <class Write>
 void PrometheusWriter::for_each(Write&& write) const {
   for (const auto& [key, totals] : totals_) {
-    write(Labels{{"scenario", key.first}, {"algorithm", key.second}}, totals);
+    const auto& [scenario, algorithm, variant] = key;
+    Labels labels{{"scenario", scenario}, {"algorithm", algorithm}};
+    if (!variant.empty()) labels.emplace_back("variant", variant);
+    write(labels, totals);
   }
 }
 

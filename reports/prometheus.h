@@ -20,6 +20,8 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -37,8 +39,10 @@ class PrometheusWriter {
  public:
   explicit PrometheusWriter(MetricsScope scope) : scope_(scope) {}
 
-  // Adds a run to its (scenario, algorithm)'s totals. kOneRun expects one run in all.
-  void add_run(const RunResult& run);
+  // Adds a run to its (scenario, algorithm)'s totals. kOneRun expects one run in all. A
+  // comparison of parameter values (`compare --vary`) names each value in `variant`
+  // ("election_timeout=12ms..24ms"), which becomes a `variant` label and keeps the values apart.
+  void add_run(const RunResult& run, std::string_view variant = "");
   // The whole exposition, ending in a line feed; the families have HELP and TYPE even with no
   // samples.
   std::string text() const;
@@ -72,7 +76,7 @@ class PrometheusWriter {
     };
     std::vector<LeaderGauge> is_leader;
   };
-  using Key = std::pair<std::string, std::string>;  // scenario, algorithm
+  using Key = std::tuple<std::string, std::string, std::string>;  // scenario, algorithm, variant
 
   template <class Write>
   void for_each(Write&& write) const;

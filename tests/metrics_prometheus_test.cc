@@ -144,5 +144,16 @@ TEST(MetricsPrometheus, ManyRunsSumPerScenarioAndAlgorithmWhateverTheOrder) {
   EXPECT_EQ(types, 1u);
 }
 
+TEST(MetricsPrometheus, VariantsOfOneAlgorithmStayApart) {
+  PrometheusWriter writer(MetricsScope::kManyRuns);
+  writer.add_run(a_run(1), "election_timeout=12ms..24ms");
+  writer.add_run(a_run(1), "election_timeout=150ms..300ms");
+  const std::string text = writer.text();
+  EXPECT_THAT(text, HasSubstr(std::string("electsim_runs_total{") + kLabels +
+                              ",variant=\"election_timeout=12ms..24ms\",verdict=\"pass\"} 1\n"));
+  EXPECT_THAT(text, HasSubstr(std::string("electsim_runs_total{") + kLabels +
+                              ",variant=\"election_timeout=150ms..300ms\",verdict=\"pass\"} 1\n"));
+}
+
 }  // namespace
 }  // namespace electsim::reports
