@@ -19,8 +19,9 @@ constexpr size_t kVerdicts = 5;  // Verdict's values
 // 1-2.5-5 series. At the short end, Figure 16 of the Raft paper (Ongaro and Ousterhout, USENIX
 // ATC 2014, §9.3) has timeouts of 12-24 ms, whose elections need the 10/25/50 ms buckets; Raft's
 // usual 150-300 ms land in 250/500 ms. In the middle, a Kubernetes Lease holder's successor waits
-// out LeaseDuration, 15 s by default in client-go's leader election (with RenewDeadline 10 s and
-// RetryPeriod 2 s, as in k8s.io/kubernetes pkg/client/leaderelectionconfig), which lands in 25 s.
+// out the lease duration, 15 s by default for Kubernetes' components (DefaultLeaseDuration, with
+// RenewDeadline 10 s and RetryPeriod 2 s, in k8s.io/kubernetes pkg/client/leaderelectionconfig),
+// which lands in 25 s.
 // Above, 60 s to 300 s catch session timeouts and livelocked elections. client_golang's default
 // buckets (prometheus.DefBuckets, 5 ms to 10 s) would put every lease recovery in +Inf.
 const std::array<Duration, kRecoveryBuckets> kRecoveryBucketBounds = {

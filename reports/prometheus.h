@@ -4,10 +4,13 @@
 // family's samples together, label values escaped (\ as \\, " as \", a line feed as \n), and no
 // timestamps, so the same runs always give the same bytes.
 //
-// Every sample carries `scenario` and `algorithm` labels. A file holds the metrics of runs
-// summed per (scenario, algorithm), so files of different scenarios or algorithms can be served
-// side by side (node_exporter's textfile collector merges the families of all its *.prom files,
-// and needs their HELP and TYPE lines to agree, which they do). What a file exports:
+// Every sample carries `scenario` and `algorithm` labels (and `variant` for a parameter value
+// of `compare --vary`). A file holds the metrics of runs summed per label set, and every file
+// gives a family the same HELP and TYPE, so files of different scenarios or algorithms can be
+// served side by side (node_exporter's textfile collector reads every *.prom file of its folder,
+// takes no timestamps, and asks for files written aside and renamed into place, as
+// scenarios/outputs.h does: prometheus/node_exporter README.md, "Textfile Collector"). What a
+// file exports:
 //   - MetricsScope::kOneRun (`run --metrics`): the run's end state too, electsim_is_leader per
 //     member and electsim_run_info (seed, fingerprint, verdict);
 //   - MetricsScope::kManyRuns (`sweep --metrics`, and `compare`): sums over the runs, and

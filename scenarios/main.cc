@@ -18,9 +18,9 @@
 
 #include "reports/json_report.h"
 #include "reports/prometheus.h"
-#include "reports/transition_log.h"
 #include "reports/sweep_text.h"
 #include "reports/text_report.h"
+#include "reports/transition_log.h"
 #include "absl/strings/str_cat.h"
 #include "scenarios/builtin_scenarios.h"
 #include "scenarios/cli_list.h"
