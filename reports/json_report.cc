@@ -179,6 +179,42 @@ Json transition_reasons_json(const sim::checks::TransitionReasonCounts& counts) 
   return reasons;
 }
 
+// `alerts`: each firing of a scenario alert rule (sim/checks/leadership_watch.h), with its group
+// only when the run has several.
+Json alerts_json(const RunResult& run) {
+  Json alerts = Json::array();
+  if (!run.leadership) return alerts;
+  for (const sim::checks::FiredAlert& alert : run.leadership->alerts) {
+    Json fired{{"rule", alert.rule}, {"time_ns", alert.time.ns()}, {"detail", alert.detail}};
+    if (run.checks.groups && alert.group != sim::kNoGroup) fired["group"] = group_name(alert.group);
+    alerts.push_back(std::move(fired));
+  }
+  return alerts;
+}
+
+// `alerts_fired`: how often each of the scenario's rules fired, zero included, by rule name
+// (empty without rules, null when nothing measured it).
+Json alerts_fired_json(const RunResult& run) {
+  if (!run.leadership) return nullptr;
+  Json fired = Json::object();
+  if (run.alert_rules.leader_changes) {
+    fired[std::string(sim::checks::kLeaderChangesAlert)] = run.leadership->leader_changes_fired;
+  }
+  if (run.alert_rules.leaderless_longer_than) {
+    fired[std::string(sim::checks::kLeaderlessAlert)] = run.leadership->leaderless_fired;
+  }
+  return fired;
+}
+
+// The leadership figures monitoring sees: null when nothing measured them.
+void add_leadership_json(const RunResult& run, Json& json) {
+  const auto& figures = run.leadership;
+  json["leaderless_ns"] = figures ? Json(figures->leaderless.ns()) : Json(nullptr);
+  json["overlap_ns"] = figures ? Json(figures->overlap.ns()) : Json(nullptr);
+  json["leaders_at_end"] =
+      figures ? process_names(run, figures->leading_at_end) : Json(nullptr);
+}
+
 Json percentiles_json(const Percentiles& p) {
   return Json{{"p50", p.p50.ns()},
               {"p90", p.p90.ns()},
@@ -238,6 +274,7 @@ Json run_to_json(const RunResult& run) {
     overlaps.push_back(std::move(overlap));
   }
   json["overlaps"] = overlaps;
+  add_leadership_json(run, json);
   if (run.checks.groups) json["groups"] = groups_json(run, *run.checks.groups);
   json["stale_writes_accepted"] =
       run.checks.writes ? Json(run.checks.writes->stale_writes_accepted) : Json(nullptr);
@@ -263,6 +300,9 @@ Json run_to_json(const RunResult& run) {
   json["nemesis_kinds"] = run.nemesis_kinds;
   json["goals_reached"] = run.checks.goals_reached;
   json["goals_missed"] = run.checks.goals_missed;
+  json["alerts"] = alerts_json(run);
+  json["alerts_omitted"] = run.leadership ? run.leadership->alerts_omitted : 0;
+  json["alerts_fired"] = alerts_fired_json(run);
   json["messages"] = run.messages_delivered;
   json["messages_sent"] = run.messages_sent;
   if (run.election_messages_sent) json["election_messages"] = *run.election_messages_sent;

@@ -16,7 +16,10 @@ namespace electsim::reports {
 // The run's JSON. Besides the contract's keys it carries `electsim_version` and
 // `electsim_commit`, `error` and `error_time_ns` (null unless the verdict is internal_error or
 // budget_exceeded), the kept `timeline` (entries with `time_ns`, `position`, `text`) and
-// `timeline_omitted`. `params` holds typed values, times in integer nanoseconds with the unit
+// `timeline_omitted`, the leadership figures `leaderless_ns`, `overlap_ns` and `leaders_at_end`
+// (null when not measured), and `alerts` (each: `rule`, `time_ns`, `detail`, and `group` with
+// several groups; the first 100) with `alerts_omitted` and `alerts_fired` (each rule's firings, by
+// rule name). `params` holds typed values, times in integer nanoseconds with the unit
 // in the key as everywhere else in the contract:
 //   bool          "pre_vote": true
 //   integer       "max_log": 3

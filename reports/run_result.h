@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "sim/checks/checks.h"
+#include "sim/checks/leadership_watch.h"
 #include "sim/prng.h"
 #include "sim/time.h"
 #include "sim/trace.h"
@@ -78,6 +79,11 @@ struct RunResult {
   uint64_t fingerprint = 0;
   Verdict verdict = Verdict::kPass;
   sim::checks::CheckResults checks;
+  // Leadership as monitoring sees it, and the alerts that fired (sim/checks/leadership_watch.h);
+  // nullopt when nothing measured it (a run stopped by an internal error, or read back from a
+  // sweep file written before electsim measured it).
+  std::optional<sim::checks::LeadershipFigures> leadership;
+  sim::checks::AlertRules alert_rules;  // the scenario's `alerts:`, as evaluated
   std::vector<FaultRecord> faults;
   std::vector<std::string> nemesis_kinds;  // enabled for this seed (swarm), empty without nemesis
   // The kept timeline entries in position order; see TimelineEntry::position.

@@ -176,6 +176,36 @@ std::string error_text(const RunResult& run) {
                       run.error, "\n");
 }
 
+std::string alert_rules_text(const sim::checks::AlertRules& rules) {
+  std::vector<std::string> parts;
+  if (rules.leader_changes) {
+    parts.push_back(absl::StrCat("leader_changes more than ", rules.leader_changes->more_than,
+                                 " within ", sim::format_duration(rules.leader_changes->within)));
+  }
+  if (rules.leaderless_longer_than) {
+    parts.push_back(absl::StrCat("leaderless_longer_than ",
+                                 sim::format_duration(*rules.leaderless_longer_than)));
+  }
+  return absl::StrJoin(parts, "; ");
+}
+
+// The scenario's alerts and when they fired; nothing when it has none. Alerts are observations:
+// the verdict never depends on them.
+std::string alerts_text(const RunResult& run) {
+  if (!run.alert_rules.any() || !run.leadership) return "";
+  const sim::checks::LeadershipFigures& figures = *run.leadership;
+  const uint64_t fired = figures.leader_changes_fired + figures.leaderless_fired;
+  std::string out = absl::StrCat("alerts    ", fired, " fired (", alert_rules_text(run.alert_rules),
+                                 "; observations, not checks: the verdict ignores them)\n");
+  for (const sim::checks::FiredAlert& alert : figures.alerts) {
+    absl::StrAppend(&out, "  ", at(alert.time), "  ", alert.rule, ": ", alert.detail, "\n");
+  }
+  if (figures.alerts_omitted > 0) {
+    absl::StrAppend(&out, "  ... and ", figures.alerts_omitted, " more\n");
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string run_to_text(const RunResult& run, const RunTextOptions& options) {
@@ -241,6 +271,7 @@ std::string run_to_text(const RunResult& run, const RunTextOptions& options) {
     }
     absl::StrAppend(&out, "\n");
   }
+  absl::StrAppend(&out, alerts_text(run));
   absl::StrAppend(&out, "\nviolations ", run.checks.violations.size(), "\n");
   for (const auto& v : run.checks.violations) {
     absl::StrAppend(&out, "  ", at(v.time), "  ", v.check, ": ", v.detail, "\n");

@@ -60,6 +60,13 @@ void add_output_options(CLI::App& command, OutputFlags& flags) {
   command.add_flag("--quiet", flags.quiet, "print only the verdict line, and no progress");
 }
 
+// run and sweep (not merge: a shard's JSON keeps too little of each run).
+void add_metrics_option(CLI::App& command, OutputFlags& flags) {
+  command.add_option("--metrics", flags.metrics_path,
+                     "write leadership metrics in the Prometheus text format to FILE "
+                     "(docs/METRICS.md)");
+}
+
 // Refuses a flag value that would reach JSON output or a reproduce command as invalid UTF-8.
 std::optional<FinishedCommand> check_utf8(std::string_view flag, std::string_view value) {
   const std::optional<size_t> bad = first_invalid_utf8(value);
@@ -299,6 +306,10 @@ struct RunParser {
     app->add_option("--trace", command.trace_path,
                     "stream the full trace as JSON Lines to FILE ('-': standard output, and the "
                     "report for people goes to standard error)");
+    add_metrics_option(*app, command.output);
+    app->add_option("--transitions", command.transitions_path,
+                    "write the transition log to FILE: one line per leader change, with its "
+                    "time, group, previous and new leader, epoch and reason");
     app->add_option("--timeline", timeline,
                     "brief (the first entries and those around each violation) or full");
     app->add_option("--html", command.html_path,
@@ -336,6 +347,7 @@ struct SweepParser {
     app = parent.add_subcommand("sweep", "run many seeds on all cores");
     add_scenario_options(*app, command.scenario, algorithm);
     add_output_options(*app, command.output);
+    add_metrics_option(*app, command.output);
     app->add_option("--seeds", seeds_text, "seed range A..B (default: the scenario's seeds)");
     command.jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     app->add_option("--jobs", command.jobs, "worker threads (default: all cores)")

@@ -32,6 +32,8 @@ struct ScenarioFlags {
 struct OutputFlags {
   std::optional<std::string> json_path;  // given but empty is refused when outputs are opened
   std::optional<std::string> junit_path;  // --junit FILE (run and sweep; scenarios/junit.h)
+  // --metrics FILE: Prometheus text (run and sweep; reports/prometheus.h)
+  std::optional<std::string> metrics_path;
   bool quiet = false;
 };
 
@@ -40,6 +42,8 @@ struct RunCommand {
   OutputFlags output;
   std::optional<uint64_t> seed;
   std::optional<std::string> trace_path;
+  // --transitions FILE: one line per leader change (reports/transition_log.h)
+  std::optional<std::string> transitions_path;
   bool timeline_full = false;  // --timeline full: every leadership entry, not the brief one
   std::optional<std::string> html_path;  // --html FILE: the run's page (scenarios/run_page.h)
   std::optional<std::string> svg_path;   // --svg FILE: the page's timeline picture alone

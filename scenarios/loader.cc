@@ -399,6 +399,33 @@ void read_checks(const Reader& reader, const Cursor& top, Scenario& scenario) {
   if (auto at = reader.find(*checks, "exclusive")) read_exclusive(reader, *at, scenario);
 }
 
+// How many elections `alerts.leader_changes.more_than` may allow: the rule keeps that many
+// election times, so the bound is a bound on its memory too.
+constexpr int64_t kMaxAlertLeaderChanges = 1'000'000;
+
+void read_alerts(const Reader& reader, const Cursor& top, Scenario& scenario) {
+  const auto alerts = reader.find(top, "alerts");
+  if (!alerts) return;
+  reader.expect_map(*alerts,
+                    "a mapping such as {leader_changes: {more_than: 3, within: 60s}, "
+                    "leaderless_longer_than: 5s}");
+  reader.expect_schema_keys(*alerts);
+  sim::checks::AlertRules& rules = scenario.alerts;
+  if (auto changes = reader.find(*alerts, "leader_changes")) {
+    reader.expect_map(*changes, "a mapping such as {more_than: 3, within: 60s}");
+    reader.expect_schema_keys(*changes);
+    sim::checks::LeaderChangesRule rule;
+    rule.more_than = static_cast<uint64_t>(loader::read_int(
+        reader, reader.require(*changes, "more_than"), 0, kMaxAlertLeaderChanges));
+    rule.within = loader::read_duration(reader, reader.require(*changes, "within"),
+                                        Sign::kPositive);
+    rules.leader_changes = rule;
+  }
+  if (auto at = reader.find(*alerts, "leaderless_longer_than")) {
+    rules.leaderless_longer_than = loader::read_duration(reader, *at, Sign::kPositive);
+  }
+}
+
 void read_seeds(const Reader& reader, const Cursor& top, Scenario& scenario) {
   const auto seeds = reader.find(top, "seeds");
   if (!seeds) return;
@@ -454,6 +481,7 @@ Scenario load(const std::string& text, const std::string& path, const LoadOption
         reader, *at, {scenario.layout, scenario.duration, touches_network(scenario.nemesis)});
   }
   read_checks(reader, top, scenario);
+  read_alerts(reader, top, scenario);
   read_seeds(reader, top, scenario);
   scenario.max_events = options.max_events;
   loader::check_budget(reader, top, scenario);

@@ -277,6 +277,19 @@ void add_check_keys(std::vector<KeyDoc>& keys) {
        "list shows each profile); loosening it is an error"},
       {"checks.sometimes", "list of goal names", "[]",
        "situations the run must reach at least once, or it fails as a liveness violation"},
+      {"alerts", "mapping", "{} (none)",
+       "conditions reported when they fire during a run (text report, JSON `alerts`); "
+       "observations, not checks: they never change the verdict"},
+      {"alerts.leader_changes", "mapping", "none",
+       "fire when more than `more_than` leaders are elected, over all groups, within any span "
+       "of `within` true time (frequent transitions)"},
+      {"alerts.leader_changes.more_than", "integer", "required",
+       "how many elections the span may hold without firing, 0..1000000 (the first election "
+       "counts)"},
+      {"alerts.leader_changes.within", "duration", "required", "the span; must be positive"},
+      {"alerts.leaderless_longer_than", "duration", "none",
+       "fire when a group has had no member that believes it leads for longer than this, from "
+       "the start of the run on; must be positive"},
       {"seeds", "integer or integer range", "1",
        "the seeds a sweep runs: one seed, or lo..hi inclusive"},
   });

@@ -17,8 +17,10 @@
 #include <vector>
 
 #include "reports/json_report.h"
+#include "reports/prometheus.h"
 #include "reports/sweep_text.h"
 #include "reports/text_report.h"
+#include "reports/transition_log.h"
 #include "absl/strings/str_cat.h"
 #include "scenarios/builtin_scenarios.h"
 #include "scenarios/cli_list.h"
@@ -83,6 +85,8 @@ std::string wrote_line(const scenarios::Outputs& outputs, const sim::JsonlSink* 
   describe("--junit", "junit");
   describe("--html", "html");
   describe("--svg", "svg");
+  describe("--metrics", "metrics");
+  describe("--transitions", "transitions");
   return line.empty() ? line : absl::StrCat("wrote       ", line, "\n");
 }
 
@@ -113,6 +117,18 @@ void print_run_report(std::ostream& out, const scenarios::OutputFlags& flags,
   out << reports::run_to_text(result, text_options);
 }
 
+// --metrics and --transitions of a run.
+void write_leadership_outputs(const scenarios::Outputs& outputs, const reports::RunResult& run) {
+  if (scenarios::OutputFile* metrics = outputs.find("--metrics")) {
+    reports::PrometheusWriter writer(reports::MetricsScope::kOneRun);
+    writer.add_run(run);
+    metrics->write(writer.text());
+  }
+  if (scenarios::OutputFile* transitions = outputs.find("--transitions")) {
+    transitions->write(reports::transition_log(run));
+  }
+}
+
 int command_run(const RunCommand& command, const std::string& program) {
   // Installed before any temporary file exists: from then on an interrupt removes them.
   scenarios::install_interrupt_handlers(scenarios::InterruptMode::kImmediate);
@@ -125,7 +141,9 @@ int command_run(const RunCommand& command, const std::string& program) {
                                {"--json", flags.json_path},
                                {"--junit", flags.junit_path},
                                {"--html", command.html_path},
-                               {"--svg", command.svg_path}},
+                               {"--svg", command.svg_path},
+                               {"--metrics", flags.metrics_path},
+                               {"--transitions", command.transitions_path}},
                               *scenario, exit_code);
   if (!outputs) return exit_code;
   const auto started = std::chrono::steady_clock::now();  // wall time, for JUnit only
@@ -172,6 +190,7 @@ int command_run(const RunCommand& command, const std::string& program) {
   if (scenarios::OutputFile* svg = outputs->find("--svg")) {
     svg->write(scenarios::run_timeline_svg(*result, *page_recorder));
   }
+  write_leadership_outputs(*outputs, *result);
   if (scenarios::OutputFile* junit = outputs->find("--junit")) {
     const std::chrono::duration<double> wall = std::chrono::steady_clock::now() - started;
     const absl::Status status = scenarios::write_run_junit(*junit, *scenario, *result,

@@ -14,6 +14,7 @@
 #include "scenarios/budget.h"
 #include "scenarios/check_config.h"
 #include "sim/checks/checks.h"
+#include "sim/checks/leadership_watch.h"
 #include "sim/checks/timeline.h"
 #include "sim/jsonl_sink.h"
 #include "sim/layout.h"
@@ -178,6 +179,7 @@ reports::RunResult result_header(const Scenario& scenario, uint64_t seed) {
     result.params.push_back(report_param(name, value));
   }
   result.seed = seed;
+  result.alert_rules = scenario.alerts;
   result.reproduce = reproduce_command(scenario, seed);
   return result;
 }
@@ -326,6 +328,8 @@ absl::StatusOr<reports::RunResult> run_unguarded(const Scenario& scenario, uint6
                                                ? sim::checks::LeadershipTimeline::kFullLimit
                                                : kBriefTimelineLimit);
   if (options.keep_timeline) timeline.attach(world.trace());
+  sim::checks::LeadershipWatch leadership(layout, scenario.alerts);
+  leadership.attach(world.trace());
   ViolationFanOut violation_fan_out(options.keep_timeline ? &timeline : nullptr,
                                     options.trace_sink, options.watcher);
   if (options.keep_timeline || options.trace_sink != nullptr || options.watcher != nullptr) {
@@ -346,6 +350,7 @@ absl::StatusOr<reports::RunResult> run_unguarded(const Scenario& scenario, uint6
   result.fingerprint = world.trace().fingerprint();
   result.checks = checks.results();
   result.verdict = verdict_of(result.checks);
+  result.leadership = leadership.figures();
   if (world.budget_exceeded() != sim::BudgetExceeded::kNone) {
     // The checks judged a run cut short, so what they found is not the verdict.
     result.verdict = reports::Verdict::kBudgetExceeded;

@@ -12,6 +12,7 @@
 #include "faults/plan.h"
 #include "sim/layout.h"
 #include "sim/network.h"
+#include "sim/checks/leadership_watch.h"
 #include "sim/checks/profile.h"
 #include "sim/fencing.h"
 #include "sim/time.h"
@@ -109,6 +110,8 @@ struct Scenario {
   std::vector<faults::Fault> faults;
   std::optional<faults::NemesisSpec> nemesis;
   ChecksSpec checks;
+  // `alerts:`: conditions reported when they fire during a run; they never change a verdict.
+  sim::checks::AlertRules alerts;
   uint64_t seed_first = 1;
   uint64_t seed_last = 1;
   // The --set overrides and --algorithm that were applied, for the reproduce command.

@@ -179,6 +179,7 @@ std::string emit(const Scenario& scenario, const YAML::Node& root) {
   emit_section(out, root, "faults");
   emit_section(out, root, "nemesis");
   emit_checks(out, scenario.checks);
+  emit_section(out, root, "alerts");
   out << YAML::Key << "seeds" << YAML::Value << seed_text(scenario);
   out << YAML::EndMap;
   return absl::StrCat(out.c_str(), "\n");

@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "reports/json_report.h"
+#include "reports/prometheus.h"
 #include "reports/regression_gate.h"
 #include "reports/sweep_summary.h"
 #include "reports/sweep_text.h"
@@ -46,6 +47,9 @@ class SweepSink {
   // recovery times per seed, so memory grows with the seeds, only then).
   void keep_gate_runs() { keep_gate_runs_ = true; }
   const std::vector<reports::GateRun>& gate_runs() const { return gate_runs_; }
+
+  // With --metrics: every run, copied from a resumed file or run here, is added to `metrics`.
+  void add_metrics_to(reports::PrometheusWriter* metrics) { metrics_ = metrics; }
 
   void open() {
     if (json_ != nullptr) json_->write(reports::sweep_json_opening(summary_));
@@ -99,6 +103,7 @@ class SweepSink {
       gate_runs_.push_back(reports::gate_run_of(run));
     }
     if (junit_ != nullptr) junit_->add(run);
+    if (metrics_ != nullptr) metrics_->add_run(run);
     progress_.update(summary_.seeds(), summary_.failed());
   }
 
@@ -112,6 +117,7 @@ class SweepSink {
   std::optional<std::string> expected_identity_;
   bool keep_gate_runs_ = false;
   std::vector<reports::GateRun> gate_runs_;
+  reports::PrometheusWriter* metrics_ = nullptr;
 };
 
 // What the summary says the sweep is of, as a file's header would say it.
@@ -294,10 +300,13 @@ int command_sweep(const SweepCommand& command, const std::string& program) {
     baseline = load_baseline(command, *scenario, exit_code);
     if (!baseline) return exit_code;
   }
-  auto outputs = open_outputs({{"--json", flags.json_path}, {"--junit", flags.junit_path}},
+  auto outputs = open_outputs({{"--json", flags.json_path},
+                               {"--junit", flags.junit_path},
+                               {"--metrics", flags.metrics_path}},
                               scenario->path, exit_code);
   if (!outputs) return exit_code;
   std::ostream& report = outputs->uses_standard_output() ? std::cerr : std::cout;
+  reports::PrometheusWriter metrics(reports::MetricsScope::kManyRuns);
   reports::SweepSummary summary(scenario->name, scenario->algorithm, override_words(*scenario),
                                 range.first, range.last);
   if (command.shard) {
@@ -313,6 +322,7 @@ int command_sweep(const SweepCommand& command, const std::string& program) {
   SweepProgress progress(style, seed_count(slice), progress_interval(style));
   SweepSink sink(summary, outputs->find("--json"), junit ? &*junit : nullptr, progress);
   if (baseline) sink.keep_gate_runs();
+  if (outputs->find("--metrics") != nullptr) sink.add_metrics_to(&metrics);
   sink.open();
   if (!flags.quiet) report << version_line() << std::endl;  // the sweep may be long
   if (command.resume) {
@@ -354,6 +364,7 @@ int command_sweep(const SweepCommand& command, const std::string& program) {
     std::cerr << "electsim: " << status.message() << "\n";
     return exit_code_for(status);
   }
+  if (OutputFile* file = outputs->find("--metrics")) file->write(metrics.text());
   const int verdict_code = outcome->stopped
                                ? kExitInterrupted
                                : reports::verdict_exit_code(reports::sweep_verdict(summary));

@@ -30,10 +30,53 @@ std::optional<reports::Verdict> verdict_from_name(const std::string& name) {
   return std::nullopt;
 }
 
-// The values SweepSummary::add reads, from one run's JSON; throws nlohmann's exceptions on a
-// missing key or a wrong type (the caller turns them into a FILE:LINE error).
+// `transition_reasons` back into counts (reasons named as sim::step_down_reason_name does).
+sim::checks::TransitionReasonCounts transition_reasons(const Json& reasons) {
+  sim::checks::TransitionReasonCounts counts;
+  for (const auto& [name, count] : reasons.items()) {
+    if (name == "unresolved") {
+      counts.unresolved = count.get<uint64_t>();
+      continue;
+    }
+    bool known = false;
+    for (size_t i = 0; i < counts.by_reason.size(); ++i) {
+      if (name != sim::step_down_reason_name(static_cast<sim::StepDownReason>(i))) continue;
+      counts.by_reason[i] = count.get<uint64_t>();
+      known = true;
+    }
+    if (!known) throw std::invalid_argument("unknown transition reason");
+  }
+  return counts;
+}
+
+// The leadership figures that --metrics sums (absent from files written before they existed:
+// the run then has none, and the sweep exports no total that would leave it out).
+void read_leadership(const Json& json, reports::RunResult& run) {
+  const auto leaderless = json.find("leaderless_ns");
+  const auto fired = json.find("alerts_fired");
+  if (leaderless == json.end() || leaderless->is_null() || fired == json.end()) return;
+  sim::checks::LeadershipFigures figures;
+  figures.leaderless = sim::Duration::nanoseconds(leaderless->get<int64_t>());
+  figures.overlap = sim::Duration::nanoseconds(json.at("overlap_ns").get<int64_t>());
+  const std::string changes(sim::checks::kLeaderChangesAlert);
+  const std::string leaderless_rule(sim::checks::kLeaderlessAlert);
+  if (fired->contains(changes)) {
+    figures.leader_changes_fired = fired->at(changes).get<uint64_t>();
+    run.alert_rules.leader_changes = sim::checks::LeaderChangesRule{};
+  }
+  if (fired->contains(leaderless_rule)) {
+    figures.leaderless_fired = fired->at(leaderless_rule).get<uint64_t>();
+    run.alert_rules.leaderless_longer_than = sim::Duration::zero();
+  }
+  run.leadership = std::move(figures);
+}
+
+// The values SweepSummary::add and --metrics read, from one run's JSON; throws nlohmann's
+// exceptions on a missing key or a wrong type (the caller turns them into a FILE:LINE error).
 reports::RunResult summary_fields(const Json& json) {
   reports::RunResult run;
+  run.scenario = json.at("scenario").get<std::string>();
+  run.algorithm = json.at("algorithm").get<std::string>();
   run.seed = json.at("seed").get<uint64_t>();
   const auto verdict = verdict_from_name(json.at("verdict").get<std::string>());
   if (!verdict) throw std::invalid_argument("unknown verdict");
@@ -54,6 +97,10 @@ reports::RunResult summary_fields(const Json& json) {
   }
   run.checks.unrecovered = json.at("unrecovered").get<uint64_t>();
   run.checks.leader_changes = json.at("leader_changes").get<uint64_t>();
+  if (const auto reasons = json.find("transition_reasons"); reasons != json.end()) {
+    run.checks.transition_reasons = transition_reasons(*reasons);
+  }
+  read_leadership(json, run);
   run.messages_delivered = json.at("messages").get<uint64_t>();
   run.election_messages_sent.reset();
   if (const auto election = json.find("election_messages"); election != json.end()) {

@@ -11,11 +11,11 @@
 // How it is run: `electsim` and `build/electsim` become the binary this build made; scripts run
 // with ELECTSIM set to it, BUILD_DIR to its folder and ELECTSIM_SKIP_SETUP=1 (never rebuilding),
 // and `scripts/test` runs as `scripts/test --list` (running the suite from inside the suite would
-// recurse). Output paths (--json, --trace, --junit, --html, --svg, --csv, --metrics, --keep, --out,
-// --output) are moved into a temporary folder, one per doc, and checked to exist afterwards, so
-// nothing is written into the repository; the files `electsim merge` reads are taken from that
-// folder, and so is a `--baseline FILE` that an earlier command wrote there (else it is read
-// from the repository).
+// recurse). Output paths (--json, --trace, --junit, --html, --svg, --csv, --metrics,
+// --transitions, --keep, --out, --output) are moved into a temporary folder, one per doc, and
+// checked to exist afterwards, so nothing is written into the repository; the files `electsim
+// merge` reads are taken from that folder, and so is a `--baseline FILE` that an earlier command
+// wrote there (else it is read from the repository).
 // Leading environment assignments (`NAME=value electsim ...`) are kept in front of the command.
 //
 // A `--write FILE` (scripts/experiments) goes to a copy of FILE in that folder, so the
@@ -193,8 +193,8 @@ struct Prepared {
 
 bool is_output_flag(const std::string& word) {
   for (const char* flag :
-       {"--json", "--trace", "--junit", "--html", "--csv", "--metrics", "--keep", "--out",
-        "--output", "--svg"}) {
+       {"--json", "--trace", "--junit", "--html", "--csv", "--metrics", "--transitions", "--keep",
+        "--out", "--output", "--svg"}) {
     if (word == flag) return true;
   }
   return false;
