@@ -140,7 +140,7 @@ CompareSeed compare_seed_of(const RunResult& run) {
   seed.verdict = run.verdict;
   seed.recovery = run.checks.recovery;
   seed.unrecovered = run.checks.unrecovered;
-  seed.leaderless = run.checks.leaderless.since_first_fault;
+  if (run.leadership) seed.leaderless = run.leadership->leaderless_since_first_fault;
   seed.leader_changes = run.checks.leader_changes;
   seed.reasons = run.checks.transition_reasons;
   seed.overlaps = run.checks.overlaps.size() + run.checks.overlaps_dropped;

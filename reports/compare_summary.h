@@ -48,7 +48,7 @@ struct CompareSeed {
   Verdict verdict = Verdict::kPass;
   std::vector<sim::Duration> recovery;  // the recovered windows, in time order
   uint64_t unrecovered = 0;
-  sim::Duration leaderless;  // since the first fault (CheckResults::leaderless)
+  sim::Duration leaderless;  // since the first fault (LeadershipFigures)
   uint64_t leader_changes = 0;
   sim::checks::TransitionReasonCounts reasons;
   uint64_t overlaps = 0;         // listed and dropped

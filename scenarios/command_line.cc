@@ -548,6 +548,7 @@ struct CompareParser {
                     "write the summary table as CSV to FILE, one row per algorithm or value");
     app->add_option("--html", command.html_path,
                     "write a self-contained HTML report to FILE");
+    add_metrics_option(*app, command.output);
     app->add_flag("--quiet", command.output.quiet, "print only the verdict line, and no progress");
   }
   std::optional<FinishedCommand> finish_variants() {

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "reports/compare_report.h"
 #include "reports/json_report.h"
+#include "reports/prometheus.h"
 #include "scenarios/builtin_scenarios.h"
 #include "scenarios/command_support.h"
 #include "scenarios/compare_page.h"
@@ -108,7 +109,8 @@ int exit_code_of_load(const absl::Status& status) {
 // Runs every variant's seeds into its CompareVariant, one variant after another, each over all
 // the jobs. Memory: a few numbers per seed (reports::CompareSeed), never a run.
 absl::StatusOr<std::vector<reports::CompareVariant>> run_variants(
-    const std::vector<CompareVariantSpec>& specs, SeedRange seeds, int jobs, bool quiet) {
+    const std::vector<CompareVariantSpec>& specs, SeedRange seeds, int jobs, bool quiet,
+    bool varied, reports::PrometheusWriter* metrics) {
   const ProgressStyle style = progress_style(quiet);
   const uint64_t per_variant = seeds.last - seeds.first + 1;  // a compare's range is small
   SweepProgress progress(style, per_variant * specs.size(), progress_interval(style));
@@ -122,6 +124,8 @@ absl::StatusOr<std::vector<reports::CompareVariant>> run_variants(
     reports::CompareVariant& variant = variants.emplace_back(spec.label, spec.scenario.algorithm);
     auto outcome = run_sweep(spec.scenario, seeds, options, [&](const reports::RunResult& run) {
       variant.add(run);
+      // Under --vary the rows share an algorithm: the `variant` label keeps their series apart.
+      if (metrics != nullptr) metrics->add_run(run, varied ? spec.label : "");
       ++done;
       if (run.verdict != reports::Verdict::kPass) ++failed;
       progress.update(done, failed);
@@ -185,12 +189,17 @@ int command_compare(const CompareCommand& command, const std::string& program) {
   int exit_code = 0;
   auto outputs = open_outputs({{"--json", command.output.json_path},
                                {"--csv", command.csv_path},
-                               {"--html", command.html_path}},
+                               {"--html", command.html_path},
+                               {"--metrics", command.output.metrics_path}},
                               first.path, exit_code);
   if (!outputs) return exit_code;
   std::ostream& report_stream = outputs->uses_standard_output() ? std::cerr : std::cout;
   print_skipped(skipped, command.output.quiet);
-  auto variants = run_variants(*specs, seeds, command.jobs, command.output.quiet);
+  std::optional<reports::PrometheusWriter> metrics;
+  if (outputs->find("--metrics") != nullptr) metrics.emplace(reports::MetricsScope::kManyRuns);
+  auto variants = run_variants(*specs, seeds, command.jobs, command.output.quiet,
+                               command.vary_parameter.has_value(),
+                               metrics ? &*metrics : nullptr);
   if (!variants.ok()) {
     std::cerr << "electsim: " << variants.status().message() << "\n";
     return kExitInternal;
@@ -202,6 +211,7 @@ int command_compare(const CompareCommand& command, const std::string& program) {
     json->write(reports::json_text(reports::compare_to_json(report), 2) + "\n");
   }
   if (OutputFile* csv = outputs->find("--csv")) csv->write(reports::compare_to_csv(report));
+  if (OutputFile* file = outputs->find("--metrics")) file->write(metrics->text());
   if (OutputFile* html = outputs->find("--html")) {
     html->write(compare_page_html(report, *specs, *variants));
   }

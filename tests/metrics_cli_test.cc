@@ -178,6 +178,38 @@ TEST(MetricsSweep, SumsTheRunsAndPassesPromtool) {
   EXPECT_EQ(check.out + check.err, "");
 }
 
+// `compare --metrics`: one series set per algorithm (the `algorithm` label), or per value under
+// --vary (the `variant` label), each the sum of that row's runs.
+TEST(MetricsCompare, OneSeriesSetPerRowThatPassesPromtool) {
+  const fs::path dir = temp_dir("metrics-compare");
+  const CommandResult compare = run_electsim(
+      "compare raft-leader-crash --algorithms raft,vr --seeds 1..3 --jobs 2 --quiet --metrics " +
+          (dir / "compare.prom").string(),
+      dir);
+  ASSERT_EQ(compare.exit_code, 0) << compare.err;
+  const std::string metrics = read_text(dir / "compare.prom");
+  for (const char* algorithm : {"raft", "vr"}) {
+    EXPECT_EQ(the_sample(metrics, std::string("electsim_runs_total{scenario=\"raft-leader-crash\","
+                                              "algorithm=\"") + algorithm +
+                                      "\",verdict=\"pass\"}"),
+              "3");
+  }
+  const CommandResult varied = run_electsim(
+      "compare raft-leader-crash --vary election_timeout=50ms..100ms,150ms..300ms --seeds 1..2 "
+      "--jobs 2 --quiet --metrics " + (dir / "vary.prom").string(),
+      dir);
+  ASSERT_EQ(varied.exit_code, 0) << varied.err;
+  const std::string vary = read_text(dir / "vary.prom");
+  EXPECT_NE(vary.find("variant=\"50ms..100ms\""), std::string::npos) << vary;
+  EXPECT_NE(vary.find("variant=\"150ms..300ms\""), std::string::npos) << vary;
+  ASSERT_TRUE(promtool_installed()) << kPromtoolMissing;
+  for (const char* file : {"compare.prom", "vary.prom"}) {
+    const CommandResult check = promtool_check_metrics(dir / file, dir);
+    EXPECT_EQ(check.exit_code, 0) << file << check.out << check.err;
+    EXPECT_EQ(check.out + check.err, "") << file;
+  }
+}
+
 // A resumed sweep reads its finished runs back from its JSON: the metrics must come out the same
 // as a sweep that ran every seed in one go.
 TEST(MetricsSweep, AResumedSweepExportsTheSameMetrics) {

@@ -32,6 +32,11 @@ class Script {
     trace_.record(at_ms(ms), LeaderSteppedDown{process, layout_->process(process).group, reason,
                                                1});
   }
+  void follows(ProcessId process, ProcessId leader, int64_t ms, uint64_t epoch) {
+    trace_.record(at_ms(ms), FollowsLeader{process, leader, layout_->process(process).group,
+                                           epoch});
+  }
+  void fault(int64_t ms) { trace_.record(at_ms(ms), FaultStarted{0, 0, 0}); }
   const LeadershipFigures& end(int64_t ms) {
     trace_.end(at_ms(ms));
     return watch_.figures();
@@ -160,6 +165,42 @@ TEST(MetricsLeadershipWatch, TheAlertListIsBounded) {
   EXPECT_EQ(figures.alerts.size(), LeadershipWatch::kMaxAlerts);
   EXPECT_EQ(figures.alerts_omitted, 50u);
   EXPECT_EQ(figures.leader_changes_fired, 150u);
+}
+
+// `electsim compare`'s "time without a leader" is the part after the first fault: the first
+// election, which no fault caused, stays out of a comparison of algorithms under faults.
+TEST(LeadershipWatch, LeaderlessTimeSinceTheFirstFaultLeavesOutTheFirstElection) {
+  Script script(one_group(3), {});
+  script.elected(0, 100);                           // 0..100: the first election
+  script.fault(1000);                               // the first fault
+  script.stepped_down(0, 1000, StepDownReason::kCrashed);
+  script.elected(1, 1300, 2);                       // 300 ms without a leader
+  script.stepped_down(1, 2000, StepDownReason::kHigherEpochSeen);
+  script.elected(2, 2100, 3);                       // another 100 ms
+  script.elected(0, 2500, 4);                       // an overlap: someone always leads
+  script.stepped_down(2, 2600, StepDownReason::kHigherEpochSeen);
+  script.follows(0, 1, 2800, 5);                    // the last leader follows another: 200 ms
+  const LeadershipFigures& figures = script.end(3000);
+  EXPECT_EQ(figures.leaderless, Duration::milliseconds(100 + 300 + 100 + 200));
+  EXPECT_EQ(figures.leaderless_since_first_fault, Duration::milliseconds(300 + 100 + 200));
+  EXPECT_EQ(figures.overlap, Duration::milliseconds(100));
+}
+
+TEST(LeadershipWatch, ALeaderlessStretchAcrossTheFirstFaultCountsOnlyItsPartAfterIt) {
+  Script script(one_group(3), {});
+  script.fault(400);  // before anyone leads
+  script.elected(0, 1000);
+  const LeadershipFigures& figures = script.end(2000);
+  EXPECT_EQ(figures.leaderless, Duration::milliseconds(1000));
+  EXPECT_EQ(figures.leaderless_since_first_fault, Duration::milliseconds(600));
+}
+
+TEST(LeadershipWatch, WithoutAFaultNothingCountsSinceTheFirst) {
+  Script script(one_group(3), {});
+  script.elected(1, 250);
+  const LeadershipFigures& figures = script.end(1000);
+  EXPECT_EQ(figures.leaderless, Duration::milliseconds(250));
+  EXPECT_EQ(figures.leaderless_since_first_fault, Duration::zero());
 }
 
 }  // namespace

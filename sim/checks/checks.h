@@ -226,13 +226,6 @@ struct TransitionReasonCounts {
   uint64_t unresolved = 0;
 };
 
-// How long groups had no member that believed it led (sim/checks/leaderless_time.h), in true
-// time summed over the groups: over the whole run, and from the first fault event on.
-struct LeaderlessTime {
-  Duration total;
-  Duration since_first_fault;
-};
-
 // The rule the checks apply: the profile's, tightened by checks.exclusive (and by
 // overlaps_are_violations).
 ExclusivityRule effective_exclusivity(const CheckConfig& config);
@@ -251,7 +244,6 @@ struct CheckResults {
   std::vector<LeaderTransition> transitions;
   uint64_t transitions_omitted = 0;
   TransitionReasonCounts transition_reasons;
-  LeaderlessTime leaderless;
   std::vector<std::string> goals_reached;
   std::vector<std::string> goals_missed;
   // Lists are bounded so memory stays flat in long runs: each check keeps its first 100

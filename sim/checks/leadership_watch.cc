@@ -18,6 +18,11 @@ LeadershipWatch::LeadershipWatch(std::shared_ptr<const Layout> layout, AlertRule
 }
 
 void LeadershipWatch::on_record(const TraceRecord& record) {
+  if (is_fault_event(record)) {
+    if (!first_fault_) first_fault_ = record.time;
+    return;
+  }
+  if ((fault_event_kinds() & mask_of(record.kind)) != 0) return;  // the clocks' setup at zero
   SIM_CHECK_LT(record.node, leading_.size(), "leadership outside the layout");
   if (layout_->process(record.node).group == kNoGroup) return;
   if (record.kind == RecordKind::kBecameLeader) {
@@ -49,7 +54,12 @@ void LeadershipWatch::end_leading(ProcessId process, Instant at) {
 }
 
 void LeadershipWatch::account(GroupState& group, Instant at) {
-  if (group.leaders == 0) figures_.leaderless += at - group.since;
+  if (group.leaders == 0) {
+    figures_.leaderless += at - group.since;
+    if (first_fault_ && *first_fault_ < at) {
+      figures_.leaderless_since_first_fault += at - std::max(group.since, *first_fault_);
+    }
+  }
   if (group.leaders >= 2) figures_.overlap += at - group.since;
   group.since = at;
 }

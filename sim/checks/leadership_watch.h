@@ -6,7 +6,8 @@
 // kMaxAlerts alerts, so a long run costs no more memory than a short one.
 //
 // "Believes it leads" is what the algorithm reported: from its became_leader record to its
-// stepped_down record (a crash records stepped_down with reason crashed). A paused leader still
+// stepped_down record (a crash records stepped_down with reason crashed), or to a follows record
+// if it went straight to following another. A paused leader still
 // believes. A group is leaderless while none of its members believes, from true time zero on:
 // the first election counts, as it would for a cluster that has just started.
 #pragma once
@@ -19,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/checks/check_base.h"
 #include "sim/layout.h"
 #include "sim/time.h"
 #include "sim/trace.h"
@@ -57,6 +59,10 @@ struct FiredAlert {
 struct LeadershipFigures {
   // Summed over the run's groups (group-seconds with several groups).
   Duration leaderless;
+  // The part of `leaderless` after the run's first fault event (zero without one): what a
+  // comparison of algorithms under the same faults wants, since it leaves out the first
+  // election, which no fault caused (`electsim compare`'s "time without a leader").
+  Duration leaderless_since_first_fault;
   // Time during which two or more members of one group believed they led, summed over groups.
   // Unlike CheckResults::overlaps (one window per pair of leaders, the first 1,000 listed) this
   // is exact and unbounded; the two agree whenever no three members lead at once.
@@ -77,8 +83,11 @@ class LeadershipWatch final : public TraceObserver {
 
   LeadershipWatch(std::shared_ptr<const Layout> layout, AlertRules rules);
 
+  // A leader that reports Follows without stepping down first leads no more (World records no
+  // stepped_down then); fault events mark where leaderless_since_first_fault starts.
   static KindMask kinds() {
-    return mask_of(RecordKind::kBecameLeader) | mask_of(RecordKind::kSteppedDown);
+    return mask_of(RecordKind::kBecameLeader) | mask_of(RecordKind::kSteppedDown) |
+           mask_of(RecordKind::kFollows) | fault_event_kinds();
   }
   void attach(Trace& trace) { trace.add_observer(this, kinds()); }
   void on_record(const TraceRecord& record) override;
@@ -107,6 +116,7 @@ class LeadershipWatch final : public TraceObserver {
   std::vector<GroupState> groups_;
   // The election times of the last more_than + 1 leaders, oldest first.
   std::deque<Instant> recent_elections_;
+  std::optional<Instant> first_fault_;
   LeadershipFigures figures_;
 };
 

@@ -7,7 +7,6 @@
 #include "sim/checks/fencing_checks.h"
 #include "sim/checks/goals.h"
 #include "sim/checks/group_figures.h"
-#include "sim/checks/leaderless_time.h"
 #include "sim/checks/leadership_checks.h"
 #include "sim/checks/recovery_check.h"
 #include "sim/checks/support_checks.h"
@@ -95,7 +94,6 @@ CheckSuite::CheckSuite(const CheckConfig& config) : impl_(std::make_unique<Impl>
       config.initial_clocks));
   checks.push_back(std::make_unique<EpochsNeverGoBackwards>(topology));
   checks.push_back(std::make_unique<LeaderTransitions>(topology));
-  checks.push_back(std::make_unique<LeaderlessTimeObserver>(topology));
   add_fencing_checks(config, topology, checks);
   add_support_checks(config, topology, checks);
   if (config.recovery_within) {
