@@ -58,6 +58,12 @@ TEST(Fig16RaftKnobs, TimeoutStepDrawsWholeMilliseconds) {
 
   const std::set<int64_t> continuous = drawn_timeouts(options(), 200);
   EXPECT_GT(continuous.size(), 100u) << "without a step, timeouts are drawn to the nanosecond";
+
+  // A step longer than the range rounds up to one step, never to a zero timeout.
+  RaftOptions coarse = options();
+  coarse.election_timeout = coarse.initial_election_timeout = {ms(1), ms(2)};
+  coarse.election_timeout_step = ms(5);
+  EXPECT_EQ(drawn_timeouts(coarse, 20), (std::set<int64_t>{ms(5).ns()}));
 }
 
 // ---- logcabin_write_order ----

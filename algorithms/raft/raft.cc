@@ -312,7 +312,8 @@ void Raft::reset_election_timer(Context& context) {
   }
   // LogCabin's randomRange: a uniform draw in the range, rounded to the nearest whole step.
   const int64_t drawn = context.rng().uniform(range.lo, range.hi).ns();
-  const int64_t steps = (drawn + step.ns() / 2) / step.ns();
+  // At least one step, so that a step longer than the range never makes a zero timeout.
+  const int64_t steps = std::max<int64_t>(1, (drawn + step.ns() / 2) / step.ns());
   context.set_timer(kElectionTimer, sim::Duration::nanoseconds(steps * step.ns()));
 }
 

@@ -35,8 +35,9 @@ struct RaftOptions {
   sim::DurationRange initial_election_timeout{sim::Duration::milliseconds(150),
                                               sim::Duration::milliseconds(300)};
   // The election timeout a candidate draws when it starts an election, so the wait before it
-  // retries after a split vote (Howard, "ARC: Analysis of Raft Consensus", 2014, the "fixed
-  // reduction" optimisation; thesis 9.3 mentions it). Defaults to election_timeout.
+  // retries after a split vote. Thesis 9.3 credits Howard (2014) with drawing candidates'
+  // timeouts from a smaller range than followers'; his simulator's data calls it "fixed"
+  // (heidihoward/ocaml-raft-data). Defaults to election_timeout.
   sim::DurationRange candidate_election_timeout{sim::Duration::milliseconds(150),
                                                 sim::Duration::milliseconds(300)};
   // Zero: timeouts are drawn to the nanosecond. Otherwise a timeout is drawn as LogCabin draws
