@@ -218,6 +218,8 @@ void Raft::handle_message(Context& context, NodeId from, const RequestVote& mess
     // not depose it. (check_quorum implies this, as etcd-raft's "in lease" rule does.)
     if (sticky() && heard_from_leader_recently(context)) return;
     become_follower(context, message.term, sim::kNoNode, StepDownReason::kHigherEpochSeen);
+    // LogCabin writes the new term on its own, before it decides on the vote.
+    if (options_.logcabin_write_order) maybe_persist(context);
   }
   // Paper 5.2 and 5.4.1: one vote per term, first come first served, and only for a candidate
   // whose log is at least as up-to-date as the voter's.
@@ -298,9 +300,21 @@ bool Raft::heard_from_leader_recently(const Context& context) const {
 }
 
 void Raft::reset_election_timer(Context& context) {
+  // Before it first hears from a leader a server keeps to the initial range, candidate or not.
   const sim::DurationRange& range =
-      knew_leader_ ? options_.election_timeout : options_.initial_election_timeout;
-  context.set_timer(kElectionTimer, range.lo, range.hi);
+      !knew_leader_                   ? options_.initial_election_timeout
+      : role_ == RaftRole::kCandidate ? options_.candidate_election_timeout
+                                      : options_.election_timeout;
+  const sim::Duration step = options_.election_timeout_step;
+  if (step <= sim::Duration::zero()) {
+    context.set_timer(kElectionTimer, range.lo, range.hi);
+    return;
+  }
+  // LogCabin's randomRange: a uniform draw in the range, rounded to the nearest whole step.
+  const int64_t drawn = context.rng().uniform(range.lo, range.hi).ns();
+  // At least one step, so that a step longer than the range never makes a zero timeout.
+  const int64_t steps = std::max<int64_t>(1, (drawn + step.ns() / 2) / step.ns());
+  context.set_timer(kElectionTimer, sim::Duration::nanoseconds(steps * step.ns()));
 }
 
 // ---- Replication ----
@@ -436,7 +450,9 @@ void Raft::send(Context& context, NodeId to, const RaftMessage& message) {
   const bool is_response = std::holds_alternative<RequestVoteResponse>(message) ||
                            std::holds_alternative<AppendEntriesResponse>(message) ||
                            std::holds_alternative<PreVoteResponse>(message);
-  if (is_response && writes_done_ < writes_issued_) {
+  const bool waits = is_response || (options_.logcabin_write_order &&
+                                     std::holds_alternative<RequestVote>(message));
+  if (waits && writes_done_ < writes_issued_) {
     held_.push_back(HeldMessage{writes_issued_, to, message});
     return;
   }
@@ -447,7 +463,12 @@ void Raft::complete_write(Context& context) {
   SIM_CHECK(writes_done_ < writes_issued_, "a write completed that was never issued");
   ++writes_done_;
   while (!held_.empty() && held_.front().after_write <= writes_done_) {
-    context.send(held_.front().to, held_.front().message);
+    // A RequestVote held behind the candidate's write goes out only if its election is still
+    // on (LogCabin's peer threads build the request when they get the lock).
+    const auto* ask = std::get_if<RequestVote>(&held_.front().message);
+    if (ask == nullptr || (role_ == RaftRole::kCandidate && ask->term == current_term_)) {
+      context.send(held_.front().to, held_.front().message);
+    }
     held_.pop_front();
   }
   if (writes_done_ < writes_issued_) context.set_timer(kPersistTimer, options_.persist_delay);
@@ -515,6 +536,10 @@ std::unique_ptr<sim::AlgorithmFactory> make_factory(const Params& params, uint32
   RaftOptions options;
   options.election_timeout = get<sim::DurationRange>(params, "election_timeout");
   options.initial_election_timeout = get<sim::DurationRange>(params, "initial_election_timeout");
+  options.candidate_election_timeout =
+      get<sim::DurationRange>(params, "candidate_election_timeout");
+  options.election_timeout_step = get<sim::Duration>(params, "election_timeout_step");
+  options.logcabin_write_order = get<bool>(params, "logcabin_write_order");
   options.heartbeat_interval = get<sim::Duration>(params, "heartbeat_interval");
   options.pre_vote = get<bool>(params, "pre_vote");
   options.check_quorum = get<bool>(params, "check_quorum");

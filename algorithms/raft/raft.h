@@ -34,6 +34,17 @@ struct RaftOptions {
   // the one they measure. Defaults to election_timeout.
   sim::DurationRange initial_election_timeout{sim::Duration::milliseconds(150),
                                               sim::Duration::milliseconds(300)};
+  // The election timeout a candidate draws when it starts an election, so the wait before it
+  // retries after a split vote. Thesis 9.3 credits Howard (2014) with drawing candidates'
+  // timeouts from a smaller range than followers'; his simulator's data calls it "fixed"
+  // (heidihoward/ocaml-raft-data). Defaults to election_timeout.
+  sim::DurationRange candidate_election_timeout{sim::Duration::milliseconds(150),
+                                                sim::Duration::milliseconds(300)};
+  // Zero: timeouts are drawn to the nanosecond. Otherwise a timeout is drawn as LogCabin draws
+  // it (Server/RaftConsensus.cc, setElectionTimer: Core::Random::randomRange over whole
+  // milliseconds, which rounds lo + U(0,1) x (hi - lo) to the nearest integer): uniformly in
+  // the range, then rounded to the nearest multiple of this step.
+  sim::Duration election_timeout_step;
   sim::Duration heartbeat_interval = sim::Duration::milliseconds(75);
   bool pre_vote = false;           // thesis 9.6
   bool check_quorum = false;       // thesis 6.2
@@ -57,6 +68,13 @@ struct RaftOptions {
   // lagging servers up to date within a round trip, and at a later crash every survivor could
   // win. Off by default; it only matters with starts_lagging.
   bool lagging_stays_behind = false;
+  // The order of writes in LogCabin (Server/RaftConsensus.cc), Figure 16's implementation.
+  // startNewElection writes the candidate's new term and vote while it holds the lock its peer
+  // threads need to send RequestVote, so the requests leave only when the write has completed;
+  // handleRequestVote calls stepDown, which writes the new term, and then writes the vote: two
+  // writes before the answer. Off (the default): the requests overlap the candidate's write
+  // (thesis 9.3) and a voter writes its term and vote at once.
+  bool logcabin_write_order = false;
   // Tests only (tests/algorithms/raft_ignores_quorum_loss.cc): a broken CheckQuorum whose leader
   // keeps leading after it lost its majority, for the bounded_exclusivity check to catch.
   bool ignores_quorum_loss = false;

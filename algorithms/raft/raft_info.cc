@@ -53,6 +53,19 @@ AlgorithmInfo raft_info() {
        "defaults to election_timeout (Figure 16's sweeps elect their first leader with a broad "
        "one)",
        kMinTimerNanos, kNanosPerHour, /*is_timer=*/true},
+      {"candidate_election_timeout", ParamType::kDurationRange, "",
+       "the election timeout a candidate draws when it starts an election, i.e. its wait before "
+       "retrying after a split vote; defaults to election_timeout (Howard 2014, \"fixed "
+       "reduction\")",
+       kMinTimerNanos, kNanosPerHour, /*is_timer=*/true},
+      {"election_timeout_step", ParamType::kDuration, "0",
+       "0: timeouts to the nanosecond; otherwise each drawn timeout is rounded to the nearest "
+       "multiple of this step, as LogCabin draws whole milliseconds (Figure 16's cluster)",
+       0, kNanosPerHour},
+      {"logcabin_write_order", ParamType::kBool, "false",
+       "writes ordered as in LogCabin (Figure 16's cluster): a candidate's RequestVotes wait "
+       "for the write of its term and vote, a voter writes a new term and then its vote; "
+       "otherwise the requests overlap the write (thesis 9.3) and a voter writes once"},
       {"heartbeat_interval", ParamType::kDuration, "",
        "leader's AppendEntries interval; defaults to half the minimum election timeout",
        kMinTimerNanos, kNanosPerHour, /*is_timer=*/true},
@@ -79,6 +92,9 @@ AlgorithmInfo raft_info() {
     const auto& timeout = get<sim::DurationRange>(params, "election_timeout");
     if (!params.contains("initial_election_timeout")) {
       params.emplace("initial_election_timeout", ParamValue{timeout});
+    }
+    if (!params.contains("candidate_election_timeout")) {
+      params.emplace("candidate_election_timeout", ParamValue{timeout});
     }
     if (!params.contains("heartbeat_interval")) {
       params.emplace("heartbeat_interval", ParamValue{timeout.lo / 2});
