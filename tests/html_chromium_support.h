@@ -15,6 +15,8 @@
 #include <string>
 #include <vector>
 
+#include <gtest/gtest.h>
+
 #include "tests/cli_test_support.h"
 
 namespace electsim::testing {
@@ -51,6 +53,25 @@ inline ChromiumRender render_in_chromium(const std::filesystem::path& page,
     if (line.find(":CONSOLE") != std::string::npos) render.console_messages.push_back(line);
   }
   return render;
+}
+
+// Renders `page` and records a test failure unless Chromium is installed, exits 0 and the page
+// logs nothing to its console: what every rendered report must satisfy. Returns the DOM, empty
+// when the page could not be rendered.
+inline std::string clean_render_dom(const std::filesystem::path& page,
+                                    const std::filesystem::path& dir) {
+  const ChromiumRender render = render_in_chromium(page, dir);
+  if (!render.installed) {
+    ADD_FAILURE() << kChromiumMissing;
+    return "";
+  }
+  if (render.exit_code != 0) {
+    ADD_FAILURE() << "chromium exited " << render.exit_code << ":\n" << render.log;
+    return "";
+  }
+  EXPECT_TRUE(render.console_messages.empty())
+      << "console messages:\n" << ::testing::PrintToString(render.console_messages);
+  return render.dom;
 }
 
 }  // namespace electsim::testing
