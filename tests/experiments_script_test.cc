@@ -80,6 +80,11 @@ class ExperimentsQuick : public ::testing::Test {
     delete page_;
     delete dir_;
   }
+  // The three checks of the one quick run (see the test below).
+  void writes_what_it_prints_and_leaves_the_rest_of_the_page();
+  void figure16_has_every_line_with_its_distances();
+  void split_vote_rates_follow_the_closed_form();
+
   static std::filesystem::path* dir_;
   static std::filesystem::path* page_;
   static CommandResult* result_;
@@ -88,7 +93,7 @@ std::filesystem::path* ExperimentsQuick::dir_ = nullptr;
 std::filesystem::path* ExperimentsQuick::page_ = nullptr;
 CommandResult* ExperimentsQuick::result_ = nullptr;
 
-TEST_F(ExperimentsQuick, WritesWhatItPrintsAndLeavesTheRestOfThePage) {
+void ExperimentsQuick::writes_what_it_prints_and_leaves_the_rest_of_the_page() {
   ASSERT_EQ(result_->exit_code, 0) << result_->out << result_->err;
   const std::string original = read_text(source_path("docs/EXPERIMENTS.md"));
   const std::string written = read_text(*page_);
@@ -109,7 +114,7 @@ TEST_F(ExperimentsQuick, WritesWhatItPrintsAndLeavesTheRestOfThePage) {
 
 // Every line of the figure twice (the medians, then the distances), each distance in [0, 1], and
 // the 5% critical value of 5 seeds against the paper's 1000 trials: 1.358 * sqrt(1005 / 5000).
-TEST_F(ExperimentsQuick, Figure16HasEveryLineWithItsDistances) {
+void ExperimentsQuick::figure16_has_every_line_with_its_distances() {
   const std::string fig16 = block(result_->out, "fig16");
   for (const auto& line : kFig16Lines) {
     const auto rows = rows_starting(fig16, line);
@@ -130,7 +135,7 @@ TEST_F(ExperimentsQuick, Figure16HasEveryLineWithItsDistances) {
 
 // The closed form's three values are the thesis's (0.06%, 5.2%, 18.1%); the measured rates rise
 // with the latency, by far, and land within the tolerance even at 1,000 seeds.
-TEST_F(ExperimentsQuick, SplitVoteRatesFollowTheClosedForm) {
+void ExperimentsQuick::split_vote_rates_follow_the_closed_form() {
   const std::string split = block(result_->out, "split-vote");
   const std::vector<std::pair<std::string, std::string>> expected = {
       {"1 ms", "0.06%"}, {"10 ms", "5.23%"}, {"20 ms", "18.08%"}};
@@ -154,6 +159,23 @@ TEST_F(ExperimentsQuick, SplitVoteRatesFollowTheClosedForm) {
   ASSERT_EQ(uniform.size(), 1u) << split;
   ASSERT_EQ(written.size(), 1u) << split;
   EXPECT_GT(percent_value(uniform[0][3]), percent_value(written[0][3]) + 2.0) << split;
+}
+
+// One test for the one quick run: ctest runs every test in a process of its own, so three tests
+// ran the command three times (20 s each under the sanitizers).
+TEST_F(ExperimentsQuick, WritesWhatItPrintsWithEveryFigure16LineAndTheSplitVoteRates) {
+  {
+    SCOPED_TRACE("the page and the printed blocks");
+    writes_what_it_prints_and_leaves_the_rest_of_the_page();
+  }
+  {
+    SCOPED_TRACE("Figure 16");
+    figure16_has_every_line_with_its_distances();
+  }
+  {
+    SCOPED_TRACE("split votes");
+    split_vote_rates_follow_the_closed_form();
+  }
 }
 
 TEST(ExperimentsScript, RefusesBadUsageBeforeRunningAnything) {
