@@ -93,9 +93,10 @@ TEST(Fig16RaftKnobs, LogCabinOrderHoldsRequestVotesUntilTheCandidatesWrite) {
   }
 }
 
-// A candidate that learns of a higher term while its write is in flight is no longer asking:
-// its held requests are dropped when the write completes.
-TEST(Fig16RaftKnobs, LogCabinOrderDropsTheRequestsOfAnElectionGivenUp) {
+// A request that reaches a LogCabin candidate during its write waits for the lock: the
+// candidate's RequestVotes of term 1 leave when the write completes, and only then does it
+// handle n2's request of term 2, step down and vote for n2.
+TEST(Fig16RaftKnobs, LogCabinOrderHandlesARequestThatArrivesDuringTheCandidatesWriteAfterIt) {
   RaftOptions logcabin = options();
   logcabin.persist_delay = ms(1);
   logcabin.logcabin_write_order = true;
@@ -105,20 +106,18 @@ TEST(Fig16RaftKnobs, LogCabinOrderDropsTheRequestsOfAnElectionGivenUp) {
   candidate.on_timer(context, Raft::kElectionTimer);
   ASSERT_TRUE(context.take_sent().empty());
 
-  // n2's RequestVote of term 2 arrives first: the candidate steps down and votes for it.
   deliver(candidate, context, 1, RequestVote{2, 1, 0});
+  EXPECT_EQ(candidate.role(), RaftRole::kCandidate) << "n2's request waits for the write";
+  candidate.on_timer(context, Raft::kPersistTimer);
   EXPECT_EQ(candidate.role(), RaftRole::kFollower);
-  // Complete every write issued (complete_write re-arms the timer while writes remain).
-  int completed = 0;
-  while (context.timers.contains(Raft::kPersistTimer) && completed < 4) {
-    context.timers.erase(Raft::kPersistTimer);
-    candidate.on_timer(context, Raft::kPersistTimer);
-    ++completed;
-  }
-  EXPECT_EQ(completed, context.writes) << "every write issued completed";
-  for (const auto& [to, message] : context.take_sent()) {
-    EXPECT_FALSE(std::holds_alternative<RequestVote>(message))
-        << "a RequestVote of the abandoned term 1 went to n" << to + 1;
+  EXPECT_EQ(candidate.current_term(), 2u);
+  EXPECT_EQ(candidate.voted_for(), 1u);
+  const auto sent = context.take_sent();
+  ASSERT_EQ(sent.size(), 4u) << "the four requests of term 1, and no answer yet";
+  for (const auto& [to, message] : sent) {
+    const auto* request = std::get_if<RequestVote>(&message);
+    ASSERT_NE(request, nullptr);
+    EXPECT_EQ(request->term, 1u);
   }
 }
 
@@ -147,6 +146,131 @@ TEST(Fig16RaftKnobs, LogCabinOrderMakesAVoterWriteTwiceBeforeAnswering) {
     ASSERT_NE(answer, nullptr);
     EXPECT_TRUE(answer->granted);
   }
+}
+
+// handleRequestVote resets the election timer after stepDown's write of the new term, so a
+// voter's next timeout counts from the end of that write: one write (1 ms) later than the
+// default, which resets it on receipt.
+TEST(Fig16RaftKnobs, LogCabinOrderResetsAVotersTimerAfterItsTermWrite) {
+  for (const bool logcabin_order : {false, true}) {
+    SCOPED_TRACE(logcabin_order);
+    RaftOptions voter_options = options();
+    voter_options.election_timeout_step = ms(1);
+    voter_options.persist_delay = ms(1);
+    voter_options.logcabin_write_order = logcabin_order;
+    std::set<int64_t> timeouts;
+    RecordingContext context(0, 5);  // one context, so the draws differ
+    for (int i = 0; i < 40; ++i) {
+      Raft voter(voter_options);
+      voter.on_start(context, nullptr);
+      deliver(voter, context, 1, RequestVote{1, 1, 0});
+      ASSERT_EQ(voter.voted_for(), 1u);
+      timeouts.insert(context.timers.at(Raft::kElectionTimer).ns());
+    }
+    const int64_t shift = logcabin_order ? ms(1).ns() : 0;
+    EXPECT_EQ(timeouts, (std::set<int64_t>{ms(150).ns() + shift, ms(151).ns() + shift}));
+  }
+}
+
+// LogCabin holds its one lock across a synchronous write, so a request that arrives during the
+// write waits for it: n3's RequestVote of term 2 is handled only once the vote for n2 is on disk.
+TEST(Fig16RaftKnobs, LogCabinOrderHandlesAMessageThatArrivesDuringAWriteAfterIt) {
+  RaftOptions voter_options = options();
+  voter_options.persist_delay = ms(1);
+  voter_options.logcabin_write_order = true;
+  RecordingContext context(0, 5);
+  Raft voter(voter_options);
+  voter.on_start(context, nullptr);
+  deliver(voter, context, 1, RequestVote{1, 1, 0});
+  ASSERT_EQ(voter.voted_for(), 1u);
+  deliver(voter, context, 2, RequestVote{2, 1, 0});
+  EXPECT_EQ(voter.current_term(), 1u) << "the second request waits for the writes";
+  EXPECT_EQ(voter.voted_for(), 1u);
+
+  voter.on_timer(context, Raft::kPersistTimer);  // the term write
+  EXPECT_EQ(voter.current_term(), 1u) << "the vote's write is still in flight";
+  voter.on_timer(context, Raft::kPersistTimer);  // the vote write: the lock is free
+  EXPECT_EQ(voter.current_term(), 2u);
+  EXPECT_EQ(voter.voted_for(), 2u);
+  const auto sent = context.take_sent();
+  ASSERT_EQ(sent.size(), 1u) << "the answer to n3 waits for its own two writes";
+  EXPECT_EQ(sent[0].first, 1u);
+
+  // Without the LogCabin order the second request is handled at once.
+  RaftOptions plain = voter_options;
+  plain.logcabin_write_order = false;
+  RecordingContext plain_context(0, 5);
+  Raft plain_voter(plain);
+  plain_voter.on_start(plain_context, nullptr);
+  deliver(plain_voter, plain_context, 1, RequestVote{1, 1, 0});
+  deliver(plain_voter, plain_context, 2, RequestVote{2, 1, 0});
+  EXPECT_EQ(plain_voter.current_term(), 2u);
+}
+
+// An election timeout that expires during a write waits for the lock too, and is dropped if
+// something handled first reset the timer (LogCabin's timer thread then finds startElectionAt
+// moved); otherwise the election starts when the write completes.
+TEST(Fig16RaftKnobs, LogCabinOrderDefersATimeoutDuringAWrite) {
+  RaftOptions voter_options = options();
+  voter_options.persist_delay = ms(1);
+  voter_options.logcabin_write_order = true;
+  {
+    RecordingContext context(0, 5);
+    Raft voter(voter_options);
+    voter.on_start(context, nullptr);
+    deliver(voter, context, 1, RequestVote{1, 1, 0});
+    voter.on_timer(context, Raft::kElectionTimer);
+    EXPECT_EQ(voter.role(), RaftRole::kFollower) << "the timeout waits for the writes";
+    voter.on_timer(context, Raft::kPersistTimer);
+    voter.on_timer(context, Raft::kPersistTimer);
+    EXPECT_EQ(voter.role(), RaftRole::kCandidate) << "then it starts its election";
+    EXPECT_EQ(voter.current_term(), 2u);
+  }
+  {
+    RecordingContext context(0, 5);
+    Raft voter(voter_options);
+    voter.on_start(context, nullptr);
+    deliver(voter, context, 1, RequestVote{1, 1, 0});
+    // n2 has won: its first heartbeat arrives during the vote's writes, then the timeout fires.
+    deliver(voter, context, 1, AppendEntries{1, 0, 0, 0, 0});
+    voter.on_timer(context, Raft::kElectionTimer);
+    voter.on_timer(context, Raft::kPersistTimer);
+    voter.on_timer(context, Raft::kPersistTimer);
+    EXPECT_EQ(voter.role(), RaftRole::kFollower)
+        << "the heartbeat, handled first, reset the timer, so the queued timeout is dropped";
+    EXPECT_EQ(voter.leader(), 1u);
+  }
+}
+
+// persist_jitter: each write takes persist_delay plus an exponential draw of mean persist_jitter,
+// so writes are never shorter than persist_delay and average persist_delay + persist_jitter.
+TEST(Fig16RaftKnobs, PersistJitterAddsAnExponentialDrawToEachWrite) {
+  RaftOptions jittery = options();
+  jittery.persist_delay = ms(1);
+  jittery.persist_jitter = ms(2);
+  std::set<int64_t> lengths;
+  double total_ms = 0;
+  constexpr int kWrites = 400;
+  RecordingContext context(0, 5);  // one context, so the draws differ
+  for (int i = 0; i < kWrites; ++i) {
+    Raft candidate(jittery);
+    candidate.on_start(context, nullptr);
+    candidate.on_timer(context, Raft::kElectionTimer);
+    const int64_t length = context.timers.at(Raft::kPersistTimer).ns();
+    EXPECT_GE(length, ms(1).ns());
+    lengths.insert(length);
+    total_ms += static_cast<double>(length) / 1e6;
+  }
+  EXPECT_GT(lengths.size(), static_cast<size_t>(kWrites - 5));
+  // Mean 3 ms; the standard error of 400 exponential draws of mean 2 ms is 0.1 ms.
+  EXPECT_NEAR(total_ms / kWrites, 3.0, 0.4);
+
+  RaftOptions fixed = jittery;
+  fixed.persist_jitter = Duration::zero();
+  Raft steady(fixed);
+  steady.on_start(context, nullptr);
+  steady.on_timer(context, Raft::kElectionTimer);
+  EXPECT_EQ(context.timers.at(Raft::kPersistTimer), ms(1));
 }
 
 // ---- candidate_election_timeout ----

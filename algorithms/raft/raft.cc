@@ -55,6 +55,10 @@ void Raft::on_start(Context& context, const sim::DurableState* restored) {
 void Raft::on_message(Context& context, NodeId from, const sim::Payload& message) {
   SIM_CHECK(from != self_, "a message from itself");
   const auto body = message.as<RaftMessage>();
+  if (blocked_by_write()) {
+    deferred_.push_back(Deferred{false, 0, from, body});
+    return;
+  }
   std::visit([&](const auto& typed) { handle_message(context, from, typed); }, body);
   maybe_persist(context);
 }
@@ -66,11 +70,11 @@ void Raft::on_timer(Context& context, sim::TimerId timer) {
       // leader for an election timeout starts an election; with PreVote it first asks whether it
       // could win (thesis 9.6), as etcd-raft does after a failed election too.
       if (role_ == RaftRole::kLeader) break;
-      if (options_.pre_vote) {
-        become_pre_candidate(context);
-      } else {
-        become_candidate(context);
+      if (blocked_by_write()) {
+        deferred_.push_back(Deferred{true, election_timer_generation_, sim::kNoNode, {}});
+        break;
       }
+      start_election(context);
       break;
     case kHeartbeatTimer:
       if (role_ != RaftRole::kLeader) break;
@@ -90,6 +94,14 @@ void Raft::on_timer(Context& context, sim::TimerId timer) {
 }
 
 // ---- Role changes ----
+
+void Raft::start_election(Context& context) {
+  if (options_.pre_vote) {
+    become_pre_candidate(context);
+  } else {
+    become_candidate(context);
+  }
+}
 
 void Raft::become_follower(Context& context, uint64_t term, NodeId leader,
                            StepDownReason reason) {
@@ -212,14 +224,20 @@ void Raft::handle_check_quorum(Context& context) {
 // ---- Votes ----
 
 void Raft::handle_message(Context& context, NodeId from, const RequestVote& message) {
+  sim::Duration after_term_write = sim::Duration::zero();
   if (message.term > current_term_) {
     // Thesis 4.2.3: a server that heard from a current leader within the minimum election timeout
     // neither updates its term nor grants its vote, so a server that cannot hear the leader does
     // not depose it. (check_quorum implies this, as etcd-raft's "in lease" rule does.)
     if (sticky() && heard_from_leader_recently(context)) return;
     become_follower(context, message.term, sim::kNoNode, StepDownReason::kHigherEpochSeen);
-    // LogCabin writes the new term on its own, before it decides on the vote.
-    if (options_.logcabin_write_order) maybe_persist(context);
+    // LogCabin writes the new term on its own, before it decides on the vote, and resets its
+    // election timer only once that write is done (handleRequestVote: stepDown, then
+    // setElectionTimer).
+    if (options_.logcabin_write_order) {
+      maybe_persist(context);
+      if (writes_done_ < writes_issued_) after_term_write = disk_done_at_ - context.local_now();
+    }
   }
   // Paper 5.2 and 5.4.1: one vote per term, first come first served, and only for a candidate
   // whose log is at least as up-to-date as the voter's.
@@ -231,7 +249,7 @@ void Raft::handle_message(Context& context, NodeId from, const RequestVote& mess
       voted_for_ = from;
       mark_dirty();
     }
-    reset_election_timer(context);
+    reset_election_timer(context, after_term_write);
     // Paper Figure 2: the vote is on stable storage before the response goes out (send() would
     // persist it too), so the support is recorded once it can no longer be lost by a crash.
     maybe_persist(context);
@@ -299,7 +317,8 @@ bool Raft::heard_from_leader_recently(const Context& context) const {
          context.local_now() - last_leader_contact_ < options_.election_timeout.lo;
 }
 
-void Raft::reset_election_timer(Context& context) {
+void Raft::reset_election_timer(Context& context, sim::Duration extra) {
+  ++election_timer_generation_;
   // Before it first hears from a leader a server keeps to the initial range, candidate or not.
   const sim::DurationRange& range =
       !knew_leader_                   ? options_.initial_election_timeout
@@ -307,14 +326,14 @@ void Raft::reset_election_timer(Context& context) {
                                       : options_.election_timeout;
   const sim::Duration step = options_.election_timeout_step;
   if (step <= sim::Duration::zero()) {
-    context.set_timer(kElectionTimer, range.lo, range.hi);
+    context.set_timer(kElectionTimer, range.lo + extra, range.hi + extra);
     return;
   }
   // LogCabin's randomRange: a uniform draw in the range, rounded to the nearest whole step.
   const int64_t drawn = context.rng().uniform(range.lo, range.hi).ns();
   // At least one step, so that a step longer than the range never makes a zero timeout.
   const int64_t steps = std::max<int64_t>(1, (drawn + step.ns() / 2) / step.ns());
-  context.set_timer(kElectionTimer, sim::Duration::nanoseconds(steps * step.ns()));
+  context.set_timer(kElectionTimer, sim::Duration::nanoseconds(steps * step.ns()) + extra);
 }
 
 // ---- Replication ----
@@ -329,12 +348,18 @@ void Raft::handle_message(Context& context, NodeId from, const AppendEntries& me
          AppendEntriesResponse{current_term_, message.prev_log_index, log_.last_index(), false});
     return;
   }
+  sim::Duration after_term_write = sim::Duration::zero();
   if (message.term > current_term_ || role_ != RaftRole::kFollower || leader_ != from) {
     become_follower(context, message.term, from, StepDownReason::kHigherEpochSeen);
+    // LogCabin's handleAppendEntries writes a new term (stepDown) before it resets the timer.
+    if (options_.logcabin_write_order) {
+      maybe_persist(context);
+      if (writes_done_ < writes_issued_) after_term_write = disk_done_at_ - context.local_now();
+    }
   }
   last_leader_contact_ = context.local_now();
   knew_leader_ = true;
-  reset_election_timer(context);
+  reset_election_timer(context, after_term_write);
   context.report(sim::Follows{from, current_term_});
 
   if (options_.starts_lagging && options_.lagging_stays_behind) {
@@ -462,16 +487,35 @@ void Raft::send(Context& context, NodeId to, const RaftMessage& message) {
 void Raft::complete_write(Context& context) {
   SIM_CHECK(writes_done_ < writes_issued_, "a write completed that was never issued");
   ++writes_done_;
+  // A RequestVote held behind a LogCabin candidate's write is always still wanted: the
+  // candidate handles nothing else until the write is done (deferred_).
   while (!held_.empty() && held_.front().after_write <= writes_done_) {
-    // A RequestVote held behind the candidate's write goes out only if its election is still
-    // on (LogCabin's peer threads build the request when they get the lock).
-    const auto* ask = std::get_if<RequestVote>(&held_.front().message);
-    if (ask == nullptr || (role_ == RaftRole::kCandidate && ask->term == current_term_)) {
-      context.send(held_.front().to, held_.front().message);
-    }
+    context.send(held_.front().to, held_.front().message);
     held_.pop_front();
   }
-  if (writes_done_ < writes_issued_) context.set_timer(kPersistTimer, options_.persist_delay);
+  write_lengths_.pop_front();
+  if (writes_done_ < writes_issued_) context.set_timer(kPersistTimer, write_lengths_.front());
+  run_deferred(context);
+}
+
+bool Raft::blocked_by_write() const {
+  return options_.logcabin_write_order && writes_done_ < writes_issued_ &&
+         role_ != RaftRole::kLeader;
+}
+
+void Raft::run_deferred(Context& context) {
+  while (!deferred_.empty() && !blocked_by_write()) {
+    Deferred next = std::move(deferred_.front());
+    deferred_.pop_front();
+    if (!next.timeout) {
+      std::visit([&](const auto& typed) { handle_message(context, next.from, typed); },
+                 next.message);
+    } else if (next.timer_generation == election_timer_generation_ &&
+               role_ != RaftRole::kLeader) {
+      start_election(context);
+    }
+    maybe_persist(context);
+  }
 }
 
 // The durable layout is [format, current_term, voted_for + 1, entry count, entry terms...]. The
@@ -479,9 +523,20 @@ void Raft::complete_write(Context& context) {
 // server appends to its log; rewriting the whole log at every vote made long runs quadratic.
 void Raft::maybe_persist(Context& context) {
   if (!durable_dirty_) return;
-  if (options_.persist_delay > sim::Duration::zero()) {
+  if (options_.persist_delay > sim::Duration::zero() ||
+      options_.persist_jitter > sim::Duration::zero()) {
     // Writes complete one after another: the disk starts this one when the last one is done.
-    if (writes_done_ == writes_issued_) context.set_timer(kPersistTimer, options_.persist_delay);
+    sim::Duration length = options_.persist_delay;
+    if (options_.persist_jitter > sim::Duration::zero()) {
+      length += context.rng().exponential(options_.persist_jitter);
+    }
+    write_lengths_.push_back(length);
+    if (writes_done_ == writes_issued_) {
+      context.set_timer(kPersistTimer, length);
+      disk_done_at_ = context.local_now() + length;
+    } else {
+      disk_done_at_ += length;
+    }
     ++writes_issued_;
   }
   const std::span<const uint64_t> entries = log_.entry_terms();
@@ -546,6 +601,7 @@ std::unique_ptr<sim::AlgorithmFactory> make_factory(const Params& params, uint32
   options.leader_stickiness = get<bool>(params, "leader_stickiness");
   options.lagging_stays_behind = get<bool>(params, "lagging_stay_behind");
   options.persist_delay = get<sim::Duration>(params, "persist_delay");
+  options.persist_jitter = get<sim::Duration>(params, "persist_jitter");
   SIM_CHECK(options.heartbeat_interval < options.election_timeout.lo &&
                 options.election_timeout.lo <= options.election_timeout.hi,
             "Raft parameters were not resolved");

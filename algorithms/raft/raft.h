@@ -57,6 +57,10 @@ struct RaftOptions {
   // its AppendEntries travel (thesis 10.2.1). The sim records the state at once, so a crash
   // during the write keeps it. Zero (the default) makes writes instant.
   sim::Duration persist_delay;
+  // Each write takes persist_delay plus an exponential draw of this mean: a disk's sync time is
+  // mostly short with a long right tail. Zero (the default) draws nothing, so fixed-length
+  // writes keep their fingerprints.
+  sim::Duration persist_jitter;
   // This server's log starts one entry behind the others' (empty instead of one entry of term
   // 0), so by paper 5.4.1 it cannot win against an up-to-date majority.
   bool starts_lagging = false;
@@ -116,6 +120,8 @@ class Raft final : public sim::Algorithm {
   // becomeLeader). `reason` is reported if the server stops leading or following.
   void become_follower(sim::Context& context, uint64_t term, sim::NodeId leader,
                        sim::StepDownReason reason);
+  // An election timeout: campaign, after a PreVote round when pre_vote is on.
+  void start_election(sim::Context& context);
   void become_pre_candidate(sim::Context& context);
   void become_candidate(sim::Context& context);
   void become_leader(sim::Context& context);
@@ -144,13 +150,17 @@ class Raft final : public sim::Algorithm {
   // timeout (a leader counts itself).
   bool heard_from_leader_recently(const sim::Context& context) const;
   bool sticky() const { return options_.leader_stickiness || options_.check_quorum; }
-  void reset_election_timer(sim::Context& context);
+  // `extra` delays the timer past the drawn timeout (LogCabin resets it after a write).
+  void reset_election_timer(sim::Context& context, sim::Duration extra = sim::Duration::zero());
 
   // Every message goes out through here, so durable state that changed is saved first (paper
   // Figure 2: "updated on stable storage before responding to RPCs").
   // With a persist_delay, a response waits for the writes in flight (see RaftOptions).
   void send(sim::Context& context, sim::NodeId to, const RaftMessage& message);
   void complete_write(sim::Context& context);
+  // A LogCabin server inside a synchronous write (see deferred_).
+  bool blocked_by_write() const;
+  void run_deferred(sim::Context& context);
   void mark_dirty() { durable_dirty_ = true; }
   void maybe_persist(sim::Context& context);
   void restore(const sim::DurableState& state);
@@ -206,12 +216,27 @@ class Raft final : public sim::Algorithm {
   // with the number of the last write issued before it.
   uint64_t writes_issued_ = 0;
   uint64_t writes_done_ = 0;
+  sim::LocalInstant disk_done_at_;
+  std::deque<sim::Duration> write_lengths_;  // of the writes issued and not yet completed  // when the last write issued completes, on the local clock
   struct HeldMessage {
     uint64_t after_write;
     sim::NodeId to;
     RaftMessage message;
   };
   std::deque<HeldMessage> held_;
+  // LogCabin holds its one lock across a synchronous write (updateLogMetadata, a follower's log
+  // sync), so a server that is not leader handles nothing else until the write is done. With
+  // logcabin_write_order the messages and election timeouts that arrive meanwhile wait here, in
+  // arrival order; a timeout whose timer was reset before its turn is dropped, as LogCabin's
+  // timer thread finds startElectionAt moved once it has the lock.
+  struct Deferred {
+    bool timeout;
+    uint64_t timer_generation;
+    sim::NodeId from;
+    RaftMessage message;
+  };
+  std::deque<Deferred> deferred_;
+  uint64_t election_timer_generation_ = 0;
 };
 
 class RaftFactory final : public sim::AlgorithmFactory {

@@ -81,6 +81,10 @@ AlgorithmInfo raft_info() {
        "how long a write to stable storage takes; a response waits for the writes before it "
        "(paper Figure 2), requests do not (thesis 9.3, 10.2.1)",
        0, kNanosPerHour},
+      {"persist_jitter", ParamType::kDuration, "0",
+       "each write takes persist_delay plus an exponential draw of this mean (a disk's sync time "
+       "has a long right tail); it makes writes happen even with persist_delay 0",
+       0, kNanosPerHour},
       {"lagging_nodes", ParamType::kNodeList, "[]",
        "nodes whose logs start one entry behind the others, so they cannot win an election "
        "against an up-to-date majority (paper 5.4.1; Figure 16's setup)"},
