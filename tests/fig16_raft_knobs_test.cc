@@ -30,6 +30,21 @@ RaftOptions options() {
   return result;
 }
 
+// LogCabin's order with 1 ms writes: the setting of every logcabin_write_order test below.
+RaftOptions logcabin_options() {
+  RaftOptions result = options();
+  result.persist_delay = ms(1);
+  result.logcabin_write_order = true;
+  return result;
+}
+
+// A LogCabin-order server of five that has just voted for n2 in term 1 (two writes in flight).
+void start_and_vote_for_n2(Raft& voter, RecordingContext& context) {
+  voter.on_start(context, nullptr);
+  voter.on_message(context, 1, sim::Payload::of(RaftMessage{RequestVote{1, 1, 0}}));
+  ASSERT_EQ(voter.voted_for(), 1u);
+}
+
 void deliver(Raft& raft, RecordingContext& context, NodeId from, const RaftMessage& message) {
   raft.on_message(context, from, sim::Payload::of(message));
 }
@@ -71,9 +86,7 @@ TEST(Fig16RaftKnobs, TimeoutStepDrawsWholeMilliseconds) {
 // LogCabin's candidate writes its term and vote before its peer threads can send RequestVote:
 // the requests leave when the write completes, not before.
 TEST(Fig16RaftKnobs, LogCabinOrderHoldsRequestVotesUntilTheCandidatesWrite) {
-  RaftOptions logcabin = options();
-  logcabin.persist_delay = ms(1);
-  logcabin.logcabin_write_order = true;
+  RaftOptions logcabin = logcabin_options();
   RecordingContext context(0, 5);
   Raft candidate(logcabin);
   candidate.on_start(context, nullptr);
@@ -97,9 +110,7 @@ TEST(Fig16RaftKnobs, LogCabinOrderHoldsRequestVotesUntilTheCandidatesWrite) {
 // candidate's RequestVotes of term 1 leave when the write completes, and only then does it
 // handle n2's request of term 2, step down and vote for n2.
 TEST(Fig16RaftKnobs, LogCabinOrderHandlesARequestThatArrivesDuringTheCandidatesWriteAfterIt) {
-  RaftOptions logcabin = options();
-  logcabin.persist_delay = ms(1);
-  logcabin.logcabin_write_order = true;
+  RaftOptions logcabin = logcabin_options();
   RecordingContext context(0, 5);
   Raft candidate(logcabin);
   candidate.on_start(context, nullptr);
@@ -175,14 +186,10 @@ TEST(Fig16RaftKnobs, LogCabinOrderResetsAVotersTimerAfterItsTermWrite) {
 // LogCabin holds its one lock across a synchronous write, so a request that arrives during the
 // write waits for it: n3's RequestVote of term 2 is handled only once the vote for n2 is on disk.
 TEST(Fig16RaftKnobs, LogCabinOrderHandlesAMessageThatArrivesDuringAWriteAfterIt) {
-  RaftOptions voter_options = options();
-  voter_options.persist_delay = ms(1);
-  voter_options.logcabin_write_order = true;
+  RaftOptions voter_options = logcabin_options();
   RecordingContext context(0, 5);
   Raft voter(voter_options);
-  voter.on_start(context, nullptr);
-  deliver(voter, context, 1, RequestVote{1, 1, 0});
-  ASSERT_EQ(voter.voted_for(), 1u);
+  start_and_vote_for_n2(voter, context);
   deliver(voter, context, 2, RequestVote{2, 1, 0});
   EXPECT_EQ(voter.current_term(), 1u) << "the second request waits for the writes";
   EXPECT_EQ(voter.voted_for(), 1u);
@@ -211,14 +218,11 @@ TEST(Fig16RaftKnobs, LogCabinOrderHandlesAMessageThatArrivesDuringAWriteAfterIt)
 // something handled first reset the timer (LogCabin's timer thread then finds startElectionAt
 // moved); otherwise the election starts when the write completes.
 TEST(Fig16RaftKnobs, LogCabinOrderDefersATimeoutDuringAWrite) {
-  RaftOptions voter_options = options();
-  voter_options.persist_delay = ms(1);
-  voter_options.logcabin_write_order = true;
+  RaftOptions voter_options = logcabin_options();
   {
     RecordingContext context(0, 5);
     Raft voter(voter_options);
-    voter.on_start(context, nullptr);
-    deliver(voter, context, 1, RequestVote{1, 1, 0});
+    start_and_vote_for_n2(voter, context);
     voter.on_timer(context, Raft::kElectionTimer);
     EXPECT_EQ(voter.role(), RaftRole::kFollower) << "the timeout waits for the writes";
     voter.on_timer(context, Raft::kPersistTimer);
@@ -229,8 +233,7 @@ TEST(Fig16RaftKnobs, LogCabinOrderDefersATimeoutDuringAWrite) {
   {
     RecordingContext context(0, 5);
     Raft voter(voter_options);
-    voter.on_start(context, nullptr);
-    deliver(voter, context, 1, RequestVote{1, 1, 0});
+    start_and_vote_for_n2(voter, context);
     // n2 has won: its first heartbeat arrives during the vote's writes, then the timeout fires.
     deliver(voter, context, 1, AppendEntries{1, 0, 0, 0, 0});
     voter.on_timer(context, Raft::kElectionTimer);
