@@ -218,6 +218,20 @@ TEST(ExperimentsPage, HoldsEveryBlockAtFullSize) {
   EXPECT_NE(fig16.find("Acceptance: pass."), std::string::npos);
 }
 
+// README.md shows Figure 16's table of medians; it is copied from the page's generated block, and
+// a model change that regenerates the page without the README fails here.
+TEST(ExperimentsPage, ReadmeShowsThePagesFigure16Table) {
+  const std::string fig16 = block(read_text(source_path("docs/EXPERIMENTS.md")), "fig16");
+  const size_t start = fig16.find("| timeout (ms) | our n | our median");
+  ASSERT_NE(start, std::string::npos) << fig16;
+  const size_t end = fig16.find("\n\n", start);
+  ASSERT_NE(end, std::string::npos);
+  const std::string table = fig16.substr(start, end - start + 1);
+  EXPECT_NE(read_text(source_path("README.md")).find(table), std::string::npos)
+      << "README.md's Figure 16 table differs from docs/EXPERIMENTS.md's block; copy it:\n"
+      << table;
+}
+
 TEST(ExperimentsPage, EqualsTheFullCommandsOutput) {
   const char* enabled = std::getenv("ELECTSIM_EXPERIMENTS");
   if (enabled == nullptr || std::string(enabled) != "1") {
