@@ -44,6 +44,24 @@ void SweepSummary::add(const RunResult& run) {
   messages_delivered_ += run.messages_delivered;
   events_ += run.events;
   add_writes(run);
+  add_alerts(run);
+}
+
+// A resumed or merged sweep reads the same figures back from each run's JSON (alerts_fired), so
+// the tally is the same however the sweep was run.
+void SweepSummary::add_alerts(const RunResult& run) {
+  if (!run.leadership) return;
+  const auto tally = [](AlertTally& into, uint64_t fired) {
+    into.ruled = true;
+    into.fired += fired;
+    if (fired > 0) ++into.seeds;
+  };
+  if (run.alert_rules.leader_changes) {
+    tally(leader_changes_alerts_, run.leadership->leader_changes_fired);
+  }
+  if (run.alert_rules.leaderless_longer_than) {
+    tally(leaderless_alerts_, run.leadership->leaderless_fired);
+  }
 }
 
 void SweepSummary::add_writes(const RunResult& run) {

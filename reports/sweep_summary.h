@@ -83,10 +83,21 @@ class SweepSummary {
   uint64_t stale_writes_accepted() const { return stale_writes_accepted_; }
   const std::vector<uint64_t>& damaged_seeds() const { return damaged_seeds_; }
   uint64_t damaged_seed_count() const { return damaged_seed_count_; }
+  // One of the scenario's alert rules over the sweep (alerts: in the scenario file): whether the
+  // runs had it, how often it fired and in how many seeds. Alerts are observations; no verdict
+  // depends on them.
+  struct AlertTally {
+    bool ruled = false;
+    uint64_t fired = 0;
+    uint64_t seeds = 0;
+  };
+  const AlertTally& leader_changes_alerts() const { return leader_changes_alerts_; }
+  const AlertTally& leaderless_alerts() const { return leaderless_alerts_; }
 
  private:
   void add_failure(const RunResult& run);
   void add_writes(const RunResult& run);
+  void add_alerts(const RunResult& run);
 
   std::string scenario_;
   std::string algorithm_;
@@ -115,6 +126,8 @@ class SweepSummary {
   uint64_t stale_writes_accepted_ = 0;
   std::vector<uint64_t> damaged_seeds_;
   uint64_t damaged_seed_count_ = 0;
+  AlertTally leader_changes_alerts_;
+  AlertTally leaderless_alerts_;
 };
 
 // The sweep's verdict, by precedence: internal_error (electsim or the algorithm's own code is

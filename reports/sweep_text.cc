@@ -1,6 +1,9 @@
 #include "reports/sweep_text.h"
 
 #include <algorithm>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -90,6 +93,23 @@ std::string writes_line(const SweepSummary& summary) {
   return line + ")\n";
 }
 
+// The scenario's alert rules over the sweep; nothing when it has none.
+std::string alerts_line(const SweepSummary& summary) {
+  std::vector<std::string> parts;
+  const auto part = [&parts](std::string_view rule, const SweepSummary::AlertTally& tally) {
+    if (!tally.ruled) return;
+    const char* times = tally.fired == 1 ? " time in " : " times in ";
+    const char* seeds = tally.seeds == 1 ? " seed" : " seeds";
+    parts.push_back(absl::StrCat(std::string(rule), " fired ", tally.fired, times, tally.seeds,
+                                 seeds));
+  };
+  part(sim::checks::kLeaderChangesAlert, summary.leader_changes_alerts());
+  part(sim::checks::kLeaderlessAlert, summary.leaderless_alerts());
+  if (parts.empty()) return "";
+  return absl::StrCat("alerts: ", absl::StrJoin(parts, "; "),
+                      " (observations, not checks: the verdict ignores them)\n");
+}
+
 std::string failures_text(const SweepSummary& summary, size_t max_failures) {
   std::string out;
   size_t printed = 0;
@@ -125,7 +145,8 @@ std::string sweep_to_text(SweepSummary& summary, const SweepTextOptions& options
   if (!summary.overrides().empty()) {
     absl::StrAppend(&out, "overrides ", absl::StrJoin(summary.overrides(), " "), "\n");
   }
-  absl::StrAppend(&out, counts_line(summary), recovery_line(summary), writes_line(summary));
+  absl::StrAppend(&out, counts_line(summary), recovery_line(summary), writes_line(summary),
+                  alerts_line(summary));
   absl::StrAppend(&out, failures_text(summary, options.max_failures));
   if (options.wall_seconds) {
     const double seconds = *options.wall_seconds;

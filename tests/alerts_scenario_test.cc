@@ -139,6 +139,37 @@ TEST(AlertsScenario, AlertsNeverChangeTheRunOrItsVerdict) {
   EXPECT_EQ(without.result.out.find("alerts "), std::string::npos);  // no rules, no section
 }
 
+// A sweep's report totals each rule over its seeds, and a resumed sweep (which reads the finished
+// runs back from its JSON) prints the same line.
+TEST(AlertsScenario, ASweepTotalsEachRuleOverItsSeeds) {
+  const fs::path dir = temp_dir("alerts-sweep");
+  std::ofstream(dir / "s.yaml") << churn_scenario(
+      "alerts: {leader_changes: {more_than: 3, within: 60s}, leaderless_longer_than: 10s}\n");
+  const std::string sweep = "sweep " + (dir / "s.yaml").string() + " --seeds 1..4 --jobs 1 ";
+  const CommandResult result = run_electsim(sweep + "--json " + (dir / "a.json").string(), dir);
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const std::string line =
+      "alerts: leader_changes fired 4 times in 4 seeds; leaderless_longer_than fired 0 times in 0 "
+      "seeds (observations, not checks: the verdict ignores them)\n";
+  EXPECT_NE(result.out.find(line), std::string::npos) << result.out;
+  // The same count from the runs' JSON: one leader_changes firing per seed.
+  const Json runs = Json::parse(read_text(dir / "a.json")).at("runs");
+  ASSERT_EQ(runs.size(), 4u);
+  for (const Json& run : runs) EXPECT_EQ(run.at("alerts_fired").at("leader_changes"), 1) << run;
+
+  std::filesystem::copy_file(dir / "a.json", dir / "b.json");
+  const CommandResult resumed =
+      run_electsim(sweep + "--resume --json " + (dir / "b.json").string(), dir);
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  EXPECT_NE(resumed.out.find(line), std::string::npos) << resumed.out;
+
+  // No rules, no line.
+  std::ofstream(dir / "plain.yaml") << churn_scenario("");
+  const CommandResult plain =
+      run_electsim("sweep " + (dir / "plain.yaml").string() + " --seeds 1..2 --jobs 1", dir);
+  EXPECT_EQ(plain.out.find("alerts:"), std::string::npos) << plain.out;
+}
+
 // Each bad value is refused at its place in the file, exit 65.
 TEST(AlertsScenario, BadAlertKeysAreScenarioErrors) {
   const fs::path dir = temp_dir("alerts-errors");
