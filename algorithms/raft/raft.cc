@@ -234,10 +234,7 @@ void Raft::handle_message(Context& context, NodeId from, const RequestVote& mess
     // LogCabin writes the new term on its own, before it decides on the vote, and resets its
     // election timer only once that write is done (handleRequestVote: stepDown, then
     // setElectionTimer).
-    if (options_.logcabin_write_order) {
-      maybe_persist(context);
-      if (writes_done_ < writes_issued_) after_term_write = disk_done_at_ - context.local_now();
-    }
+    after_term_write = write_new_term_first(context);
   }
   // Paper 5.2 and 5.4.1: one vote per term, first come first served, and only for a candidate
   // whose log is at least as up-to-date as the voter's.
@@ -352,10 +349,7 @@ void Raft::handle_message(Context& context, NodeId from, const AppendEntries& me
   if (message.term > current_term_ || role_ != RaftRole::kFollower || leader_ != from) {
     become_follower(context, message.term, from, StepDownReason::kHigherEpochSeen);
     // LogCabin's handleAppendEntries writes a new term (stepDown) before it resets the timer.
-    if (options_.logcabin_write_order) {
-      maybe_persist(context);
-      if (writes_done_ < writes_issued_) after_term_write = disk_done_at_ - context.local_now();
-    }
+    after_term_write = write_new_term_first(context);
   }
   last_leader_contact_ = context.local_now();
   knew_leader_ = true;
@@ -496,6 +490,13 @@ void Raft::complete_write(Context& context) {
   write_lengths_.pop_front();
   if (writes_done_ < writes_issued_) context.set_timer(kPersistTimer, write_lengths_.front());
   run_deferred(context);
+}
+
+sim::Duration Raft::write_new_term_first(Context& context) {
+  if (!options_.logcabin_write_order) return sim::Duration::zero();
+  maybe_persist(context);
+  if (writes_done_ == writes_issued_) return sim::Duration::zero();
+  return disk_done_at_ - context.local_now();
 }
 
 bool Raft::blocked_by_write() const {

@@ -158,6 +158,10 @@ class Raft final : public sim::Algorithm {
   // With a persist_delay, a response waits for the writes in flight (see RaftOptions).
   void send(sim::Context& context, sim::NodeId to, const RaftMessage& message);
   void complete_write(sim::Context& context);
+  // With logcabin_write_order, a stepDown's term write on its own (LogCabin's stepDown calls
+  // updateLogMetadata): issues it and returns how long until the disk has done it, which the
+  // handler adds to the timer it resets next. Zero otherwise.
+  sim::Duration write_new_term_first(sim::Context& context);
   // A LogCabin server inside a synchronous write (see deferred_).
   bool blocked_by_write() const;
   void run_deferred(sim::Context& context);
