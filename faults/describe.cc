@@ -162,7 +162,8 @@ std::string latency_name(const sim::LatencyModel& latency) {
       return absl::StrCat(sim::format_duration(latency.a), "..", sim::format_duration(latency.b));
     case Kind::kNormal:
       return absl::StrCat("normal ", sim::format_duration(latency.a), " sd ",
-                          sim::format_duration(latency.b));
+                          sim::format_duration(latency.b),
+                          latency.redraw_below_min ? " (redrawn below min)" : "");
     case Kind::kExponential:
       return absl::StrCat("exponential ", sim::format_duration(latency.a));
   }

@@ -16,8 +16,12 @@ void add_latency_keys(std::vector<KeyDoc>& keys, const std::string& at) {
                   "constant, uniform, normal or exponential"});
   keys.push_back({at + ".value", "duration", "required for constant", "the constant latency"});
   keys.push_back({at + ".min", "duration", "required for uniform; 0 otherwise",
-                  "uniform: the lower bound; normal: draws below are raised to it; "
-                  "exponential: added to every draw"});
+                  "uniform: the lower bound; normal: draws below are raised to it (or drawn "
+                  "again, with below_min: redraw); exponential: added to every draw"});
+  keys.push_back({at + ".below_min", "string", "raise",
+                  "normal only: raise (a draw below min becomes min) or redraw (it is drawn "
+                  "again: a normal truncated at min, as Howard's simulator draws delays); redraw "
+                  "needs min at most two standard deviations above the mean"});
   keys.push_back({at + ".max", "duration", "required for uniform", "uniform: the upper bound"});
   keys.push_back({at + ".mean", "duration", "required for normal and exponential",
                   "the mean of a normal or exponential latency"});

@@ -418,7 +418,7 @@ const std::vector<LatencyFields>& latency_fields() {
   static const std::vector<LatencyFields>* const kFields = new std::vector<LatencyFields>{
       {"constant", {"value"}, {}},
       {"uniform", {"min", "max"}, {}},
-      {"normal", {"mean", "stddev"}, {"min"}},
+      {"normal", {"mean", "stddev"}, {"min", "below_min"}},
       {"exponential", {"mean"}, {"min"}},
   };
   return *kFields;
@@ -451,7 +451,8 @@ sim::LatencyModel read_latency_map(const Reader& reader, const Cursor& at) {
     if (!applies) {
       std::vector<std::string> takes = fields->required;
       takes.insert(takes.end(), fields->optional.begin(), fields->optional.end());
-      reader.fail(key, absl::StrCat("'", name, "' does not apply to a ", distribution,
+      reader.fail(key, absl::StrCat("'", name, "' does not apply to ",
+                                    distribution == "exponential" ? "an " : "a ", distribution,
                                     " latency; it takes ", absl::StrJoin(takes, ", ")));
     }
   }
@@ -474,7 +475,29 @@ sim::LatencyModel read_latency_map(const Reader& reader, const Cursor& at) {
     return sim::LatencyModel::uniform(lo, hi);
   }
   if (distribution == "normal") {
-    return sim::LatencyModel::normal(get("mean"), get("stddev"), get_or_zero("min"));
+    const sim::Duration mean = get("mean");
+    const sim::Duration stddev = get("stddev");
+    const sim::Duration min = get_or_zero("min");
+    bool redraw = false;
+    if (auto below = reader.find(at, "below_min")) {
+      const std::string how = read_string(reader, *below);
+      if (how != "raise" && how != "redraw") {
+        reader.fail_value(*below, absl::StrCat("unknown below_min '", how,
+                                               "'; expected raise or redraw",
+                                               did_you_mean(how, {"raise", "redraw"})));
+      }
+      redraw = how == "redraw";
+      // Redrawing must succeed often enough to be bounded: above mean + 2 sd fewer than 2.3% of
+      // draws are kept, and sim::Rng gives up (and takes min) after kMaxRedraws tries.
+      if (redraw && min > mean + stddev * 2) {
+        reader.fail_value(reader.require(at, "min"),
+                          absl::StrCat("with below_min: redraw, min (", sim::format_duration(min),
+                                       ") must be at most mean + 2 x stddev (",
+                                       sim::format_duration(mean + stddev * 2),
+                                       "), or almost every draw would be drawn again"));
+      }
+    }
+    return sim::LatencyModel::normal(mean, stddev, min, redraw);
   }
   return sim::LatencyModel::exponential(get("mean"), get_or_zero("min"));
 }
@@ -500,7 +523,11 @@ std::string format_latency(const sim::LatencyModel& latency) {
       return absl::StrCat(sim::format_duration(latency.a), "..", sim::format_duration(latency.b));
     case Kind::kNormal:
       return absl::StrCat("normal(", sim::format_duration(latency.a), ", ",
-                          sim::format_duration(latency.b), ")");
+                          sim::format_duration(latency.b),
+                          latency.redraw_below_min
+                              ? absl::StrCat(", redrawn below ", sim::format_duration(latency.min))
+                              : "",
+                          ")");
     case Kind::kExponential:
       return absl::StrCat("exponential(", sim::format_duration(latency.a), ")");
   }

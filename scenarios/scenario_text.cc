@@ -39,6 +39,7 @@ void emit_latency(YAML::Emitter& out, const sim::LatencyModel& latency) {
       out << YAML::Key << "mean" << YAML::Value << sim::format_duration(latency.a);
       out << YAML::Key << "stddev" << YAML::Value << sim::format_duration(latency.b);
       out << YAML::Key << "min" << YAML::Value << sim::format_duration(latency.min);
+      if (latency.redraw_below_min) out << YAML::Key << "below_min" << YAML::Value << "redraw";
       break;
     case Kind::kExponential:
       out << YAML::Key << "distribution" << YAML::Value << "exponential";

@@ -29,7 +29,7 @@ Duration LatencyModel::draw_random(Rng& rng) const {
     case Kind::kUniform:
       return rng.uniform(a, b);
     case Kind::kNormal:
-      return rng.normal_clamped(a, b, min);
+      return redraw_below_min ? rng.normal_redrawn(a, b, min) : rng.normal_clamped(a, b, min);
     case Kind::kExponential:
       return min + rng.exponential(a);
   }

@@ -24,11 +24,14 @@ struct LatencyModel {
   Duration a = Duration::milliseconds(1);  // constant value, uniform lo, normal mean, exp mean
   Duration b;                              // uniform hi, normal stddev
   Duration min;                            // normal: draws below are clamped here; exp: added
+  // Normal only: a draw below `min` is drawn again instead of raised to it (a normal truncated
+  // at `min`, as Howard's simulator draws its delays).
+  bool redraw_below_min = false;
 
   static LatencyModel constant(Duration value) { return {Kind::kConstant, value, {}, {}}; }
   static LatencyModel uniform(Duration lo, Duration hi) { return {Kind::kUniform, lo, hi, {}}; }
-  static LatencyModel normal(Duration mean, Duration stddev, Duration min) {
-    return {Kind::kNormal, mean, stddev, min};
+  static LatencyModel normal(Duration mean, Duration stddev, Duration min, bool redraw = false) {
+    return {Kind::kNormal, mean, stddev, min, redraw};
   }
   static LatencyModel exponential(Duration mean, Duration min) {
     return {Kind::kExponential, mean, {}, min};

@@ -55,7 +55,7 @@ double portable_log(double x) {
   return 2 * sum + exponent * kLn2;
 }
 
-Duration Rng::normal_clamped(Duration mean, Duration stddev, Duration min) {
+int64_t Rng::normal_ns(Duration mean, Duration stddev) {
   double u = 0;
   double v = 0;
   double s = 0;
@@ -66,8 +66,19 @@ Duration Rng::normal_clamped(Duration mean, Duration stddev, Duration min) {
   } while (s >= 1 || s == 0);
   const double standard = u * std::sqrt(-2 * portable_log(s) / s);  // sqrt is exactly rounded
   const double value = static_cast<double>(mean.ns()) + standard * static_cast<double>(stddev.ns());
-  const auto ns = static_cast<int64_t>(std::llround(value));
-  return std::max(Duration::nanoseconds(ns), min);
+  return static_cast<int64_t>(std::llround(value));
+}
+
+Duration Rng::normal_clamped(Duration mean, Duration stddev, Duration min) {
+  return std::max(Duration::nanoseconds(normal_ns(mean, stddev)), min);
+}
+
+Duration Rng::normal_redrawn(Duration mean, Duration stddev, Duration min) {
+  for (int attempt = 0; attempt < kMaxRedraws; ++attempt) {
+    const int64_t ns = normal_ns(mean, stddev);
+    if (ns >= min.ns()) return Duration::nanoseconds(ns);
+  }
+  return min;
 }
 
 Duration Rng::exponential(Duration mean) {

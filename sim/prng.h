@@ -102,11 +102,19 @@ class Rng {
   // Normal(mean, stddev) with draws below `min` clamped to `min` (Marsaglia's polar method with
   // electsim's own logarithm, so the result does not depend on the platform's libm).
   Duration normal_clamped(Duration mean, Duration stddev, Duration min);
+  // Normal(mean, stddev) truncated at `min`: a draw below it is drawn again (Howard's simulator's
+  // normal_discardneg). At most kMaxRedraws draws are made; if every one is below `min` the
+  // result is `min`, so a bad configuration cannot hang a run (the loader refuses a `min` more
+  // than two standard deviations above the mean, where that chance is below 10^-10).
+  static constexpr int kMaxRedraws = 1000;
+  Duration normal_redrawn(Duration mean, Duration stddev, Duration min);
   // Exponential with the given mean, by inversion with electsim's own logarithm.
   Duration exponential(Duration mean);
 
  private:
   Rng() = default;
+  // A Normal(mean, stddev) draw in nanoseconds, rounded, before any bound.
+  int64_t normal_ns(Duration mean, Duration stddev);
   uint64_t s_[4] = {0, 0, 0, 0};
 };
 

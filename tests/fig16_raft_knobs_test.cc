@@ -1,5 +1,6 @@
-// The Raft knobs that model Figure 16's cluster (LogCabin) and Howard's candidate timeout:
-// election_timeout_step, logcabin_write_order and candidate_election_timeout. Each is off by
+// The Raft knobs that model Figure 16's cluster (LogCabin), Howard's candidate timeout and
+// Howard's simulator: election_timeout_step, logcabin_write_order, candidate_election_timeout and
+// ocaml_raft_rules. Each is off by
 // default (raft_experiment_knobs_test.cc and raft_test.cc cover the defaults). One server is
 // driven through the recording context of tests/raft_test_support.h.
 #include <set>
@@ -294,6 +295,90 @@ TEST(Fig16RaftKnobs, CandidatesDrawTheirRetryTimeoutFromTheirOwnRange) {
   deliver(server, context, 1, AppendEntries{2, 1, 0, 0, 0});  // a leader of term 2
   EXPECT_EQ(server.role(), RaftRole::kFollower);
   EXPECT_EQ(context.timers.at(Raft::kElectionTimer), ms(150));
+  server.on_timer(context, Raft::kElectionTimer);
+  EXPECT_EQ(server.role(), RaftRole::kCandidate);
+  EXPECT_EQ(context.timers.at(Raft::kElectionTimer), ms(40));
+}
+
+// ---- ocaml_raft_rules (Howard's simulator, heidihoward/ocaml-raft lib/simulator.ml) ----
+
+// A server of five that has just started its first election (term 1) under `raft_options`.
+Raft start_candidate(const RaftOptions& raft_options, RecordingContext& context) {
+  Raft server(raft_options);
+  server.on_start(context, nullptr);
+  server.on_timer(context, Raft::kElectionTimer);
+  EXPECT_EQ(server.role(), RaftRole::kCandidate);
+  EXPECT_EQ(server.current_term(), 1u);
+  context.take_sent();
+  return server;
+}
+
+// Whether the server answered its last RequestVote with a grant.
+bool granted_last(RecordingContext& context) {
+  const auto sent = context.take_sent();
+  EXPECT_FALSE(sent.empty());
+  if (sent.empty()) return false;
+  const auto* answer = std::get_if<RequestVoteResponse>(&sent.back().second);
+  EXPECT_NE(answer, nullptr);
+  return answer != nullptr && answer->granted;
+}
+
+// requestVoteRq decides with the role the server had before it stepped down: a candidate that a
+// higher term deposes does not vote in that term. Paper Figure 2 lets it vote.
+TEST(Fig16RaftKnobs, OcamlRaftRulesADeposedCandidateDoesNotVote) {
+  for (const bool rules : {false, true}) {
+    RaftOptions raft_options = options();
+    raft_options.ocaml_raft_rules = rules;
+    RecordingContext context(0, 5);
+    Raft server = start_candidate(raft_options, context);
+    deliver(server, context, 1, RequestVote{2, 1, 0});
+    EXPECT_EQ(server.role(), RaftRole::kFollower) << rules;
+    EXPECT_EQ(server.current_term(), 2u) << rules;
+    EXPECT_EQ(granted_last(context), !rules) << rules;
+    EXPECT_EQ(server.voted_for(), rules ? sim::kNoNode : NodeId{1}) << rules;
+    // A follower votes under either rule: the next candidate of term 3 gets its vote.
+    deliver(server, context, 2, RequestVote{3, 1, 0});
+    EXPECT_TRUE(granted_last(context)) << rules;
+  }
+}
+
+// startFollow restarts the timer: a deposed candidate, and any server that a vote answer with a
+// higher term reaches, draws a new follower timeout. Paper Figure 2 lets the timer run on.
+TEST(Fig16RaftKnobs, OcamlRaftRulesRestartTheTimerOfAServerAHigherTermDeposes) {
+  for (const bool rules : {false, true}) {
+    RaftOptions raft_options = options();
+    raft_options.ocaml_raft_rules = rules;
+    RecordingContext context(0, 5);
+    Raft server = start_candidate(raft_options, context);
+    context.timers.erase(Raft::kElectionTimer);
+    deliver(server, context, 1, RequestVoteResponse{2, false});  // a candidate is deposed
+    EXPECT_EQ(server.role(), RaftRole::kFollower);
+    EXPECT_EQ(context.timers.count(Raft::kElectionTimer), rules ? 1u : 0u) << rules;
+    context.timers.erase(Raft::kElectionTimer);
+    deliver(server, context, 2, RequestVoteResponse{3, false});  // a follower this time
+    EXPECT_EQ(context.timers.count(Raft::kElectionTimer), rules ? 1u : 0u) << rules;
+    // A follower that a higher-term RequestVote reaches but does not win keeps its timer under
+    // both (stepDown only updates its term).
+    context.timers.erase(Raft::kElectionTimer);
+    deliver(server, context, 3, RequestVote{4, 0, 0});  // a log behind this server's
+    EXPECT_FALSE(granted_last(context)) << rules;
+    EXPECT_EQ(server.current_term(), 4u);
+    EXPECT_EQ(context.timers.count(Raft::kElectionTimer), 0u) << rules;
+  }
+}
+
+// His simulator has no initial range: a candidate draws candidate_election_timeout from its first
+// election on (CandidatesDrawTheirRetryTimeoutFromTheirOwnRange above is the default).
+TEST(Fig16RaftKnobs, OcamlRaftRulesCandidatesUseTheirRangeFromTheFirstElection) {
+  RaftOptions raft_options = options();
+  raft_options.election_timeout = {ms(150), ms(150)};
+  raft_options.initial_election_timeout = raft_options.election_timeout;
+  raft_options.candidate_election_timeout = {ms(40), ms(40)};
+  raft_options.ocaml_raft_rules = true;
+  RecordingContext context(0, 5);
+  Raft server(raft_options);
+  server.on_start(context, nullptr);
+  EXPECT_EQ(context.timers.at(Raft::kElectionTimer), ms(150)) << "a follower's first timeout";
   server.on_timer(context, Raft::kElectionTimer);
   EXPECT_EQ(server.role(), RaftRole::kCandidate);
   EXPECT_EQ(context.timers.at(Raft::kElectionTimer), ms(40));

@@ -204,6 +204,12 @@ TEST(ScenarioLoader, EveryLatencyForm) {
   EXPECT_EQ(normal.a, ms(5));
   EXPECT_EQ(normal.b, ms(3));
   EXPECT_EQ(normal.min, ms(1));
+  EXPECT_FALSE(normal.redraw_below_min);
+  const auto redrawn =
+      latency_of("{distribution: normal, mean: 5ms, stddev: 3ms, min: 0ms, below_min: redraw}");
+  EXPECT_TRUE(redrawn.redraw_below_min);
+  EXPECT_FALSE(
+      latency_of("{distribution: normal, mean: 5ms, stddev: 3ms, below_min: raise}").redraw_below_min);
   const auto exponential = latency_of("{distribution: exponential, mean: 10ms}");
   EXPECT_EQ(exponential.kind, Kind::kExponential);
   EXPECT_EQ(exponential.a, ms(10));
@@ -577,6 +583,24 @@ TEST(ScenarioErrors, LatencyKeyOfAnotherDistribution) {
                      "network:\n"
                      "  latency: {distribution: uniform, min: 1ms, max: 2ms, stddev: 1ms}\n"),
             "s.yaml:5:56: 'stddev' does not apply to a uniform latency; it takes min, max");
+}
+
+TEST(ScenarioErrors, BelowMinTakesRaiseOrRedrawOfANormalItCanDraw) {
+  EXPECT_EQ(error_of(std::string(kHead) +
+                     "network:\n"
+                     "  latency: {distribution: normal, mean: 5ms, stddev: 3ms, below_min: redrew}\n"),
+            "s.yaml:5:70: network.latency.below_min: unknown below_min 'redrew'; expected raise or "
+            "redraw; did you mean 'redraw'?");
+  EXPECT_EQ(error_of(std::string(kHead) +
+                     "network:\n"
+                     "  latency: {distribution: normal, mean: 5ms, stddev: 3ms, min: 12ms, "
+                     "below_min: redraw}\n"),
+            "s.yaml:5:64: network.latency.min: with below_min: redraw, min (12ms) must be at most "
+            "mean + 2 x stddev (11ms), or almost every draw would be drawn again");
+  EXPECT_EQ(error_of(std::string(kHead) +
+                     "network:\n"
+                     "  latency: {distribution: exponential, mean: 5ms, below_min: redraw}\n"),
+            "s.yaml:5:51: 'below_min' does not apply to an exponential latency; it takes mean, min");
 }
 
 TEST(ScenarioErrors, NemesisWithNoTimeToAct) {

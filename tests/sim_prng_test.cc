@@ -225,6 +225,36 @@ TEST(PrngNormal, NeverBelowMinimum) {
   EXPECT_NEAR(clamped, 50'000, 5 * std::sqrt(100'000 * 0.25));
 }
 
+// below_min: redraw (Howard's normal_discardneg): a Normal(5 ms, 3 ms) truncated at 0 has mean
+// 5 + 3 phi(5/3) / Phi(5/3) = 5.312 ms and no draw at 0, where raising gives 4.8% of the draws at
+// 0 and a mean of 5 Phi(5/3) + 3 phi(5/3) = 5.058 ms.
+TEST(PrngNormal, RedrawnIsANormalTruncatedAtTheMinimum) {
+  Rng redrawn(9);
+  Rng clamped(9);
+  constexpr int kDraws = 200'000;
+  const Duration mean = Duration::milliseconds(5);
+  const Duration stddev = Duration::milliseconds(3);
+  int at_zero = 0;
+  const Moments r = moments_of(kDraws, [&] {
+    const Duration d = redrawn.normal_redrawn(mean, stddev, Duration::zero());
+    at_zero += d == Duration::zero();
+    return d;
+  });
+  const Moments c = moments_of(kDraws, [&] { return clamped.normal_clamped(mean, stddev, {}); });
+  EXPECT_GE(r.minimum, 0);
+  EXPECT_EQ(at_zero, 0);
+  EXPECT_NEAR(r.mean, 5.312e6, 0.02e6);
+  EXPECT_NEAR(c.mean, 5.058e6, 0.02e6);
+}
+
+TEST(PrngNormal, RedrawnGivesUpAtTheMinimumAfterTheLimit) {
+  Rng rng(10);
+  // Every draw is about 10^6 standard deviations below the minimum.
+  const Duration d = rng.normal_redrawn(Duration::zero(), Duration::nanoseconds(1),
+                                        Duration::milliseconds(1));
+  EXPECT_EQ(d, Duration::milliseconds(1));
+}
+
 TEST(PrngExponential, MeanMatchesSpec) {
   Rng rng(8);
   constexpr int kDraws = 100'000;

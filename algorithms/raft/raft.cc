@@ -107,6 +107,7 @@ void Raft::become_follower(Context& context, uint64_t term, NodeId leader,
                            StepDownReason reason) {
   SIM_CHECK_GE(term, current_term_, "terms never go backwards");
   const bool was_leader = role_ == RaftRole::kLeader;
+  const bool was_campaigning = role_ == RaftRole::kCandidate || role_ == RaftRole::kPreCandidate;
   if (was_leader) {
     context.report(sim::SteppedDown{reason});
     context.cancel_timer(kHeartbeatTimer);
@@ -123,8 +124,9 @@ void Raft::become_follower(Context& context, uint64_t term, NodeId leader,
   role_ = RaftRole::kFollower;
   leader_ = leader;
   // A candidate's or follower's election timer keeps running (paper Figure 2 resets it only on
-  // hearing from the leader or granting a vote); a former leader needs one again.
-  if (was_leader) reset_election_timer(context);
+  // hearing from the leader or granting a vote); a former leader needs one again. Howard's
+  // simulator restarts a deposed candidate's timer too (startFollow).
+  if (was_leader || (options_.ocaml_raft_rules && was_campaigning)) reset_election_timer(context);
 }
 
 void Raft::become_pre_candidate(Context& context) {
@@ -225,6 +227,8 @@ void Raft::handle_check_quorum(Context& context) {
 
 void Raft::handle_message(Context& context, NodeId from, const RequestVote& message) {
   sim::Duration after_term_write = sim::Duration::zero();
+  // Howard's simulator decides on the vote with the role the server had before the request.
+  const bool was_follower = role_ == RaftRole::kFollower;
   if (message.term > current_term_) {
     // Thesis 4.2.3: a server that heard from a current leader within the minimum election timeout
     // neither updates its term nor grants its vote, so a server that cannot hear the leader does
@@ -240,7 +244,8 @@ void Raft::handle_message(Context& context, NodeId from, const RequestVote& mess
   // whose log is at least as up-to-date as the voter's.
   const bool granted = message.term == current_term_ &&
                        (voted_for_ == sim::kNoNode || voted_for_ == from) &&
-                       log_.other_is_up_to_date(message.last_log_term, message.last_log_index);
+                       log_.other_is_up_to_date(message.last_log_term, message.last_log_index) &&
+                       (was_follower || !options_.ocaml_raft_rules);
   if (granted) {
     if (voted_for_ != from) {
       voted_for_ = from;
@@ -257,7 +262,11 @@ void Raft::handle_message(Context& context, NodeId from, const RequestVote& mess
 
 void Raft::handle_message(Context& context, NodeId from, const RequestVoteResponse& message) {
   if (message.term > current_term_) {
+    const bool was_follower = role_ == RaftRole::kFollower;
     become_follower(context, message.term, sim::kNoNode, StepDownReason::kHigherEpochSeen);
+    // Howard's simulator answers a higher term here with startFollow whatever the role, so a
+    // follower (a candidate deposed earlier) restarts its timer as well.
+    if (options_.ocaml_raft_rules && was_follower) reset_election_timer(context);
     return;
   }
   if (role_ != RaftRole::kCandidate || message.term != current_term_ || !message.granted) return;
@@ -316,11 +325,13 @@ bool Raft::heard_from_leader_recently(const Context& context) const {
 
 void Raft::reset_election_timer(Context& context, sim::Duration extra) {
   ++election_timer_generation_;
-  // Before it first hears from a leader a server keeps to the initial range, candidate or not.
+  // Before it first hears from a leader a server keeps to the initial range, candidate or not
+  // (under Howard's rules, a candidate draws its own range from the start).
+  const bool candidate = role_ == RaftRole::kCandidate;
   const sim::DurationRange& range =
-      !knew_leader_                   ? options_.initial_election_timeout
-      : role_ == RaftRole::kCandidate ? options_.candidate_election_timeout
-                                      : options_.election_timeout;
+      !knew_leader_ && !(candidate && options_.ocaml_raft_rules) ? options_.initial_election_timeout
+      : candidate                                                 ? options_.candidate_election_timeout
+                                                                  : options_.election_timeout;
   const sim::Duration step = options_.election_timeout_step;
   if (step <= sim::Duration::zero()) {
     context.set_timer(kElectionTimer, range.lo + extra, range.hi + extra);
@@ -596,6 +607,7 @@ std::unique_ptr<sim::AlgorithmFactory> make_factory(const Params& params, uint32
       get<sim::DurationRange>(params, "candidate_election_timeout");
   options.election_timeout_step = get<sim::Duration>(params, "election_timeout_step");
   options.logcabin_write_order = get<bool>(params, "logcabin_write_order");
+  options.ocaml_raft_rules = get<bool>(params, "ocaml_raft_rules");
   options.heartbeat_interval = get<sim::Duration>(params, "heartbeat_interval");
   options.pre_vote = get<bool>(params, "pre_vote");
   options.check_quorum = get<bool>(params, "check_quorum");

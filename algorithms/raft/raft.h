@@ -36,7 +36,7 @@ struct RaftOptions {
                                               sim::Duration::milliseconds(300)};
   // The election timeout a candidate draws when it starts an election, so the wait before it
   // retries after a split vote. Thesis 9.3 credits Howard (2014) with drawing candidates'
-  // timeouts from a smaller range than followers'; his simulator's data calls it "fixed"
+  // timeouts from a smaller range than followers'; her simulator's data calls it "fixed"
   // (heidihoward/ocaml-raft-data). Defaults to election_timeout.
   sim::DurationRange candidate_election_timeout{sim::Duration::milliseconds(150),
                                                 sim::Duration::milliseconds(300)};
@@ -79,6 +79,17 @@ struct RaftOptions {
   // writes before the answer. Off (the default): the requests overlap the candidate's write
   // (thesis 9.3) and a voter writes its term and vote at once.
   bool logcabin_write_order = false;
+  // The rules of Howard's simulator (heidihoward/ocaml-raft, lib/simulator.ml as of the runs in
+  // heidihoward/ocaml-raft-data), so that its published results can be reproduced:
+  // - a server grants a vote only if it was a follower when the RequestVote arrived
+  //   (requestVoteRq checks the mode before stepDown), so a candidate that a higher term
+  //   deposes does not vote in that term;
+  // - a candidate that steps down, and any server that a RequestVote answer with a higher term
+  //   reaches, restarts its election timer with a follower's timeout (startFollow);
+  // - a candidate draws candidate_election_timeout from the first election on (the simulator
+  //   has no initial range: initial_election_timeout then applies to followers only).
+  // Off (the default): paper Figure 2, where a deposed candidate may vote and its timer runs on.
+  bool ocaml_raft_rules = false;
   // Tests only (tests/algorithms/raft_ignores_quorum_loss.cc): a broken CheckQuorum whose leader
   // keeps leading after it lost its majority, for the bounded_exclusivity check to catch.
   bool ignores_quorum_loss = false;

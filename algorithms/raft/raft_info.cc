@@ -66,6 +66,11 @@ AlgorithmInfo raft_info() {
        "writes ordered as in LogCabin (Figure 16's cluster): a candidate's RequestVotes wait "
        "for the write of its term and vote, a voter writes a new term and then its vote; "
        "otherwise the requests overlap the write (thesis 9.3) and a voter writes once"},
+      {"ocaml_raft_rules", ParamType::kBool, "false",
+       "the rules of Howard's simulator (heidihoward/ocaml-raft), to reproduce its published "
+       "runs: only a server that was a follower when a RequestVote arrived grants it, a "
+       "deposed candidate restarts its timer, and candidates use candidate_election_timeout "
+       "from the first election on"},
       {"heartbeat_interval", ParamType::kDuration, "",
        "leader's AppendEntries interval; defaults to half the minimum election timeout",
        kMinTimerNanos, kNanosPerHour, /*is_timer=*/true},
