@@ -40,6 +40,11 @@ const std::vector<Case>& cases() {
       {"raft-leader-crash", 1, {}},
       {"raft-leader-crash", 2, {"algorithm.params.pre_vote=false"}},
       {"raft-fig16", 1, {}},
+      // A normal delay redrawn below its minimum, and Howard's simulator's rules.
+      {"raft-fig16-howard", 1, {}},
+      {"raft-fig16-howard", 2,
+       {"algorithm.params.election_timeout=150ms..151ms",
+        "algorithm.params.candidate_election_timeout=23ms..46ms"}},
       {"nemesis", 1, {}},
       {"nemesis", 2, {}},
       {"partial-howard-abraham-1", 1, {}},

@@ -27,7 +27,7 @@ TEST(ScriptsDeterminismCheck, TwoCopiesOfTheReleaseBinaryAgree) {
   const fs::path second = dir / "electsim-b";
   fs::copy_file(ELECTSIM_BINARY, first);
   fs::copy_file(ELECTSIM_BINARY, second);
-  // Three seeds of the three raft-* scenarios, to keep this fast (CI runs them all, 200 seeds).
+  // Three seeds of the four raft-* scenarios, to keep this fast (CI runs them all, 200 seeds).
   const auto result = run_shell("scripts/determinism-check --seeds 3 --scenarios 'raft-*' '" +
                                      first.string() + "' '" + second.string() + "'",
                                  dir);
@@ -38,7 +38,10 @@ TEST(ScriptsDeterminismCheck, TwoCopiesOfTheReleaseBinaryAgree) {
       << result.out;
   EXPECT_TRUE(contains(result.out, "determinism-check: raft-split-vote: seeds 1..3 on 2 builds"))
       << result.out;
-  EXPECT_TRUE(contains(result.out, "same fingerprints and verdicts for 9 runs on 2 builds"))
+  EXPECT_TRUE(
+      contains(result.out, "determinism-check: raft-fig16-howard: seeds 1..3 on 2 builds"))
+      << result.out;
+  EXPECT_TRUE(contains(result.out, "same fingerprints and verdicts for 12 runs on 2 builds"))
       << result.out;
   EXPECT_FALSE(contains(result.out, "nemesis")) << result.out;
   EXPECT_FALSE(contains(result.out, "DIFFERENT")) << result.out;
