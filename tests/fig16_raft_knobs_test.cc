@@ -1,6 +1,6 @@
 // The Raft knobs that model Figure 16's cluster (LogCabin), Howard's candidate timeout and
-// Howard's simulator: election_timeout_step, logcabin_write_order, candidate_election_timeout and
-// ocaml_raft_rules. Each is off by
+// Howard's simulator: election_timeout_step, logcabin_write_order, candidate_election_timeout,
+// ocaml_raft_rules and candidate_backoff. Each is off by
 // default (raft_experiment_knobs_test.cc and raft_test.cc cover the defaults). One server is
 // driven through the recording context of tests/raft_test_support.h.
 #include <set>
@@ -382,6 +382,42 @@ TEST(Fig16RaftKnobs, OcamlRaftRulesCandidatesUseTheirRangeFromTheFirstElection) 
   server.on_timer(context, Raft::kElectionTimer);
   EXPECT_EQ(server.role(), RaftRole::kCandidate);
   EXPECT_EQ(context.timers.at(Raft::kElectionTimer), ms(40));
+}
+
+// ---- candidate_backoff (Howard's "expo" figure, lib/state.ml StartCandidate) ----
+
+// A candidate refused by at least half of its peers (two of four) doubles its timeout for its
+// next election; fewer refusals keep it; stepping down resets it. Without the knob it stays.
+TEST(Fig16RaftKnobs, CandidateBackoffDoublesAfterAnElectionHalfItsPeersRefused) {
+  for (const bool backoff : {false, true}) {
+    RaftOptions raft_options = options();
+    raft_options.candidate_election_timeout = {ms(40), ms(40)};
+    raft_options.ocaml_raft_rules = true;  // the candidate range from the first election on
+    raft_options.candidate_backoff = backoff;
+    RecordingContext context(0, 5);
+    Raft server = start_candidate(raft_options, context);
+    EXPECT_EQ(context.timers.at(Raft::kElectionTimer), ms(40));
+    auto refuse = [&](std::initializer_list<NodeId> peers) {
+      for (NodeId peer : peers) {
+        deliver(server, context, peer, RequestVoteResponse{server.current_term(), false});
+      }
+    };
+    refuse({1, 2});
+    server.on_timer(context, Raft::kElectionTimer);  // term 2
+    EXPECT_EQ(context.timers.at(Raft::kElectionTimer), backoff ? ms(80) : ms(40));
+    refuse({1, 2, 3});
+    server.on_timer(context, Raft::kElectionTimer);  // term 3
+    EXPECT_EQ(context.timers.at(Raft::kElectionTimer), backoff ? ms(160) : ms(40));
+    refuse({3});  // one refusal of four: not enough
+    server.on_timer(context, Raft::kElectionTimer);  // term 4
+    EXPECT_EQ(context.timers.at(Raft::kElectionTimer), backoff ? ms(160) : ms(40));
+    // A leader of term 5 deposes it; its next candidacy starts from the plain range.
+    deliver(server, context, 1, AppendEntries{5, 1, 0, 0, 0});
+    EXPECT_EQ(server.role(), RaftRole::kFollower);
+    server.on_timer(context, Raft::kElectionTimer);  // term 6
+    EXPECT_EQ(server.role(), RaftRole::kCandidate);
+    EXPECT_EQ(context.timers.at(Raft::kElectionTimer), ms(40));
+  }
 }
 
 }  // namespace

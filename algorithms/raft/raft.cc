@@ -49,6 +49,8 @@ void Raft::on_start(Context& context, const sim::DurableState* restored) {
   role_ = RaftRole::kFollower;
   leader_ = sim::kNoNode;
   knew_leader_ = false;
+  refusals_ = 0;
+  backoff_ = 0;
   reset_election_timer(context);
 }
 
@@ -123,6 +125,8 @@ void Raft::become_follower(Context& context, uint64_t term, NodeId leader,
   }
   role_ = RaftRole::kFollower;
   leader_ = leader;
+  refusals_ = 0;
+  backoff_ = 0;
   // A candidate's or follower's election timer keeps running (paper Figure 2 resets it only on
   // hearing from the leader or granting a vote); a former leader needs one again. Howard's
   // simulator restarts a deposed candidate's timer too (startFollow).
@@ -159,6 +163,13 @@ void Raft::become_candidate(Context& context) {
   ++current_term_;
   voted_for_ = self_;
   mark_dirty();
+  // Howard's backoff (lib/state.ml, StartCandidate): refused by at least half of its peers last
+  // time, the candidate waits twice as long before its next try.
+  if (options_.candidate_backoff && refusals_ * 2 >= peers_.size() &&
+      backoff_ < kMaxBackoffDoublings) {
+    ++backoff_;
+  }
+  refusals_ = 0;
   role_ = RaftRole::kCandidate;
   leader_ = sim::kNoNode;
   reset_votes();
@@ -179,6 +190,7 @@ void Raft::become_leader(Context& context) {
   role_ = RaftRole::kLeader;
   leader_ = self_;
   knew_leader_ = true;
+  backoff_ = 0;
   context.cancel_timer(kElectionTimer);
   // Thesis 6.4: a new leader appends a no-op entry of its own term; once it is replicated, the
   // servers that hold it are the only ones that can win the next election (paper 5.4.1).
@@ -269,7 +281,11 @@ void Raft::handle_message(Context& context, NodeId from, const RequestVoteRespon
     if (options_.ocaml_raft_rules && was_follower) reset_election_timer(context);
     return;
   }
-  if (role_ != RaftRole::kCandidate || message.term != current_term_ || !message.granted) return;
+  if (role_ != RaftRole::kCandidate || message.term != current_term_) return;
+  if (!message.granted) {
+    ++refusals_;
+    return;
+  }
   if (record_vote(from)) become_leader(context);
 }
 
@@ -328,10 +344,14 @@ void Raft::reset_election_timer(Context& context, sim::Duration extra) {
   // Before it first hears from a leader a server keeps to the initial range, candidate or not
   // (under Howard's rules, a candidate draws its own range from the start).
   const bool candidate = role_ == RaftRole::kCandidate;
-  const sim::DurationRange& range =
+  sim::DurationRange range =
       !knew_leader_ && !(candidate && options_.ocaml_raft_rules) ? options_.initial_election_timeout
       : candidate                                                 ? options_.candidate_election_timeout
                                                                   : options_.election_timeout;
+  if (candidate && backoff_ > 0) {
+    range.lo = range.lo * (int64_t{1} << backoff_);
+    range.hi = range.hi * (int64_t{1} << backoff_);
+  }
   const sim::Duration step = options_.election_timeout_step;
   if (step <= sim::Duration::zero()) {
     context.set_timer(kElectionTimer, range.lo + extra, range.hi + extra);
@@ -608,6 +628,7 @@ std::unique_ptr<sim::AlgorithmFactory> make_factory(const Params& params, uint32
   options.election_timeout_step = get<sim::Duration>(params, "election_timeout_step");
   options.logcabin_write_order = get<bool>(params, "logcabin_write_order");
   options.ocaml_raft_rules = get<bool>(params, "ocaml_raft_rules");
+  options.candidate_backoff = get<bool>(params, "candidate_backoff");
   options.heartbeat_interval = get<sim::Duration>(params, "heartbeat_interval");
   options.pre_vote = get<bool>(params, "pre_vote");
   options.check_quorum = get<bool>(params, "check_quorum");

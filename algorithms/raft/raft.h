@@ -90,6 +90,11 @@ struct RaftOptions {
   //   has no initial range: initial_election_timeout then applies to followers only).
   // Off (the default): paper Figure 2, where a deposed candidate may vote and its timer runs on.
   bool ocaml_raft_rules = false;
+  // Howard's binary exponential backoff (her simulator's "expo" figure, lib/state.ml): a candidate
+  // whose previous election was refused by at least half of its peers starts the next one with
+  // its candidate timeout doubled once more (drawn from candidate_election_timeout scaled by
+  // 2^backoff, at most kMaxBackoffDoublings times); stepping down or winning resets the count.
+  bool candidate_backoff = false;
   // Tests only (tests/algorithms/raft_ignores_quorum_loss.cc): a broken CheckQuorum whose leader
   // keeps leading after it lost its majority, for the bounded_exclusivity check to catch.
   bool ignores_quorum_loss = false;
@@ -105,6 +110,9 @@ class Raft final : public sim::Algorithm {
   static constexpr sim::TimerId kPersistTimer = 3;  // a write completes (persist_delay)
   // The most entries one AppendEntries carries (a run of one term, see raft_messages.h).
   static constexpr uint64_t kMaxEntriesPerAppend = 64;
+  // candidate_backoff doubles a candidate's timeout at most this many times (1024x), so that a
+  // long run of refusals cannot push a timer past the simulator's horizon.
+  static constexpr uint32_t kMaxBackoffDoublings = 10;
 
   explicit Raft(const RaftOptions& options) : options_(options) {}
 
@@ -215,6 +223,8 @@ class Raft final : public sim::Algorithm {
   bool knew_leader_ = false;          // since the last start (see initial_election_timeout)
   std::vector<uint8_t> votes_;        // by member position: granted this election (or pre-election)
   uint32_t votes_granted_ = 0;
+  uint32_t refusals_ = 0;  // vote refusals in this candidacy (candidate_backoff)
+  uint32_t backoff_ = 0;   // doublings of the candidate timeout (candidate_backoff)
 
   // Volatile state on leaders (paper Figure 2), by member position.
   std::vector<uint64_t> next_index_;

@@ -71,6 +71,10 @@ AlgorithmInfo raft_info() {
        "runs: only a server that was a follower when a RequestVote arrived grants it, a "
        "deposed candidate restarts its timer, and candidates use candidate_election_timeout "
        "from the first election on"},
+      {"candidate_backoff", ParamType::kBool, "false",
+       "Howard's binary exponential backoff: a candidate whose previous election was refused by "
+       "at least half of its peers doubles its candidate timeout again (at most 1024x); "
+       "stepping down or winning resets it"},
       {"heartbeat_interval", ParamType::kDuration, "",
        "leader's AppendEntries interval; defaults to half the minimum election timeout",
        kMinTimerNanos, kNanosPerHour, /*is_timer=*/true},
