@@ -15,6 +15,7 @@
 #include "reports/run_result.h"
 #include "scenarios/scenario.h"
 #include "scenarios/sweep.h"
+#include "tests/published_data_support.h"
 
 namespace electsim::scenarios {
 namespace {
@@ -24,16 +25,12 @@ constexpr uint64_t kSeeds = 200;
 // Each seed's time from the crash to the new leader, in ms; a seed without one fails the test.
 std::vector<double> our_times(const std::string& timeout, const std::string& duration,
                               const std::string& bound) {
-  const std::string path = std::string(ELECTSIM_SOURCE_DIR) + "/scenarios/library/raft-fig16.yaml";
-  LoadOptions options;
-  options.overrides = {"algorithm.params.election_timeout=" + timeout, "duration=" + duration,
-                       "checks.recovery_within=" + bound};
-  auto scenario = load_scenario_file(path, options);
-  EXPECT_TRUE(scenario.ok()) << scenario.status();
-  if (!scenario.ok()) return {};
-  const int jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   std::vector<double> times;
-  for (const reports::RunResult& run : collect_sweep(*scenario, SeedRange{1, kSeeds}, jobs)) {
+  for (const reports::RunResult& run : testing::library_sweep(
+           "raft-fig16",
+           {"algorithm.params.election_timeout=" + timeout, "duration=" + duration,
+            "checks.recovery_within=" + bound},
+           kSeeds)) {
     EXPECT_FALSE(run.checks.recovery.empty()) << timeout << " seed " << run.seed;
     if (!run.checks.recovery.empty()) {
       times.push_back(static_cast<double>(run.checks.recovery.back().ns()) / 1e6);
@@ -56,27 +53,8 @@ std::vector<double> paper_times(const std::string& line) {
   return times;
 }
 
-// sup over x of |F_a(x) - F_b(x)|, ties stepping together (scripts/experiments' ks_distance).
-double ks_distance(std::vector<double> a, std::vector<double> b) {
-  std::sort(a.begin(), a.end());
-  std::sort(b.begin(), b.end());
-  size_t i = 0;
-  size_t j = 0;
-  double distance = 0;
-  while (i < a.size() && j < b.size()) {
-    const double x = std::min(a[i], b[j]);
-    while (i < a.size() && a[i] == x) ++i;
-    while (j < b.size() && b[j] == x) ++j;
-    distance = std::max(distance, std::abs(static_cast<double>(i) / a.size() -
-                                           static_cast<double>(j) / b.size()));
-  }
-  return distance;
-}
-
-// c(0.05) sqrt((n + m) / (n m)), c(0.05) = sqrt(-ln(0.025) / 2) = 1.358: 0.105 for 200 and 1000.
-double critical_value(size_t n, size_t m) {
-  return std::sqrt(-std::log(0.025) / 2) * std::sqrt(static_cast<double>(n + m) / (n * m));
-}
+using testing::ks_critical_value;
+using testing::ks_distance;
 
 TEST(Fig16Distribution, TwoLinesAreIndistinguishableFromThePapersTrials) {
   const std::vector<double> paper_wide = paper_times("150-300");
@@ -87,7 +65,7 @@ TEST(Fig16Distribution, TwoLinesAreIndistinguishableFromThePapersTrials) {
   const std::vector<double> short_line = our_times("50ms..100ms", "2s", "0.8s");
   ASSERT_EQ(wide.size(), kSeeds);
   ASSERT_EQ(short_line.size(), kSeeds);
-  const double critical = critical_value(kSeeds, 1000);
+  const double critical = ks_critical_value(kSeeds, 1000);
   EXPECT_NEAR(critical, 0.105, 0.001);
   EXPECT_LT(ks_distance(wide, paper_wide), critical);
   EXPECT_LT(ks_distance(short_line, paper_short), critical);

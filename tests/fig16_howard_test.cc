@@ -16,6 +16,7 @@
 #include "reports/run_result.h"
 #include "scenarios/scenario.h"
 #include "scenarios/sweep.h"
+#include "tests/published_data_support.h"
 
 namespace electsim::scenarios {
 namespace {
@@ -36,19 +37,14 @@ double crash_offset(uint64_t seed, double heartbeat_ms) {
 // minus the crash offset, rounded down to whole ms. A seed without a leader fails the test.
 std::vector<double> our_times(int lo_ms, int hi_ms, const std::string& duration,
                               const std::vector<std::string>& extra = {}) {
-  const std::string path =
-      std::string(ELECTSIM_SOURCE_DIR) + "/scenarios/library/raft-fig16-howard.yaml";
-  LoadOptions options;
-  options.overrides = {"algorithm.params.election_timeout=" + std::to_string(lo_ms) + "ms.." +
-                           std::to_string(hi_ms) + "ms",
-                       "duration=" + duration};
-  options.overrides.insert(options.overrides.end(), extra.begin(), extra.end());
-  auto scenario = load_scenario_file(path, options);
-  EXPECT_TRUE(scenario.ok()) << scenario.status();
-  if (!scenario.ok()) return {};
-  const int jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  std::vector<std::string> overrides = {"algorithm.params.election_timeout=" +
+                                            std::to_string(lo_ms) + "ms.." +
+                                            std::to_string(hi_ms) + "ms",
+                                        "duration=" + duration};
+  overrides.insert(overrides.end(), extra.begin(), extra.end());
   std::vector<double> times;
-  for (const reports::RunResult& run : collect_sweep(*scenario, SeedRange{1, kSeeds}, jobs)) {
+  for (const reports::RunResult& run :
+       testing::library_sweep("raft-fig16-howard", overrides, kSeeds)) {
     EXPECT_FALSE(run.checks.transitions.empty()) << lo_ms << "-" << hi_ms << " seed " << run.seed;
     if (run.checks.transitions.empty()) continue;
     const double elected = static_cast<double>(run.checks.transitions.front().time.ns()) / 1e6;
@@ -69,26 +65,8 @@ std::vector<double> her_times(const std::string& figure, const std::string& line
   return times;
 }
 
-// sup over x of |F_a(x) - F_b(x)|, ties stepping together (scripts/experiments' ks_distance).
-double ks_distance(std::vector<double> a, std::vector<double> b) {
-  std::sort(a.begin(), a.end());
-  std::sort(b.begin(), b.end());
-  size_t i = 0;
-  size_t j = 0;
-  double distance = 0;
-  while (i < a.size() && j < b.size()) {
-    const double x = std::min(a[i], b[j]);
-    while (i < a.size() && a[i] == x) ++i;
-    while (j < b.size() && b[j] == x) ++j;
-    distance = std::max(distance, std::abs(static_cast<double>(i) / a.size() -
-                                           static_cast<double>(j) / b.size()));
-  }
-  return distance;
-}
-
-double critical_value(size_t n, size_t m) {
-  return std::sqrt(-std::log(0.025) / 2) * std::sqrt(static_cast<double>(n + m) / (n * m));
-}
+using testing::ks_critical_value;
+using testing::ks_distance;
 
 const char* const kFixed = "algorithm.params.candidate_election_timeout=23ms..46ms";
 const char* const kBackoff = "algorithm.params.candidate_backoff=true";
@@ -106,12 +84,12 @@ TEST(Fig16Howard, ThreeLinesOfBothFiguresAreIndistinguishableFromHisRuns) {
   ASSERT_EQ(ours_155.size(), kSeeds);
   ASSERT_EQ(ours_300.size(), kSeeds);
   ASSERT_EQ(ours_fixed_151.size(), kSeeds);
-  EXPECT_LT(ks_distance(ours_155, her_155), critical_value(kSeeds, 1000));
-  EXPECT_LT(ks_distance(ours_300, her_300), critical_value(kSeeds, 1000));
-  EXPECT_LT(ks_distance(ours_fixed_151, her_fixed_151), critical_value(kSeeds, 100));
+  EXPECT_LT(ks_distance(ours_155, her_155), ks_critical_value(kSeeds, 1000));
+  EXPECT_LT(ks_distance(ours_300, her_300), ks_critical_value(kSeeds, 1000));
+  EXPECT_LT(ks_distance(ours_fixed_151, her_fixed_151), ks_critical_value(kSeeds, 100));
   // Control: the fixed reduction is what brings 150-151 down from her original runs' seconds.
   EXPECT_GT(ks_distance(ours_fixed_151, her_times("howard-sim-org", "150-151")),
-            critical_value(kSeeds, 1000));
+            ks_critical_value(kSeeds, 1000));
 }
 
 // Her exponential backoff on 150-151 (a median of 1.2 s, between her original runs' 1.8 s and the
@@ -125,13 +103,13 @@ TEST(Fig16Howard, BackoffAloneAndWithTheFixedReductionMatchHerRuns) {
   const std::vector<double> ours_combo_155 = our_times(150, 155, "10s", {kFixed, kBackoff});
   ASSERT_EQ(ours_expo_151.size(), kSeeds);
   ASSERT_EQ(ours_combo_155.size(), kSeeds);
-  EXPECT_LT(ks_distance(ours_expo_151, her_expo_151), critical_value(kSeeds, 100));
-  EXPECT_LT(ks_distance(ours_combo_155, her_combo_155), critical_value(kSeeds, 100));
+  EXPECT_LT(ks_distance(ours_expo_151, her_expo_151), ks_critical_value(kSeeds, 100));
+  EXPECT_LT(ks_distance(ours_combo_155, her_combo_155), ks_critical_value(kSeeds, 100));
   // Controls: the backoff is what separates 150-151 from the fixed reduction's runs, and the
   // original rules from her backoff runs.
   EXPECT_GT(ks_distance(ours_expo_151, her_times("howard-sim-fixed", "150-151")),
-            critical_value(kSeeds, 100));
-  EXPECT_GT(ks_distance(our_times(150, 151, "30s"), her_expo_151), critical_value(kSeeds, 100));
+            ks_critical_value(kSeeds, 100));
+  EXPECT_GT(ks_distance(our_times(150, 151, "30s"), her_expo_151), ks_critical_value(kSeeds, 100));
 }
 
 // Controls: what the scenario takes from her source is needed. Her delays are a normal with
@@ -146,8 +124,8 @@ TEST(Fig16Howard, HisDelayModelAndHisRulesAreBothNeeded) {
       our_times(150, 155, "20s", {"algorithm.params.ocaml_raft_rules=false"});
   ASSERT_EQ(raised.size(), kSeeds);
   ASSERT_EQ(paper_rules.size(), kSeeds);
-  EXPECT_GT(ks_distance(raised, her), critical_value(kSeeds, 1000));
-  EXPECT_GT(ks_distance(paper_rules, her), critical_value(kSeeds, 1000));
+  EXPECT_GT(ks_distance(raised, her), ks_critical_value(kSeeds, 1000));
+  EXPECT_GT(ks_distance(paper_rules, her), ks_critical_value(kSeeds, 1000));
 }
 
 }  // namespace
