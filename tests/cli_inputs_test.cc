@@ -32,15 +32,21 @@ constexpr long kMemoryLimitKb = 200 * 1024;
 
 struct Bounded {
   int exit_code = -1;  // -1: killed by a signal or by the deadline
-  bool timed_out = false;
+  bool timed_out = false;  // over its CPU time limit, or still running at the wall-clock backstop
   long max_rss_kb = 0;
+  int signal = 0;  // the signal that ended it, if one did
   std::string out;
   std::string err;
 };
 
-// Runs the binary with `args` and stdin from /dev/null, killing it after `deadline`: a
-// regression that hangs fails the test instead of hanging it. The peak RSS is the child's own,
-// from wait4.
+// Runs the binary with `args` and stdin from /dev/null, stopping it once it has used `deadline`
+// of CPU time (RLIMIT_CPU: the kernel sends SIGXCPU, then SIGKILL a second later), or once it
+// has run for kWallBackstop times `deadline` of wall-clock time without using it (a hang that
+// waits, such as a blocked open): a regression that hangs fails the test instead of hanging it.
+// Limiting CPU time rather than wall-clock time keeps a run that a loaded machine merely slows
+// down from being killed (these tests used to fail when other jobs held both cores). The peak
+// RSS is the child's own, from wait4.
+constexpr int kWallBackstop = 6;
 Bounded run_bounded(const std::vector<std::string>& args, const fs::path& dir,
                     std::chrono::seconds deadline = std::chrono::seconds(20)) {
   const std::string out_path = (dir / "stdout.txt").string();
@@ -56,6 +62,9 @@ Bounded run_bounded(const std::vector<std::string>& args, const fs::path& dir,
     const int out = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     const int err = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (in < 0 || out < 0 || err < 0) ::_exit(127);
+    const rlimit cpu{static_cast<rlim_t>(deadline.count()),
+                     static_cast<rlim_t>(deadline.count() + 1)};
+    if (::setrlimit(RLIMIT_CPU, &cpu) != 0) ::_exit(127);
     ::dup2(in, 0);
     ::dup2(out, 1);
     ::dup2(err, 2);
@@ -65,7 +74,7 @@ Bounded run_bounded(const std::vector<std::string>& args, const fs::path& dir,
   Bounded result;
   int status = 0;
   rusage usage{};
-  const auto give_up = std::chrono::steady_clock::now() + deadline;
+  const auto give_up = std::chrono::steady_clock::now() + deadline * kWallBackstop;
   // A bounded poll: the child is reaped as soon as it ends, or killed at the deadline.
   while (::wait4(pid, &status, WNOHANG, &usage) == 0) {
     if (std::chrono::steady_clock::now() > give_up) {
@@ -75,6 +84,11 @@ Bounded run_bounded(const std::vector<std::string>& args, const fs::path& dir,
       break;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  if (WIFSIGNALED(status)) {
+    result.signal = WTERMSIG(status);
+    // The CPU time limit, soft or hard.
+    if (result.signal == SIGXCPU || result.signal == SIGKILL) result.timed_out = true;
   }
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   result.max_rss_kb = usage.ru_maxrss;
@@ -129,6 +143,17 @@ TEST(CliInputs, FifoReturnsAtOnce) {
   // Nobody ever writes to it: reading it would block forever.
   const Bounded run = run_bounded({"run", fifo.string()}, dir, std::chrono::seconds(10));
   expect_refused(run, absl::StrCat(fifo.string(), ": not a regular file (a FIFO)"));
+}
+
+// The guard itself: a run that computes past its CPU time is stopped by the kernel's SIGXCPU,
+// not by the wall-clock backstop (three seeds of 1,000 groups take about 20 s of CPU time).
+TEST(CliInputs, TheHangGuardStopsARunAtItsCpuTime) {
+  const fs::path dir = test_dir();
+  const Bounded run = run_bounded(
+      {"sweep", "partitions-raft-1000", "--seeds", "1..3", "--jobs", "1", "--quiet"}, dir,
+      std::chrono::seconds(1));
+  EXPECT_TRUE(run.timed_out);
+  EXPECT_EQ(run.signal, SIGXCPU) << run.err;
 }
 
 TEST(CliInputs, DirectoryIsRefused) {
