@@ -224,9 +224,9 @@ algorithms::Params read_params(const Reader& reader, const Cursor& fallback, con
 // algorithm.params_for: parameters for algorithms other than the file's, by name, which
 // --algorithm NAME puts in place of `params` (loader_overrides.cc). Every block left is checked
 // against its algorithm's parameters here, so a typo fails on every run, not only on the run
-// that selects it.
-void check_params_for(const Reader& reader, const Cursor& algorithm, const Scenario& scenario,
-                      uint32_t group_size) {
+// that selects it, and kept, resolved, for --print-scenario.
+void read_params_for(const Reader& reader, const Cursor& algorithm, Scenario& scenario,
+                     uint32_t group_size) {
   const auto params_for = reader.find(algorithm, "params_for");
   if (!params_for) return;
   reader.expect_map(*params_for, "a mapping of algorithm names to their parameters");
@@ -241,7 +241,8 @@ void check_params_for(const Reader& reader, const Cursor& algorithm, const Scena
                                     "', the scenario's own algorithm: its parameters go in "
                                     "algorithm.params"));
     }
-    if (!empty) read_params(reader, value, &value, info, group_size);
+    scenario.params_for[name] = read_params(reader, value, empty ? nullptr : &value, info,
+                                            group_size);
   }
 }
 
@@ -258,7 +259,7 @@ void read_algorithm(const Reader& reader, const Cursor& top, Scenario& scenario)
   const auto params = algorithm ? reader.find(*algorithm, "params") : std::nullopt;
   scenario.params = read_params(reader, algorithm ? *algorithm : top,
                                 params ? &*params : nullptr, info, group_size);
-  if (algorithm) check_params_for(reader, *algorithm, scenario, group_size);
+  if (algorithm) read_params_for(reader, *algorithm, scenario, group_size);
   // A lease recipe elects through the coordination service: without one it could never lead.
   if (scenario.layout.of_kind(sim::ProcessKind::kService).empty() &&
       algorithms::service::elects_through_service(

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -101,6 +102,10 @@ struct Scenario {
   uint32_t nodes = 5;
   std::string algorithm = "raft";
   algorithms::Params params;  // resolved: every parameter has a value
+  // algorithm.params_for: the parameters of other algorithms, by name, resolved as `params` is;
+  // --algorithm NAME has already put NAME's block in place of `params` (and out of this map).
+  // Kept so that --print-scenario prints them and a printed scenario compares as its file does.
+  std::map<std::string, algorithms::Params> params_for;
   NetworkSpec network;
   ClockSpec clocks;
   // Present when the file has a `resource:` section (or cluster.resource_host): the layout then

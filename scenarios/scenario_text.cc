@@ -98,11 +98,9 @@ void emit_cluster(YAML::Emitter& out, const ClusterSpec& cluster) {
   out << YAML::EndMap;
 }
 
-void emit_algorithm(YAML::Emitter& out, const Scenario& scenario) {
-  out << YAML::Key << "algorithm" << YAML::Value << YAML::BeginMap;
-  out << YAML::Key << "name" << YAML::Value << scenario.algorithm;
-  out << YAML::Key << "params" << YAML::Value << YAML::BeginMap;
-  for (const auto& [name, value] : scenario.params) {
+void emit_params(YAML::Emitter& out, const algorithms::Params& params) {
+  out << YAML::BeginMap;
+  for (const auto& [name, value] : params) {
     out << YAML::Key << name << YAML::Value;
     if (const auto* nodes = std::get_if<algorithms::NodeList>(&value)) {
       out << YAML::Flow << YAML::BeginSeq;
@@ -112,7 +110,23 @@ void emit_algorithm(YAML::Emitter& out, const Scenario& scenario) {
       out << algorithms::format_param(value);
     }
   }
-  out << YAML::EndMap << YAML::EndMap;
+  out << YAML::EndMap;
+}
+
+void emit_algorithm(YAML::Emitter& out, const Scenario& scenario) {
+  out << YAML::Key << "algorithm" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "name" << YAML::Value << scenario.algorithm;
+  out << YAML::Key << "params" << YAML::Value;
+  emit_params(out, scenario.params);
+  if (!scenario.params_for.empty()) {
+    out << YAML::Key << "params_for" << YAML::Value << YAML::BeginMap;
+    for (const auto& [algorithm, params] : scenario.params_for) {
+      out << YAML::Key << algorithm << YAML::Value;
+      emit_params(out, params);
+    }
+    out << YAML::EndMap;
+  }
+  out << YAML::EndMap;
 }
 
 void emit_network_and_clocks(YAML::Emitter& out, const Scenario& scenario) {

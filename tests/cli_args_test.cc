@@ -233,6 +233,32 @@ TEST(CliArgs, PrintScenarioRoundTripsForEveryBuiltIn) {
   }
 }
 
+// A printed scenario keeps algorithm.params_for, so --algorithm (and so compare) runs another
+// algorithm from it with the file's tuning for that algorithm, not with its defaults.
+TEST(CliArgs, PrintScenarioKeepsOtherAlgorithmsParameters) {
+  const auto dir = testing::temp_dir("args-print-params-for");
+  const auto printed = run_electsim("check --print-scenario leader-crash-all", dir);
+  ASSERT_EQ(printed.exit_code, 0) << printed.err;
+  EXPECT_NE(printed.out.find("params_for:"), std::string::npos) << printed.out;
+  EXPECT_NE(printed.out.find("max_notification_interval: 2s"), std::string::npos) << printed.out;
+  const auto file = dir / "printed.yaml";
+  std::ofstream(file) << printed.out;
+  for (const std::string algorithm : {"zab", "k8s-lease"}) {
+    SCOPED_TRACE(algorithm);
+    const std::string flags = " --algorithm " + algorithm + " --quiet --seed 3";
+    const auto original = run_electsim("run leader-crash-all" + flags, dir);
+    const auto reloaded = run_electsim("run " + file.string() + flags, dir);
+    ASSERT_FALSE(fingerprint_in(original.out).empty()) << original.err;
+    EXPECT_EQ(fingerprint_in(reloaded.out), fingerprint_in(original.out));
+    // Switched to, its block is `params`; the other blocks stay under params_for.
+    const auto switched = run_electsim("check --print-scenario leader-crash-all --algorithm " +
+                                           algorithm, dir);
+    ASSERT_EQ(switched.exit_code, 0) << switched.err;
+    EXPECT_EQ(switched.out.find("\n    " + algorithm + ":"), std::string::npos) << switched.out;
+    EXPECT_NE(switched.out.find("\n    ttl-lock:"), std::string::npos) << switched.out;
+  }
+}
+
 TEST(CliArgs, PrintScenarioAppliesOverridesAndRunsToTheSameFingerprint) {
   const auto dir = testing::temp_dir("args-print");
   const std::string flags =
