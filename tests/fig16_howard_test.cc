@@ -16,6 +16,7 @@
 #include "reports/run_result.h"
 #include "scenarios/scenario.h"
 #include "scenarios/sweep.h"
+#include "sim/prng.h"
 #include "tests/published_data_support.h"
 
 namespace electsim::scenarios {
@@ -23,14 +24,12 @@ namespace {
 
 constexpr uint64_t kSeeds = 200;
 
-// Howard's `correction` (lib/config.ml), as scripts/experiments' crash_offset draws it: SplitMix64
-// of the seed, scaled to [0, heartbeat_ms).
+// Howard's `correction` (lib/config.ml), as scripts/experiments' crash_offset draws it: output
+// seed + 1 of SplitMix64 started at 0 (the mixer is at state seed x gamma before that output),
+// scaled to [0, heartbeat_ms).
 double crash_offset(uint64_t seed, double heartbeat_ms) {
-  uint64_t z = seed * 0x9E3779B97F4A7C15ULL + 0x9E3779B97F4A7C15ULL;
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  z ^= z >> 31;
-  return static_cast<double>(z >> 11) * 0x1.0p-53 * heartbeat_ms;
+  sim::SplitMix64 mixer{seed * 0x9e3779b97f4a7c15ULL};
+  return static_cast<double>(mixer.next() >> 11) * 0x1.0p-53 * heartbeat_ms;
 }
 
 // Each seed's time as her runs record it: the first leader's election (ms from the cold start)
